@@ -1,0 +1,89 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let subprocess = Target.Dependency.product(name: "Subprocess", package: "swift-subprocess")
+let zipFoundation = Target.Dependency.product(name: "ZIPFoundation", package: "ZIPFoundation")
+
+let package = Package(
+    name: "baton",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "baton", targets: ["BatonCLI"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.19"),
+    ],
+    targets: [
+        // Layer 0: the C shim and the vocabulary.
+        .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
+        .target(name: "BatonModel", dependencies: [crypto]),
+
+        // Layer 1: wire contracts, the ZeroMQ binding, durable state.
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ", logging, serviceLifecycle]),
+        .target(name: "BatonProtocol", dependencies: ["BatonModel"]),
+        .target(name: "BatonAPI", dependencies: ["BatonModel"]),
+        .target(name: "BatonStore", dependencies: ["BatonModel", grdb, crypto, logging]),
+
+        // Layer 2–3: decisions, HTTP, the worker runtime.
+        .target(name: "BatonEngine", dependencies: ["BatonModel", "BatonStore", logging]),
+        .target(name: "BatonHTTP", dependencies: ["BatonAPI", "BatonEngine", "BatonModel", hummingbird, logging]),
+        .target(
+            name: "BatonWorker",
+            dependencies: ["BatonProtocol", "BatonModel", "ZeroMQ", crypto, logging, serviceLifecycle]
+        ),
+
+        // Layer 4: the two processes' assemblies and the built-in actions.
+        .target(
+            name: "BatonCoordinator",
+            dependencies: [
+                "BatonEngine", "BatonStore", "BatonHTTP", "BatonProtocol", "BatonModel", "ZeroMQ",
+                logging, serviceLifecycle, hummingbird,
+            ]
+        ),
+        .target(name: "BatonActions", dependencies: ["BatonWorker", "BatonModel", subprocess, zipFoundation, crypto, logging]),
+
+        // Layer 5: the executable.
+        .executableTarget(
+            name: "BatonCLI",
+            dependencies: [
+                "BatonCoordinator", "BatonWorker", "BatonActions", "BatonAPI", "BatonModel", "ZeroMQ",
+                argumentParser, logging, serviceLifecycle, subprocess,
+            ]
+        ),
+
+        // Test support, in no product.
+        .target(name: "BatonTesting", dependencies: ["BatonAPI", "BatonModel", subprocess]),
+
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "BatonTesting", logging]),
+        .testTarget(name: "BatonModelTests", dependencies: ["BatonModel"]),
+        .testTarget(name: "BatonProtocolTests", dependencies: ["BatonProtocol", "BatonModel"]),
+        .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonModel"]),
+        .testTarget(name: "BatonEngineTests", dependencies: ["BatonEngine", "BatonStore", "BatonModel"]),
+        .testTarget(name: "BatonActionsTests", dependencies: ["BatonActions", "BatonWorker", "BatonModel"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["BatonTesting", "BatonAPI", "BatonModel", "BatonCLI"]
+        ),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .swiftLanguageMode(.v6),
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ]
+}

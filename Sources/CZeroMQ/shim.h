@@ -1,0 +1,4 @@
+#ifndef BATON_CZEROMQ_SHIM_H
+#define BATON_CZEROMQ_SHIM_H
+#include <zmq.h>
+#endif

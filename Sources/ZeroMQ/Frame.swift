@@ -1,0 +1,155 @@
+import CZeroMQ
+
+/// One part of a multipart message.
+///
+/// A frame is either bytes Baton allocated (sent zero-copy: libzmq frees them through a callback)
+/// or a message libzmq received (read in place, never copied into a Swift array unless asked).
+package struct Frame: Sendable {
+    enum Storage: Sendable {
+        case buffer(FrameBuffer)
+        case received(ReceivedFrame)
+    }
+
+    let storage: Storage
+
+    package init(buffer: FrameBuffer) {
+        storage = .buffer(buffer)
+    }
+
+    init(received: ReceivedFrame) {
+        storage = .received(received)
+    }
+
+    package init(_ bytes: some Collection<UInt8>) {
+        let buffer = FrameBuffer(capacity: bytes.count)
+        buffer.withUnsafeMutableBytes { destination in
+            destination.copyBytes(from: bytes)
+        }
+        storage = .buffer(buffer)
+    }
+
+    package init(_ string: String) {
+        self.init(Array(string.utf8))
+    }
+
+    package var count: Int {
+        switch storage {
+        case .buffer(let buffer): buffer.count
+        case .received(let received): received.count
+        }
+    }
+
+    package func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        switch storage {
+        case .buffer(let buffer): try buffer.withUnsafeBytes(body)
+        case .received(let received): try body(received.bytes)
+        }
+    }
+
+    /// A copy of the bytes.
+    package var bytes: [UInt8] {
+        withUnsafeBytes { Array($0) }
+    }
+
+    package var string: String? {
+        withUnsafeBytes { String(validating: $0.bindMemory(to: UInt8.self), as: UTF8.self) }
+    }
+
+    /// Connection metadata libzmq attached to a received frame, such as `"User-Id"` (set by a ZAP
+    /// handler) or `"Peer-Address"`. Nil for frames built locally.
+    package func metadata(_ property: String) -> String? {
+        guard case .received(let received) = storage else { return nil }
+        return received.metadata(property)
+    }
+
+    /// Initialises `message` with this frame's bytes without copying them.
+    func initialize(_ message: UnsafeMutablePointer<zmq_msg_t>) throws(ZeroMQError) {
+        switch storage {
+        case .buffer(let buffer):
+            guard buffer.count > 0 else {
+                guard zmq_msg_init(message) == 0 else { throw .last("zmq_msg_init") }
+                return
+            }
+            let hint = Unmanaged.passRetained(buffer).toOpaque()
+            let result = zmq_msg_init_data(message, buffer.baseAddress, buffer.count, { _, hint in
+                // Called by libzmq, possibly on its I/O thread, once it no longer needs the bytes.
+                guard let hint else { return }
+                Unmanaged<FrameBuffer>.fromOpaque(hint).release()
+            }, hint)
+            guard result == 0 else {
+                Unmanaged<FrameBuffer>.fromOpaque(hint).release()
+                throw .last("zmq_msg_init_data")
+            }
+        case .received(let received):
+            guard zmq_msg_init(message) == 0 else { throw .last("zmq_msg_init") }
+            // zmq_msg_copy shares large message bodies by reference count.
+            guard zmq_msg_copy(message, received.message) == 0 else { throw .last("zmq_msg_copy") }
+        }
+    }
+}
+
+extension Frame: Equatable {
+    package static func == (lhs: Frame, rhs: Frame) -> Bool {
+        lhs.withUnsafeBytes { left in rhs.withUnsafeBytes { right in left.elementsEqual(right) } }
+    }
+}
+
+extension Frame: CustomStringConvertible {
+    package var description: String {
+        if let string, string.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7f }) {
+            return "\"\(string)\""
+        }
+        return "<\(count) bytes>"
+    }
+}
+
+/// Heap memory for an outgoing frame; immutable once the frame is built.
+package final class FrameBuffer: @unchecked Sendable {
+    // Unchecked: written only through `withUnsafeMutableBytes` before the buffer is wrapped in a
+    // Frame, read-only afterwards.
+    let baseAddress: UnsafeMutableRawPointer
+    package let count: Int
+
+    package init(capacity: Int) {
+        baseAddress = .allocate(byteCount: max(capacity, 1), alignment: 16)
+        count = capacity
+    }
+
+    deinit {
+        baseAddress.deallocate()
+    }
+
+    package func withUnsafeMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeMutableRawBufferPointer(start: baseAddress, count: count))
+    }
+
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: baseAddress, count: count))
+    }
+}
+
+/// A `zmq_msg_t` that libzmq filled on receive, owned until the last frame referring to it goes away.
+final class ReceivedFrame: @unchecked Sendable {
+    // Unchecked: the message is never modified after receipt; it is closed exactly once, in deinit.
+    let message: UnsafeMutablePointer<zmq_msg_t>
+
+    /// Takes ownership of an initialised message.
+    init(taking message: UnsafeMutablePointer<zmq_msg_t>) {
+        self.message = message
+    }
+
+    deinit {
+        zmq_msg_close(message)
+        message.deallocate()
+    }
+
+    var count: Int { zmq_msg_size(message) }
+
+    var bytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: zmq_msg_data(message), count: zmq_msg_size(message))
+    }
+
+    func metadata(_ property: String) -> String? {
+        zmq_msg_gets(message, property).map { String(cString: $0) }
+    }
+}

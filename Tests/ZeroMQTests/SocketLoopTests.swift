@@ -1,0 +1,155 @@
+import BatonTesting
+import Logging
+import Testing
+@testable import ZeroMQ
+
+@Suite(.timeLimit(.minutes(1))) struct SocketLoopTests {
+    /// Runs a socket loop for the duration of `body`.
+    func withLoop(_ body: @Sendable (SocketLoop) async throws -> Void) async throws {
+        let loop = try SocketLoop(context: try ZeroMQContext(), logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await loop.run() }
+            defer { loop.stop() }
+            try await body(loop)
+        }
+    }
+
+    @Test func routerAndDealerTalkOverTCPLoopback() async throws {
+        try await withLoop { loop in
+            let router = try await loop.open(SocketSpec(.router, bind: ["tcp://127.0.0.1:*"]))
+            let dealer = try await loop.open(SocketSpec(.dealer, connect: router.boundEndpoints))
+            try await loop.send(Message(strings: ["JWP1", "ping"]), on: dealer.handle)
+
+            let request = try await withTimeout(.seconds(10), "the request") {
+                var iterator = router.inbound.makeAsyncIterator()
+                return try #require(await iterator.next())
+            }
+            #expect(request.frames.count == 3)
+            #expect(request.frames[1].string == "JWP1")
+            #expect(request.frames[2].string == "ping")
+            #expect(request.frames[1].metadata("Peer-Address") == "127.0.0.1")
+
+            try await loop.send(Message([request.frames[0], Frame("pong")]), on: router.handle)
+            let reply = try await withTimeout(.seconds(10), "the reply") {
+                var iterator = dealer.inbound.makeAsyncIterator()
+                return try #require(await iterator.next())
+            }
+            #expect(reply.frames.map(\.string) == ["pong"])
+        }
+    }
+
+    @Test func manyMessagesArriveInOrderThroughASmallInboundBuffer() async throws {
+        try await withLoop { loop in
+            let pull = try await loop.open(SocketSpec(.pair, bind: ["inproc://order"], inboundLimit: 4))
+            let push = try await loop.open(SocketSpec(.pair, connect: ["inproc://order"]))
+            let count = 2_000
+            for index in 0..<count {
+                loop.post(Message(strings: ["\(index)"]), on: push.handle)
+            }
+            let received = try await withTimeout(.seconds(20), "\(count) messages") {
+                var values: [Int] = []
+                for await message in pull.inbound {
+                    values.append(Int(message.frames[0].string ?? "") ?? -1)
+                    if values.count == count { break }
+                }
+                return values
+            }
+            #expect(received == Array(0..<count))
+        }
+    }
+
+    @Test func sendingToAnUnknownRouterPeerThrows() async throws {
+        try await withLoop { loop in
+            var options = SocketOptions()
+            options.routerMandatory = true
+            let router = try await loop.open(SocketSpec(.router, options: options, bind: ["tcp://127.0.0.1:*"]))
+            await #expect(throws: ZeroMQError.self) {
+                try await loop.send(Message(strings: ["ghost", "x"]), on: router.handle)
+            }
+        }
+    }
+
+    @Test func oversizedFramesDisconnectThePeerInsteadOfArriving() async throws {
+        try await withLoop { loop in
+            var options = SocketOptions()
+            options.maxMessageSize = 1024
+            let router = try await loop.open(SocketSpec(.router, options: options, bind: ["tcp://127.0.0.1:*"]))
+            let big = try await loop.open(SocketSpec(.dealer, connect: router.boundEndpoints))
+            try await loop.send(Message([Frame([UInt8](repeating: 7, count: 4096))]), on: big.handle)
+            let small = try await loop.open(SocketSpec(.dealer, connect: router.boundEndpoints))
+            try await loop.send(Message(strings: ["small"]), on: small.handle)
+            let first = try await withTimeout(.seconds(10), "the small message") {
+                var iterator = router.inbound.makeAsyncIterator()
+                return try #require(await iterator.next())
+            }
+            #expect(first.frames.last?.string == "small")
+        }
+    }
+
+    @Test func curveEncryptedPeersExchangeMessages() async throws {
+        let server = try CurveKeyPair.generate()
+        let client = try CurveKeyPair.generate()
+        try await withLoop { loop in
+            var serverOptions = SocketOptions()
+            serverOptions.curve = .server(secretKey: server.secretKey, zapDomain: nil)
+            let router = try await loop.open(SocketSpec(.router, options: serverOptions, bind: ["tcp://127.0.0.1:*"]))
+            var clientOptions = SocketOptions()
+            clientOptions.curve = .client(keys: client, serverKey: server.publicKey)
+            let dealer = try await loop.open(SocketSpec(.dealer, options: clientOptions, connect: router.boundEndpoints))
+            try await loop.send(Message(strings: ["secret"]), on: dealer.handle)
+            let received = try await withTimeout(.seconds(10), "the encrypted message") {
+                var iterator = router.inbound.makeAsyncIterator()
+                return try #require(await iterator.next())
+            }
+            #expect(received.frames.last?.string == "secret")
+        }
+    }
+
+    @Test func publisherReachesSubscribersOfAMatchingPrefix() async throws {
+        try await withLoop { loop in
+            let publisher = try await loop.open(SocketSpec(.publisher, bind: ["tcp://127.0.0.1:*"]))
+            var options = SocketOptions()
+            options.subscriptions = [Array("exec/".utf8)]
+            let subscriber = try await loop.open(SocketSpec(.subscriber, options: options, connect: publisher.boundEndpoints))
+            // PUB drops messages until the subscription has travelled (the slow-joiner effect), so
+            // publish until the first matching message arrives.
+            let received = try await withTimeout(.seconds(10), "a published event") {
+                try await withThrowingTaskGroup(of: Message?.self) { group in
+                    group.addTask {
+                        var iterator = subscriber.inbound.makeAsyncIterator()
+                        return await iterator.next()
+                    }
+                    group.addTask {
+                        while !Task.isCancelled {
+                            loop.post(Message(strings: ["job/1", "ignored"]), on: publisher.handle)
+                            loop.post(Message(strings: ["exec/1", "wanted"]), on: publisher.handle)
+                            try await Task.sleep(for: .milliseconds(20))
+                        }
+                        return nil
+                    }
+                    defer { group.cancelAll() }
+                    return try await group.next() ?? nil
+                }
+            }
+            #expect(received?.frames.map(\.string) == ["exec/1", "wanted"])
+        }
+    }
+
+    @Test func stoppingTheLoopEndsRunAndRefusesFurtherWork() async throws {
+        let loop = try SocketLoop(context: try ZeroMQContext(), logger: Logger(label: "test"))
+        let socket = try await withThrowingTaskGroup(of: OpenedSocket?.self) { group in
+            group.addTask { try await loop.run(); return nil }
+            let socket = try await loop.open(SocketSpec(.pair, bind: ["inproc://stop"]))
+            loop.stop()
+            // Bounded by the suite's time limit.
+            _ = try await group.next()
+            return socket
+        }
+        await #expect(throws: SocketLoopError.self) {
+            try await loop.send(Message(strings: ["late"]), on: socket.handle)
+        }
+        // The inbound sequence ends instead of hanging.
+        var iterator = socket.inbound.makeAsyncIterator()
+        #expect(await iterator.next() == nil)
+    }
+}
