@@ -1,0 +1,19 @@
+/// `actionTypeId`: which kind of action this is, and so which workers can run it.
+package struct ActionTypeID: Sendable, Hashable, Codable, CustomStringConvertible {
+    package var category: String
+    package var owner: String
+    package var provider: String
+    package var version: String
+
+    package init(category: String, owner: String, provider: String, version: String) {
+        self.category = category
+        self.owner = owner
+        self.provider = provider
+        self.version = version
+    }
+
+    package var description: String { "\(category)/\(owner)/\(provider)/\(version)" }
+
+    /// CodePipeline's Compute `Commands` action.
+    package static let commands = ActionTypeID(category: "Compute", owner: "AWS", provider: "Commands", version: "1")
+}

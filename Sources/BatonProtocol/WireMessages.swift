@@ -1,0 +1,29 @@
+/// Everything a worker sends, on either socket.
+package enum WorkerMessage: Sendable, Hashable {
+    case hello(Hello)
+    case poll(Poll)
+    case ack(JobClaim)
+    case log(LogChunk)
+    case success(JobSucceeded)
+    case failure(JobFailed)
+    case heartbeat(WorkerHeartbeat)
+    case disconnect(Disconnect)
+    case fetch(Fetch)
+    case putBegin(PutBegin)
+    case putChunk(PutChunk)
+    case putEnd(PutEnd)
+}
+
+/// Everything a coordinator sends, on either socket.
+package enum CoordinatorMessage: Sendable, Hashable {
+    case welcome(Welcome)
+    case job(JobOffer)
+    case acked(Acked)
+    case resultAck(ResultAck)
+    case heartbeat(CoordinatorHeartbeat)
+    case disconnect(Disconnect)
+    case chunk(Chunk)
+    case putCredit(PutCredit)
+    case putDone(PutDone)
+    case artifactError(ArtifactError)
+}

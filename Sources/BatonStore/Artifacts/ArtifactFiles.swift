@@ -1,0 +1,165 @@
+import BatonModel
+import Crypto
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Artifact bytes, content-addressed: `objects/ab/abcdef…` holds the bytes whose SHA-256 is
+/// `abcdef…`. Uploads are written to `staging/` and renamed into place only after their size and
+/// digest check out, so an object file is always whole and correct.
+package final class ArtifactFiles: Sendable {
+    package let root: URL
+
+    init(root: URL) throws {
+        self.root = root
+        for folder in ["objects", "staging"] {
+            let url = root.appendingPathComponent(folder)
+            do {
+                try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            } catch {
+                throw StoreError.io(path: url.path, reason: "cannot create: \(error.localizedDescription)")
+            }
+        }
+    }
+
+    package func url(for digest: ArtifactDigest) -> URL {
+        root.appendingPathComponent("objects")
+            .appendingPathComponent(String(digest.hex.prefix(2)))
+            .appendingPathComponent(digest.hex)
+    }
+
+    /// The stored size of `digest`, or nil when it is not stored.
+    package func size(of digest: ArtifactDigest) -> Int64? {
+        var info = stat()
+        guard stat(url(for: digest).path, &info) == 0 else { return nil }
+        return Int64(info.st_size)
+    }
+
+    /// Reads up to `buffer.count` bytes of `digest` from `offset`; returns how many were read
+    /// (fewer at the end of the object).
+    package func read(_ digest: ArtifactDigest, at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let path = url(for: digest).path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { throw StoreError.artifactNotFound(digest) }
+            throw StoreError.io(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(fd) }
+        var total = 0
+        while total < buffer.count {
+            let count = pread(fd, buffer.baseAddress! + total, buffer.count - total, off_t(offset) + off_t(total))
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw StoreError.io(path: path, reason: String(cString: strerror(errno)))
+            }
+            if count == 0 { break }
+            total += count
+        }
+        return total
+    }
+
+    /// Starts (or restarts) an upload into the staging area.
+    package func beginUpload(id: String, digest: ArtifactDigest, size: Int64) throws -> StagedUpload {
+        let safeID = id.filter { $0.isLetter || $0.isNumber || $0 == "-" }
+        let staging = root.appendingPathComponent("staging").appendingPathComponent("\(safeID).part")
+        return try StagedUpload(path: staging, destination: url(for: digest), digest: digest, size: size)
+    }
+
+    /// Stores a file that is already complete (used by the coordinator for its own artifacts and
+    /// by tests), verifying nothing: the digest is computed here.
+    package func store(contentsOf file: URL) throws -> (ArtifactDigest, Int64) {
+        let data = try Data(contentsOf: file)
+        let digest = ArtifactDigest(SHA256.hash(data: data))
+        let upload = try beginUpload(id: UUID().uuidString, digest: digest, size: Int64(data.count))
+        try data.withUnsafeBytes { try upload.append($0) }
+        try upload.finish()
+        return (digest, Int64(data.count))
+    }
+}
+
+/// One upload being written into staging: bytes arrive in order, are hashed as they are written,
+/// and `finish` checks size and digest before renaming the file into the object store.
+package final class StagedUpload {
+    package enum Failure: Error, CustomStringConvertible {
+        case outOfOrder(expected: Int64, got: Int64)
+        case tooLarge(declared: Int64)
+        case sizeMismatch(declared: Int64, received: Int64)
+        case digestMismatch(declared: ArtifactDigest, actual: ArtifactDigest)
+
+        package var description: String {
+            switch self {
+            case .outOfOrder(let expected, let got): "chunk at offset \(got) arrived, expected offset \(expected)"
+            case .tooLarge(let declared): "more bytes arrived than the declared size \(declared)"
+            case .sizeMismatch(let declared, let received): "declared \(declared) bytes but received \(received)"
+            case .digestMismatch(let declared, let actual): "declared \(declared) but the bytes hash to \(actual)"
+            }
+        }
+    }
+
+    package let digest: ArtifactDigest
+    package let size: Int64
+    package private(set) var received: Int64 = 0
+    private let path: URL
+    private let destination: URL
+    private let fd: Int32
+    private var hasher = SHA256()
+    private var isClosed = false
+
+    init(path: URL, destination: URL, digest: ArtifactDigest, size: Int64) throws {
+        self.path = path
+        self.destination = destination
+        self.digest = digest
+        self.size = size
+        fd = open(path.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw StoreError.io(path: path.path, reason: String(cString: strerror(errno))) }
+    }
+
+    deinit {
+        if !isClosed {
+            close(fd)
+            unlink(path.path)
+        }
+    }
+
+    package func append(_ bytes: UnsafeRawBufferPointer, at offset: Int64? = nil) throws {
+        if let offset, offset != received { throw Failure.outOfOrder(expected: received, got: offset) }
+        guard received + Int64(bytes.count) <= size else { throw Failure.tooLarge(declared: size) }
+        var written = 0
+        while written < bytes.count {
+            let count = write(fd, bytes.baseAddress! + written, bytes.count - written)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw StoreError.io(path: path.path, reason: String(cString: strerror(errno)))
+            }
+            written += count
+        }
+        hasher.update(bufferPointer: bytes)
+        received += Int64(bytes.count)
+    }
+
+    /// Verifies and commits the upload; on any mismatch the staged bytes are discarded.
+    package func finish() throws {
+        defer {
+            if !isClosed {
+                isClosed = true
+                close(fd)
+                unlink(path.path)
+            }
+        }
+        guard received == size else { throw Failure.sizeMismatch(declared: size, received: received) }
+        let actual = ArtifactDigest(hasher.finalize())
+        guard actual == digest else { throw Failure.digestMismatch(declared: digest, actual: actual) }
+        guard fsync(fd) == 0 else { throw StoreError.io(path: path.path, reason: String(cString: strerror(errno))) }
+        close(fd)
+        isClosed = true
+        let folder = destination.deletingLastPathComponent()
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        guard rename(path.path, destination.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(path.path)
+            throw StoreError.io(path: destination.path, reason: reason)
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import GRDB
+
+/// The schema, one migration per change, from the first schema on. Never edit a shipped migration.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE pipeline (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    version INTEGER NOT NULL,
+                    declaration TEXT NOT NULL,
+                    created REAL NOT NULL,
+                    updated REAL NOT NULL
+                );
+                CREATE TABLE pipeline_version (
+                    name TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    declaration TEXT NOT NULL,
+                    created REAL NOT NULL,
+                    PRIMARY KEY (name, version)
+                );
+                CREATE TABLE execution (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    pipeline TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    record TEXT NOT NULL,
+                    start_time REAL NOT NULL,
+                    last_update_time REAL NOT NULL
+                );
+                CREATE INDEX execution_by_pipeline ON execution (pipeline, start_time);
+                CREATE INDEX execution_by_status ON execution (status);
+                CREATE TABLE job (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    execution_id TEXT NOT NULL,
+                    stage TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    attempt INTEGER NOT NULL,
+                    data TEXT NOT NULL,
+                    result_id TEXT,
+                    result TEXT,
+                    created REAL NOT NULL,
+                    updated REAL NOT NULL
+                );
+                CREATE INDEX job_by_status ON job (status);
+                CREATE TABLE artifact (
+                    digest TEXT PRIMARY KEY NOT NULL,
+                    size INTEGER NOT NULL,
+                    created REAL NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,197 @@
+import BatonModel
+import Foundation
+import GRDB
+
+// BatonStore: the coordinator's durable state. One SQLite database in WAL mode holds pipelines,
+// their versions, executions, jobs and artifact metadata; `ArtifactFiles` holds artifact bytes,
+// content-addressed, beside it. Every change the engine makes lands in one transaction.
+
+/// One change to commit; the engine hands a batch of them to `commit` as one transaction.
+package enum StoreChange: Sendable {
+    case execution(PipelineExecution)
+    case job(JobRecord)
+    case artifact(ArtifactReference, at: Timestamp)
+}
+
+package final class Store: Sendable {
+    private let database: DatabasePool
+    package let artifacts: ArtifactFiles
+
+    /// Opens (creating if needed) the store in `directory` and brings its schema up to date.
+    package init(directory: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.io(path: directory.path, reason: "cannot create the data directory: \(error.localizedDescription)")
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // WAL with synchronous=NORMAL is durable across process crashes; FULL adds power-loss
+            // durability for each commit at the cost of an fsync each.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        database = try DatabasePool(path: directory.appendingPathComponent("baton.sqlite").path, configuration: configuration)
+        try Migrations.migrator.migrate(database)
+        artifacts = try ArtifactFiles(root: directory.appendingPathComponent("artifacts"))
+    }
+
+    // MARK: Pipelines
+
+    package func createPipeline(_ record: PipelineRecord) async throws {
+        let json = try Self.encode(record.declaration)
+        try await database.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM pipeline WHERE name = ?", arguments: [record.name]) == true {
+                throw StoreError.pipelineNameInUse(record.name)
+            }
+            try db.execute(
+                sql: "INSERT INTO pipeline (name, version, declaration, created, updated) VALUES (?, ?, ?, ?, ?)",
+                arguments: [record.name, record.version, json, record.created.secondsSince1970, record.updated.secondsSince1970])
+            try db.execute(
+                sql: "INSERT INTO pipeline_version (name, version, declaration, created) VALUES (?, ?, ?, ?)",
+                arguments: [record.name, record.version, json, record.updated.secondsSince1970])
+        }
+    }
+
+    package func updatePipeline(_ record: PipelineRecord) async throws {
+        let json = try Self.encode(record.declaration)
+        try await database.write { db in
+            try db.execute(
+                sql: "UPDATE pipeline SET version = ?, declaration = ?, updated = ? WHERE name = ?",
+                arguments: [record.version, json, record.updated.secondsSince1970, record.name])
+            guard db.changesCount == 1 else { throw StoreError.pipelineNotFound(record.name) }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO pipeline_version (name, version, declaration, created) VALUES (?, ?, ?, ?)",
+                arguments: [record.name, record.version, json, record.updated.secondsSince1970])
+        }
+    }
+
+    package func deletePipeline(named name: String) async throws {
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM pipeline WHERE name = ?", arguments: [name])
+            try db.execute(sql: "DELETE FROM pipeline_version WHERE name = ?", arguments: [name])
+        }
+    }
+
+    package func pipelines() async throws -> [PipelineRecord] {
+        let rows = try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, declaration, created, updated FROM pipeline ORDER BY name")
+        }
+        return try rows.map(Self.pipelineRecord)
+    }
+
+    package func pipelineVersion(named name: String, version: Int) async throws -> PipelineDeclaration? {
+        let json = try await database.read { db in
+            try String.fetchOne(db, sql: "SELECT declaration FROM pipeline_version WHERE name = ? AND version = ?", arguments: [name, version])
+        }
+        return try json.map { try Self.decode(PipelineDeclaration.self, $0, table: "pipeline_version", key: "\(name)@\(version)") }
+    }
+
+    // MARK: Executions and jobs
+
+    /// Applies every change in one transaction: all of them are durable when this returns, or none.
+    package func commit(_ changes: [StoreChange]) async throws {
+        guard !changes.isEmpty else { return }
+        let encoded = try changes.map(EncodedChange.init)
+        try await database.write { db in
+            for change in encoded { try change.apply(db) }
+        }
+    }
+
+    package func executions(pipeline: String? = nil, activeOnly: Bool = false) async throws -> [PipelineExecution] {
+        let rows = try await database.read { db in
+            var sql = "SELECT id, record FROM execution"
+            var clauses: [String] = []
+            var arguments: StatementArguments = []
+            if let pipeline {
+                clauses.append("pipeline = ?")
+                _ = arguments.append(contentsOf: [pipeline])
+            }
+            if activeOnly { clauses.append("status IN ('InProgress', 'Stopping')") }
+            if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
+            sql += " ORDER BY start_time DESC, rowid DESC"
+            return try Row.fetchAll(db, sql: sql, arguments: arguments)
+        }
+        return try rows.map { row in
+            try Self.decode(PipelineExecution.self, row["record"], table: "execution", key: row["id"])
+        }
+    }
+
+    package func jobs(status: JobRecord.Status) async throws -> [JobRecord] {
+        let rows = try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, data FROM job WHERE status = ? ORDER BY created", arguments: [status.rawValue])
+        }
+        return try rows.map { row in try Self.decode(JobRecord.self, row["data"], table: "job", key: row["id"]) }
+    }
+
+    package func job(_ id: JobID) async throws -> JobRecord? {
+        let json = try await database.read { db in
+            try String.fetchOne(db, sql: "SELECT data FROM job WHERE id = ?", arguments: [id.rawValue])
+        }
+        return try json.map { try Self.decode(JobRecord.self, $0, table: "job", key: id.rawValue) }
+    }
+
+    // MARK: Coding
+
+    static func encode(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ json: String, table: String, key: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(json.utf8))
+        } catch {
+            throw StoreError.corruptRecord(table: table, key: key, reason: "\(error)")
+        }
+    }
+
+    private static func pipelineRecord(_ row: Row) throws -> PipelineRecord {
+        let name: String = row["name"]
+        return PipelineRecord(
+            declaration: try decode(PipelineDeclaration.self, row["declaration"], table: "pipeline", key: name),
+            created: Timestamp(secondsSince1970: row["created"]),
+            updated: Timestamp(secondsSince1970: row["updated"]))
+    }
+}
+
+/// A change with its JSON already encoded, so the write transaction does no encoding.
+private struct EncodedChange: Sendable {
+    let sql: String
+    let arguments: StatementArguments
+
+    init(_ change: StoreChange) throws {
+        switch change {
+        case .execution(let execution):
+            sql = """
+                INSERT INTO execution (id, pipeline, status, record, start_time, last_update_time) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET status = excluded.status, record = excluded.record,
+                last_update_time = excluded.last_update_time
+                """
+            arguments = [
+                execution.id.rawValue, execution.pipelineName, execution.status.rawValue, try Store.encode(execution),
+                execution.startTime.secondsSince1970, execution.lastUpdateTime.secondsSince1970,
+            ]
+        case .job(let job):
+            let now = Date().timeIntervalSince1970
+            sql = """
+                INSERT INTO job (id, execution_id, stage, action, status, attempt, data, result_id, created, updated)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET status = excluded.status, attempt = excluded.attempt,
+                data = excluded.data, result_id = excluded.result_id, updated = excluded.updated
+                """
+            arguments = [
+                job.id.rawValue, job.executionID.rawValue, job.stageName, job.actionName, job.status.rawValue,
+                job.attempt, try Store.encode(job), job.resultID, now, now,
+            ]
+        case .artifact(let reference, let at):
+            sql = "INSERT OR IGNORE INTO artifact (digest, size, created) VALUES (?, ?, ?)"
+            arguments = [reference.digest.hex, reference.size, at.secondsSince1970]
+        }
+    }
+
+    func apply(_ db: Database) throws {
+        try db.execute(sql: sql, arguments: arguments)
+    }
+}
