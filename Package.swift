@@ -4,10 +4,14 @@ import PackageDescription
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let unixSignals = Target.Dependency.product(name: "UnixSignals", package: "swift-service-lifecycle")
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let httpTypes = Target.Dependency.product(name: "HTTPTypes", package: "swift-http-types")
 let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
 let subprocess = Target.Dependency.product(name: "Subprocess", package: "swift-subprocess")
+let systemPackage = Target.Dependency.product(name: "SystemPackage", package: "swift-system")
 let zipFoundation = Target.Dependency.product(name: "ZIPFoundation", package: "ZIPFoundation")
 
 let package = Package(
@@ -21,6 +25,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.4.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.0"),
@@ -39,7 +46,7 @@ let package = Package(
 
         // Layer 2–3: decisions, HTTP, the worker runtime.
         .target(name: "BatonEngine", dependencies: ["BatonModel", "BatonStore", logging]),
-        .target(name: "BatonHTTP", dependencies: ["BatonAPI", "BatonEngine", "BatonModel", hummingbird, logging]),
+        .target(name: "BatonHTTP", dependencies: ["BatonAPI", "BatonEngine", "BatonStore", "BatonModel", hummingbird, nioCore, httpTypes, logging]),
         .target(
             name: "BatonWorker",
             dependencies: ["BatonProtocol", "BatonModel", "ZeroMQ", crypto, logging, serviceLifecycle]
@@ -53,19 +60,22 @@ let package = Package(
                 logging, serviceLifecycle, hummingbird,
             ]
         ),
-        .target(name: "BatonActions", dependencies: ["BatonWorker", "BatonModel", subprocess, zipFoundation, crypto, logging]),
+        .target(
+            name: "BatonActions",
+            dependencies: ["BatonWorker", "BatonModel", subprocess, systemPackage, zipFoundation, crypto, logging]
+        ),
 
         // Layer 5: the executable.
         .executableTarget(
             name: "BatonCLI",
             dependencies: [
                 "BatonCoordinator", "BatonWorker", "BatonActions", "BatonAPI", "BatonModel", "ZeroMQ",
-                argumentParser, logging, serviceLifecycle, subprocess,
+                argumentParser, logging, serviceLifecycle, unixSignals, subprocess, systemPackage,
             ]
         ),
 
         // Test support, in no product.
-        .target(name: "BatonTesting", dependencies: ["BatonAPI", "BatonModel", subprocess]),
+        .target(name: "BatonTesting", dependencies: ["BatonAPI", "BatonModel", subprocess, systemPackage]),
 
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "BatonTesting", logging]),
         .testTarget(name: "BatonModelTests", dependencies: ["BatonModel"]),

@@ -108,25 +108,24 @@ package final class SocketLoop: Service, Sendable {
         Glibc.close(wakeWrite)
     }
 
-    /// Runs the loop thread until the task is cancelled or graceful shutdown begins; every socket
-    /// is closed (linger 0) before this returns.
+    /// Runs the loop thread until the task is cancelled or `stop()` is called; every socket is
+    /// closed (linger 0) before this returns. Graceful shutdown does not end it: the sockets must
+    /// outlive the services that drain through them, so the owner cancels the loop last.
     package func run() async throws {
         await withTaskCancellationHandler {
-            await cancelWhenGracefulShutdown {
-                await withCheckedContinuation { (exit: CheckedContinuation<Void, Never>) in
-                    let alreadyStopped = self.shared.withLock { state -> Bool in
-                        if state.hasStopped { return true }
-                        state.exit = exit
-                        return false
-                    }
-                    if alreadyStopped {
-                        exit.resume()
-                        return
-                    }
-                    let thread = Thread { [self] in threadMain() }
-                    thread.name = self.name
-                    thread.start()
+            await withCheckedContinuation { (exit: CheckedContinuation<Void, Never>) in
+                let alreadyStopped = self.shared.withLock { state -> Bool in
+                    if state.hasStopped { return true }
+                    state.exit = exit
+                    return false
                 }
+                if alreadyStopped {
+                    exit.resume()
+                    return
+                }
+                let thread = Thread { [self] in threadMain() }
+                thread.name = self.name
+                thread.start()
             }
         } onCancel: {
             stop()

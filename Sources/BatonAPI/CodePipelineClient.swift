@@ -1,0 +1,67 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A client of a coordinator's CodePipeline API (AWS JSON 1.1 over HTTP), for the CLI and tests.
+package struct CodePipelineClient: Sendable {
+    package enum Failure: Error, Sendable, CustomStringConvertible {
+        /// The coordinator answered with a CodePipeline error.
+        case api(APIError)
+        /// Nothing answered at the endpoint.
+        case unreachable(endpoint: String, reason: String)
+        /// Something answered, but not with the protocol's shapes.
+        case badResponse(status: Int, body: String)
+
+        package var description: String {
+            switch self {
+            case .api(let error): "\(error.type): \(error.message)"
+            case .unreachable(let endpoint, let reason): "cannot reach the coordinator at \(endpoint): \(reason)"
+            case .badResponse(let status, let body): "unexpected response (HTTP \(status)): \(body.prefix(200))"
+            }
+        }
+    }
+
+    package let endpoint: URL
+    private let session: URLSession
+
+    package init(endpoint: URL) {
+        self.endpoint = endpoint
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = 30
+        session = URLSession(configuration: configuration)
+    }
+
+    package func call<Output: Decodable>(
+        _ operation: CodePipelineOperation, _ input: some Encodable, as output: Output.Type = Output.self
+    ) async throws(Failure) -> Output {
+        var request = URLRequest(url: endpoint)
+        request.httpMethod = "POST"
+        request.setValue(operation.target, forHTTPHeaderField: "X-Amz-Target")
+        request.setValue(CodePipelineOperation.contentType, forHTTPHeaderField: "Content-Type")
+        do {
+            request.httpBody = try JSONEncoder().encode(input)
+        } catch {
+            preconditionFailure("request shapes always encode: \(error)")
+        }
+        let data: Data
+        let response: URLResponse
+        do {
+            (data, response) = try await session.data(for: request)
+        } catch {
+            throw .unreachable(endpoint: endpoint.absoluteString, reason: error.localizedDescription)
+        }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let decoder = JSONDecoder()
+        guard status == 200 else {
+            if let error = try? decoder.decode(APIError.self, from: data) { throw .api(error) }
+            throw .badResponse(status: status, body: String(decoding: data, as: UTF8.self))
+        }
+        do {
+            return try decoder.decode(Output.self, from: data.isEmpty ? Data("{}".utf8) : data)
+        } catch {
+            throw .badResponse(status: status, body: String(decoding: data, as: UTF8.self))
+        }
+    }
+}

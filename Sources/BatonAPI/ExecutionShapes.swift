@@ -1,0 +1,197 @@
+import BatonModel
+
+package struct StartPipelineExecutionInput: Sendable, Codable {
+    package var name: String
+    package var clientRequestToken: String?
+
+    package init(name: String, clientRequestToken: String? = nil) {
+        self.name = name
+        self.clientRequestToken = clientRequestToken
+    }
+}
+
+package struct StartPipelineExecutionOutput: Sendable, Codable {
+    package var pipelineExecutionId: String
+    package init(pipelineExecutionId: String) { self.pipelineExecutionId = pipelineExecutionId }
+}
+
+package struct GetPipelineExecutionInput: Sendable, Codable {
+    package var pipelineName: String
+    package var pipelineExecutionId: String
+
+    package init(pipelineName: String, pipelineExecutionId: String) {
+        self.pipelineName = pipelineName
+        self.pipelineExecutionId = pipelineExecutionId
+    }
+}
+
+package struct ArtifactRevision: Sendable, Codable {
+    package var name: String
+    package var revisionId: String?
+
+    package init(name: String, revisionId: String?) {
+        self.name = name
+        self.revisionId = revisionId
+    }
+}
+
+package struct PipelineExecutionShape: Sendable, Codable {
+    package var pipelineName: String
+    package var pipelineVersion: Int
+    package var pipelineExecutionId: String
+    package var status: PipelineExecutionStatus
+    package var statusSummary: String?
+    package var artifactRevisions: [ArtifactRevision]
+    package var trigger: ExecutionTrigger
+    package var executionMode: ExecutionMode
+    package var executionType: String
+
+    package init(_ execution: PipelineExecution, mode: ExecutionMode) {
+        pipelineName = execution.pipelineName
+        pipelineVersion = execution.pipelineVersion
+        pipelineExecutionId = execution.id.rawValue
+        status = execution.status
+        statusSummary = execution.statusSummary
+        artifactRevisions = execution.artifacts.values.sorted { $0.name < $1.name }
+            .map { ArtifactRevision(name: $0.name, revisionId: $0.digest.hex) }
+        trigger = execution.trigger
+        executionMode = mode
+        executionType = "STANDARD"
+    }
+}
+
+package struct GetPipelineExecutionOutput: Sendable, Codable {
+    package var pipelineExecution: PipelineExecutionShape
+    package init(pipelineExecution: PipelineExecutionShape) { self.pipelineExecution = pipelineExecution }
+}
+
+package struct ListPipelineExecutionsInput: Sendable, Codable {
+    package var pipelineName: String
+    package var maxResults: Int?
+    package var nextToken: String?
+
+    package init(pipelineName: String, maxResults: Int? = nil, nextToken: String? = nil) {
+        self.pipelineName = pipelineName
+        self.maxResults = maxResults
+        self.nextToken = nextToken
+    }
+}
+
+package struct PipelineExecutionSummary: Sendable, Codable {
+    package var pipelineExecutionId: String
+    package var status: PipelineExecutionStatus
+    package var statusSummary: String?
+    package var startTime: Timestamp
+    package var lastUpdateTime: Timestamp
+    package var trigger: ExecutionTrigger
+    package var executionMode: ExecutionMode
+    package var executionType: String
+
+    package init(_ execution: PipelineExecution, mode: ExecutionMode) {
+        pipelineExecutionId = execution.id.rawValue
+        status = execution.status
+        statusSummary = execution.statusSummary
+        startTime = execution.startTime
+        lastUpdateTime = execution.lastUpdateTime
+        trigger = execution.trigger
+        executionMode = mode
+        executionType = "STANDARD"
+    }
+}
+
+package struct ListPipelineExecutionsOutput: Sendable, Codable {
+    package var pipelineExecutionSummaries: [PipelineExecutionSummary]
+    package var nextToken: String?
+
+    package init(pipelineExecutionSummaries: [PipelineExecutionSummary], nextToken: String? = nil) {
+        self.pipelineExecutionSummaries = pipelineExecutionSummaries
+        self.nextToken = nextToken
+    }
+}
+
+package struct GetPipelineStateInput: Sendable, Codable {
+    package var name: String
+    package init(name: String) { self.name = name }
+}
+
+package struct ErrorDetails: Sendable, Codable {
+    package var code: String
+    package var message: String
+}
+
+package struct ActionExecutionState: Sendable, Codable {
+    package var actionExecutionId: String?
+    package var status: ActionExecutionStatus
+    package var summary: String?
+    package var lastStatusChange: Timestamp?
+    package var externalExecutionId: String?
+    package var errorDetails: ErrorDetails?
+
+    package init(_ action: ActionExecution, status: ActionExecutionStatus) {
+        actionExecutionId = action.actionExecutionId?.rawValue
+        self.status = status
+        summary = action.summary
+        lastStatusChange = action.lastUpdateTime
+        externalExecutionId = action.externalExecutionId
+        errorDetails = action.errorDetails.map { ErrorDetails(code: $0.type.rawValue, message: $0.message) }
+    }
+}
+
+package struct ActionState: Sendable, Codable {
+    package var actionName: String
+    package var latestExecution: ActionExecutionState?
+
+    package init(actionName: String, latestExecution: ActionExecutionState?) {
+        self.actionName = actionName
+        self.latestExecution = latestExecution
+    }
+}
+
+package struct StageExecutionShape: Sendable, Codable {
+    package var pipelineExecutionId: String
+    package var status: StageExecutionStatus
+    package var type: String?
+
+    package init(pipelineExecutionId: String, status: StageExecutionStatus) {
+        self.pipelineExecutionId = pipelineExecutionId
+        self.status = status
+        type = "STANDARD"
+    }
+}
+
+package struct TransitionState: Sendable, Codable {
+    package var enabled: Bool
+    package init(enabled: Bool) { self.enabled = enabled }
+}
+
+package struct StageState: Sendable, Codable {
+    package var stageName: String
+    package var inboundTransitionState: TransitionState?
+    package var actionStates: [ActionState]
+    package var latestExecution: StageExecutionShape?
+    package var inboundExecutions: [StageExecutionShape]
+
+    package init(stageName: String, actionStates: [ActionState], latestExecution: StageExecutionShape?) {
+        self.stageName = stageName
+        inboundTransitionState = TransitionState(enabled: true)
+        self.actionStates = actionStates
+        self.latestExecution = latestExecution
+        inboundExecutions = []
+    }
+}
+
+package struct GetPipelineStateOutput: Sendable, Codable {
+    package var pipelineName: String
+    package var pipelineVersion: Int
+    package var stageStates: [StageState]
+    package var created: Timestamp
+    package var updated: Timestamp
+
+    package init(pipelineName: String, pipelineVersion: Int, stageStates: [StageState], created: Timestamp, updated: Timestamp) {
+        self.pipelineName = pipelineName
+        self.pipelineVersion = pipelineVersion
+        self.stageStates = stageStates
+        self.created = created
+        self.updated = updated
+    }
+}

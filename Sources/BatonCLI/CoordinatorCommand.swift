@@ -1,0 +1,53 @@
+import ArgumentParser
+import BatonCoordinator
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+struct CoordinatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coordinator",
+        abstract: "Run the coordinator: pipeline state, the CodePipeline API, and job dispatch to workers.")
+
+    @Option(help: "Directory for the database and artifacts (env BATON_DATA_DIR; default ./.baton).")
+    var dataDir: String?
+
+    @Option(help: "ZeroMQ endpoint workers connect to (env BATON_LISTEN_WORKERS; default tcp://127.0.0.1:7600). The artifact socket uses the next port.")
+    var listenWorkers: String?
+
+    @Option(help: "Artifact socket endpoint (env BATON_LISTEN_ARTIFACTS; default: the worker port + 1).")
+    var listenArtifacts: String?
+
+    @Option(help: "HOST:PORT for the HTTP API (env BATON_LISTEN_HTTP; default 127.0.0.1:7700).")
+    var listenHttp: String?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical (env BATON_LOG_LEVEL).")
+    var logLevel: String?
+
+    func run() async throws {
+        let logger = try bootstrapLogging(level: logLevel)
+        let http = setting(listenHttp, env: "BATON_LISTEN_HTTP", default: "127.0.0.1:7700")
+        guard let colon = http.lastIndex(of: ":"), let port = Int(http[http.index(after: colon)...]), (0...65535).contains(port) else {
+            throw ValidationError("--listen-http '\(http)' is not HOST:PORT")
+        }
+        let workers = setting(listenWorkers, env: "BATON_LISTEN_WORKERS", default: "tcp://127.0.0.1:7600")
+        guard workers.hasPrefix("tcp://") || workers.hasPrefix("ipc://") || workers.hasPrefix("inproc://") else {
+            throw ValidationError("--listen-workers '\(workers)' is not a ZeroMQ endpoint such as tcp://127.0.0.1:7600")
+        }
+        let configuration = CoordinatorConfiguration(
+            dataDirectory: URL(fileURLWithPath: setting(dataDir, env: "BATON_DATA_DIR", default: ".baton")),
+            workerEndpoint: workers,
+            artifactEndpoint: listenArtifacts ?? ProcessInfo.processInfo.environment["BATON_LISTEN_ARTIFACTS"],
+            httpHost: String(http[..<colon]),
+            httpPort: port)
+        let coordinator = Coordinator(configuration: configuration, logger: logger) { endpoints in
+            print(endpoints.readyLine)
+            fflush(nil)
+            logger.info("coordinator ready", metadata: ["http": "\(endpoints.http)", "workers": "\(endpoints.workers)"])
+        }
+        let group = ServiceGroup(
+            configuration: .init(services: [coordinator], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import BatonActions
+import BatonWorker
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run a worker: poll the coordinator for jobs and run them.")
+
+    @Option(help: "The coordinator's worker endpoint (env BATON_COORDINATOR; default tcp://127.0.0.1:7600).")
+    var coordinator: String?
+
+    @Option(help: "Directory for job work trees and the artifact cache (env BATON_WORK_DIR; default ./.baton/work).")
+    var workDir: String?
+
+    @Option(name: .customLong("label"), help: "A KEY=VALUE label this worker carries; repeatable (env BATON_LABELS, comma-separated).")
+    var labels: [String] = []
+
+    @Option(help: "Jobs to run at once (env BATON_SLOTS; default 1).")
+    var slots: Int?
+
+    @Option(help: "This worker's id (env BATON_WORKER_ID; default the host name and work directory).")
+    var workerId: String?
+
+    @Option(help: "Folder whose subfolders stand in for S3 buckets (env BATON_BUCKETS; default ./.baton/buckets).")
+    var buckets: String?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical (env BATON_LOG_LEVEL).")
+    var logLevel: String?
+
+    func run() async throws {
+        let logger = try bootstrapLogging(level: logLevel)
+        let workDirectory = URL(fileURLWithPath: setting(workDir, env: "BATON_WORK_DIR", default: ".baton/work")).standardizedFileURL
+        let labelTexts = labels.isEmpty
+            ? (ProcessInfo.processInfo.environment["BATON_LABELS"] ?? "").split(separator: ",").map(String.init)
+            : labels
+        var parsedLabels: [String: String] = [:]
+        for text in labelTexts {
+            let parts = text.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--label '\(text)' is not KEY=VALUE") }
+            parsedLabels[String(parts[0])] = String(parts[1])
+        }
+        let slots = try setting(slots, env: "BATON_SLOTS", default: 1)
+        guard (1...256).contains(slots) else { throw ValidationError("--slots must be between 1 and 256, not \(slots)") }
+        let endpoint = setting(coordinator, env: "BATON_COORDINATOR", default: "tcp://127.0.0.1:7600")
+        guard endpoint.hasPrefix("tcp://") || endpoint.hasPrefix("ipc://") else {
+            throw ValidationError("--coordinator '\(endpoint)' is not a ZeroMQ endpoint such as tcp://127.0.0.1:7600")
+        }
+        let id = setting(workerId, env: "BATON_WORKER_ID", default: "\(ProcessInfo.processInfo.hostName)-\(workDirectory.lastPathComponent)")
+        let configuration = WorkerConfiguration(
+            coordinatorEndpoint: endpoint, workDirectory: workDirectory, workerID: id, labels: parsedLabels, maxConcurrentJobs: slots)
+        let bucketRoot = URL(fileURLWithPath: setting(buckets, env: "BATON_BUCKETS", default: ".baton/buckets")).standardizedFileURL
+        let worker = try Worker(configuration: configuration, providers: BuiltInActions.providers(bucketRoot: bucketRoot), logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

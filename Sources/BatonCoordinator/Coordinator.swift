@@ -1,0 +1,95 @@
+import BatonEngine
+import BatonHTTP
+import BatonStore
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import ZeroMQ
+
+// BatonCoordinator: the coordinator process. It holds pipeline state (store and engine), serves
+// the CodePipeline API over HTTP, and hands jobs to workers over ZeroMQ; it never runs a build
+// step itself. `Coordinator.run()` is the process's lifetime.
+
+package enum CoordinatorError: Error, CustomStringConvertible {
+    case cannotListen(what: String, endpoint: String, reason: String)
+
+    package var description: String {
+        switch self {
+        case .cannotListen(let what, let endpoint, let reason): "cannot listen for \(what) on \(endpoint): \(reason)"
+        }
+    }
+}
+
+package struct Coordinator: Service {
+    let configuration: CoordinatorConfiguration
+    let logger: Logger
+    let onReady: @Sendable (CoordinatorEndpoints) async -> Void
+
+    package init(configuration: CoordinatorConfiguration, logger: Logger, onReady: @escaping @Sendable (CoordinatorEndpoints) async -> Void = { _ in }) {
+        self.configuration = configuration
+        self.logger = logger
+        self.onReady = onReady
+    }
+
+    package func run() async throws {
+        let store = try Store(directory: configuration.dataDirectory)
+        let engine = Engine(store: store, logger: logger)
+        try await engine.recover()
+
+        let loop = try SocketLoop(context: try ZeroMQContext(), logger: logger, name: "baton-zeromq")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await loop.run() }
+            defer { group.cancelAll() }
+
+            let control = try await open(loop, bind: configuration.workerEndpoint, what: "workers", options: Self.controlOptions)
+            var artifactOptions = Self.controlOptions
+            artifactOptions.maxMessageSize = Int64(configuration.dispatch.chunkSize + 65_536)
+            artifactOptions.sendHighWaterMark = Int32(configuration.dispatch.credit * 4)
+            let artifactSocket = try await open(loop, bind: configuration.resolvedArtifactEndpoint, what: "artifacts", options: artifactOptions)
+            let artifactEndpoint = artifactSocket.boundEndpoints[0]
+            let artifactPort = Int(artifactEndpoint.split(separator: ":").last ?? "") ?? 0
+
+            let broker = JobBroker(
+                loop: loop, socket: control, engine: engine, artifacts: store.artifacts,
+                configuration: configuration.dispatch, artifactPort: artifactPort, logger: logger)
+            let artifactServer = ArtifactServer(
+                loop: loop, socket: artifactSocket, files: store.artifacts,
+                chunkSize: configuration.dispatch.chunkSize, credit: configuration.dispatch.credit, logger: logger)
+            group.addTask { await broker.run() }
+            group.addTask { await artifactServer.run() }
+
+            let workers = control.boundEndpoints[0]
+            let host = configuration.httpHost
+            let app = HTTPServer.buildApplication(
+                engine: engine, host: host, port: configuration.httpPort, logger: logger
+            ) { port in
+                await onReady(CoordinatorEndpoints(workers: workers, artifacts: artifactEndpoint, http: "http://\(host):\(port)"))
+            }
+            // The HTTP server runs in this task so it sees graceful shutdown first and drains
+            // its requests; dispatch and the sockets are cancelled only after it has stopped.
+            try await app.run()
+            logger.info("coordinator stopped")
+        }
+    }
+
+    private func open(_ loop: SocketLoop, bind endpoint: String, what: String, options: SocketOptions) async throws -> OpenedSocket {
+        do {
+            return try await loop.open(SocketSpec(.router, options: options, bind: [endpoint]))
+        } catch {
+            throw CoordinatorError.cannotListen(what: what, endpoint: endpoint, reason: "\(error)")
+        }
+    }
+
+    static var controlOptions: SocketOptions {
+        var options = SocketOptions()
+        options.routerMandatory = true
+        options.routerHandover = true
+        options.maxMessageSize = 1 << 20
+        options.handshakeInterval = 10_000
+        options.heartbeatInterval = 5_000
+        options.heartbeatTimeout = 15_000
+        options.tcpKeepAlive = true
+        return options
+    }
+}

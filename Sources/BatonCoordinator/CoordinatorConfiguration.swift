@@ -1,0 +1,41 @@
+import Foundation
+
+package struct CoordinatorConfiguration: Sendable {
+    package var dataDirectory: URL
+    /// ZeroMQ endpoint workers connect to, e.g. `tcp://127.0.0.1:7600`; port `*` picks a free one.
+    package var workerEndpoint: String
+    /// Artifact socket endpoint; by default the worker port plus one on the same host.
+    package var artifactEndpoint: String?
+    package var httpHost: String
+    package var httpPort: Int
+    package var dispatch = DispatchConfiguration()
+
+    package init(dataDirectory: URL, workerEndpoint: String, artifactEndpoint: String? = nil, httpHost: String, httpPort: Int) {
+        self.dataDirectory = dataDirectory
+        self.workerEndpoint = workerEndpoint
+        self.artifactEndpoint = artifactEndpoint
+        self.httpHost = httpHost
+        self.httpPort = httpPort
+    }
+
+    /// `tcp://host:7600` → `tcp://host:7601`; a wildcard port stays a wildcard.
+    var resolvedArtifactEndpoint: String {
+        if let artifactEndpoint { return artifactEndpoint }
+        guard let colon = workerEndpoint.lastIndex(of: ":") else { return workerEndpoint }
+        let host = workerEndpoint[..<colon]
+        guard let port = Int(workerEndpoint[workerEndpoint.index(after: colon)...]) else { return "\(host):*" }
+        return "\(host):\(port + 1)"
+    }
+}
+
+/// Where a running coordinator listens, once every socket is bound.
+package struct CoordinatorEndpoints: Sendable, Equatable {
+    package var workers: String
+    package var artifacts: String
+    package var http: String
+
+    /// The one line a coordinator prints when it is ready; scripts and tests parse it.
+    package var readyLine: String {
+        "baton coordinator ready workers=\(workers) artifacts=\(artifacts) http=\(http)"
+    }
+}

@@ -1,0 +1,30 @@
+import BatonProtocol
+import ZeroMQ
+
+/// Glue between ZeroMQ messages and the protocol codec, for a ROUTER socket whose messages begin
+/// with the peer's routing id.
+enum WireFrames {
+    struct Incoming {
+        let routingID: Frame
+        let message: WorkerMessage
+        let payload: Frame?
+    }
+
+    static func decode(_ message: Message) throws(ProtocolError) -> Incoming {
+        guard message.frames.count >= 2 else { throw .wrongFrameCount(max(message.frames.count - 1, 0), command: nil) }
+        let body = message.frames.dropFirst()
+        // Only the small frames are copied: the payload stays in libzmq's buffer.
+        let small = body.prefix(3).map(\.bytes) + (body.count > 3 ? Array(repeating: [], count: body.count - 3) : [])
+        let envelope = try WireCodec.envelope(small)
+        return Incoming(
+            routingID: message.frames[0],
+            message: try WireCodec.decodeWorkerMessage(envelope),
+            payload: envelope.command.hasPayload ? body.last : nil)
+    }
+
+    static func encode(_ message: CoordinatorMessage, to routingID: Frame, payload: Frame? = nil) -> Message {
+        var frames = [routingID] + WireCodec.frames(message).map { Frame($0) }
+        if let payload { frames.append(payload) }
+        return Message(frames)
+    }
+}

@@ -1,0 +1,53 @@
+import BatonAPI
+import BatonEngine
+import BatonModel
+import BatonStore
+
+extension APIError {
+    /// Maps every error the API can meet to CodePipeline's exception, in one place.
+    init(_ error: any Error) {
+        switch error {
+        case let error as APIError:
+            self = error
+        case let error as EngineError:
+            switch error {
+            case .invalidPipeline(let validation):
+                self.init(type: validation.exception.rawValue, message: validation.description)
+            case .pipelineNameInUse:
+                self.init(type: "PipelineNameInUseException", message: error.description)
+            case .pipelineNotFound:
+                self.init(type: "PipelineNotFoundException", message: error.description)
+            case .pipelineVersionNotFound:
+                self.init(type: "PipelineVersionNotFoundException", message: error.description)
+            case .executionNotFound:
+                self.init(type: "PipelineExecutionNotFoundException", message: error.description)
+            case .jobNotFound:
+                self.init(type: "JobNotFoundException", message: error.description)
+            }
+        default:
+            self.init(type: "InternalFailure", message: "The coordinator could not complete the request: \(error)")
+        }
+    }
+
+    /// A request body that does not fit the operation's input shape.
+    init(decoding error: DecodingError) {
+        func path(_ context: DecodingError.Context, _ key: (any CodingKey)? = nil) -> String {
+            let keys = context.codingPath + (key.map { [$0] } ?? [])
+            return keys.map { $0.intValue.map { "\($0 + 1).member" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            self = .validation("1 validation error detected: Value null at '\(path(context, key))' failed to satisfy constraint: Member must not be null")
+        case .valueNotFound(_, let context):
+            self = .validation("1 validation error detected: Value null at '\(path(context))' failed to satisfy constraint: Member must not be null")
+        case .typeMismatch(let type, let context):
+            self.init(type: "SerializationException", message: "Value at '\(path(context))' must be of type \(type)")
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            self.init(type: "SerializationException", message: "The request body is not valid JSON")
+        case .dataCorrupted(let context):
+            self.init(type: "SerializationException", message: "Value at '\(path(context))' is not valid: \(context.debugDescription)")
+        @unknown default:
+            self.init(type: "SerializationException", message: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import BatonEngine
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The coordinator's HTTP surface: the CodePipeline API at `POST /` and a health check.
+package enum HTTPServer {
+    /// Builds the Hummingbird application; `onListening` receives the bound port (useful with port 0).
+    package static func buildApplication(
+        engine: Engine,
+        host: String,
+        port: Int,
+        logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void
+    ) -> some ApplicationProtocol {
+        let api = CodePipelineAPI(engine: engine, logger: logger)
+        let router = Router()
+        router.post("/") { request, context in
+            await api.respond(to: request, context: context)
+        }
+        router.get("/healthz") { _, _ in
+            "ok\n"
+        }
+        return Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "baton"),
+            onServerRunning: { channel in
+                await onListening(channel.localAddress?.port ?? port)
+            },
+            logger: logger)
+    }
+}

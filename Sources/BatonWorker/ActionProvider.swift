@@ -1,0 +1,56 @@
+import BatonModel
+import Foundation
+import Logging
+
+/// A kind of action a worker can run. Implement this and hand it to `Worker` to run your own
+/// action types; the worker does the protocol, artifacts, retries and reporting.
+package protocol ActionProvider: Sendable {
+    /// The action types this provider runs; the worker advertises them in HELLO.
+    var actionTypes: [ActionTypeID] { get }
+    /// Runs one job. Return `.failed` for an action that ran and failed; throw only when the job
+    /// could not be run at all (the worker then reports a JobFailed failure with the error's text).
+    func run(_ job: JobContext) async throws -> ActionResult
+}
+
+/// Everything a provider needs to run one job.
+package struct JobContext: Sendable {
+    package let jobID: JobID
+    package let data: JobData
+    /// A fresh, empty directory for this job.
+    package let workDirectory: URL
+    /// Each input artifact, verified, as the zip file the coordinator stores, by artifact name.
+    package let inputs: [String: URL]
+    /// Where providers put files they produce outside the work tree (output archives).
+    package let outputDirectory: URL
+    package let logger: Logger
+    /// Appends to the job's log (shown live by the coordinator).
+    package let log: @Sendable (String) -> Void
+
+    package init(jobID: JobID, data: JobData, workDirectory: URL, inputs: [String: URL], outputDirectory: URL, logger: Logger, log: @escaping @Sendable (String) -> Void) {
+        self.jobID = jobID
+        self.data = data
+        self.workDirectory = workDirectory
+        self.inputs = inputs
+        self.outputDirectory = outputDirectory
+        self.logger = logger
+        self.log = log
+    }
+}
+
+package enum ActionResult: Sendable {
+    case succeeded(ActionProducts)
+    case failed(FailureDetails)
+}
+
+/// What a successful action produced: a file per output artifact, and output variables.
+package struct ActionProducts: Sendable {
+    package var artifacts: [String: URL]
+    package var variables: [String: String]
+    package var summary: String?
+
+    package init(artifacts: [String: URL] = [:], variables: [String: String] = [:], summary: String? = nil) {
+        self.artifacts = artifacts
+        self.variables = variables
+        self.summary = summary
+    }
+}

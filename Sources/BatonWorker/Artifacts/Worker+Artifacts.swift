@@ -1,0 +1,157 @@
+import BatonModel
+import BatonProtocol
+import Crypto
+import Foundation
+import ZeroMQ
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Worker {
+    func cacheURL(_ digest: ArtifactDigest) -> URL {
+        configuration.workDirectory.appendingPathComponent("cache").appendingPathComponent("\(digest.hex).zip")
+    }
+
+    /// An input artifact as a verified local file: from the cache by digest, or downloaded (once,
+    /// however many jobs ask for it at the same time).
+    func fetchInput(_ artifact: JobArtifact) async throws -> URL {
+        guard let digest = artifact.sha256, let size = artifact.size else {
+            throw WorkerError.artifactUnavailable(name: artifact.name, reason: "the job does not give its digest and size")
+        }
+        let cached = cacheURL(digest)
+        if FileManager.default.fileExists(atPath: cached.path) { return cached }
+        if let inFlight = downloads[digest] { return try await inFlight.value }
+        let task = Task { try await self.download(digest, size: size, name: artifact.name, to: cached) }
+        downloads[digest] = task
+        defer { downloads[digest] = nil }
+        return try await task.value
+    }
+
+    /// Downloads with up to `credit` FETCHes outstanding, hashing as chunks arrive; the file
+    /// enters the cache only once its SHA-256 matches.
+    private func download(_ digest: ArtifactDigest, size: Int64, name: String, to destination: URL) async throws -> URL {
+        guard let welcome else { throw WorkerError.artifactUnavailable(name: name, reason: "not connected") }
+        let (replies, continuation) = AsyncStream<ArtifactReply>.makeStream()
+        chunkStreams[digest] = continuation
+        defer { chunkStreams[digest] = nil }
+
+        let partial = destination.deletingLastPathComponent().appendingPathComponent("\(digest.hex).\(UUID().uuidString).part")
+        let fd = open(partial.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw WorkerError.io(path: partial.path, reason: String(cString: strerror(errno))) }
+        var closed = false
+        defer {
+            if !closed { close(fd) }
+            unlink(partial.path)
+        }
+
+        var hasher = SHA256()
+        var requested: Int64 = 0
+        var received: Int64 = 0
+        var outstanding = 0
+        func requestMore() -> Bool {
+            while outstanding < welcome.credit && requested < size {
+                let length = Int(min(Int64(welcome.chunkSize), size - requested))
+                guard sendArtifact(.fetch(Fetch(digest: digest, offset: requested, length: length))) else { return false }
+                requested += Int64(length)
+                outstanding += 1
+            }
+            return true
+        }
+        guard requestMore() else { throw WorkerError.artifactUnavailable(name: name, reason: "not connected") }
+        if size > 0 {
+            for await reply in replies {
+                switch reply {
+                case .chunk(let chunk, let payload):
+                    guard chunk.offset == received else {
+                        throw WorkerError.artifactUnavailable(name: name, reason: "chunk at offset \(chunk.offset) arrived, expected \(received)")
+                    }
+                    try payload.withUnsafeBytes { bytes in
+                        var written = 0
+                        while written < bytes.count {
+                            let count = write(fd, bytes.baseAddress! + written, bytes.count - written)
+                            if count < 0 {
+                                if errno == EINTR { continue }
+                                throw WorkerError.io(path: partial.path, reason: String(cString: strerror(errno)))
+                            }
+                            written += count
+                        }
+                        hasher.update(bufferPointer: bytes)
+                    }
+                    received += Int64(payload.count)
+                    outstanding -= 1
+                    if payload.count == 0 && received < size {
+                        throw WorkerError.artifactUnavailable(name: name, reason: "the coordinator's copy is \(received) bytes, expected \(size)")
+                    }
+                    guard requestMore() else { throw WorkerError.artifactUnavailable(name: name, reason: "connection lost") }
+                case .error(let error):
+                    throw WorkerError.artifactUnavailable(name: name, reason: error.message)
+                case .credit, .done:
+                    break
+                }
+                if received >= size { break }
+            }
+        }
+        guard received == size else { throw WorkerError.artifactUnavailable(name: name, reason: "connection lost after \(received) of \(size) bytes") }
+        let actual = ArtifactDigest(hasher.finalize())
+        guard actual == digest else { throw WorkerError.corruptArtifact(name: name, expected: digest, actual: actual) }
+        guard fsync(fd) == 0 else { throw WorkerError.io(path: partial.path, reason: String(cString: strerror(errno))) }
+        close(fd)
+        closed = true
+        guard rename(partial.path, destination.path) == 0 else {
+            throw WorkerError.io(path: destination.path, reason: String(cString: strerror(errno)))
+        }
+        return destination
+    }
+
+    /// Uploads `file` as output artifact `name`: declares its size and SHA-256, then sends chunks
+    /// within the byte window the coordinator grants, and waits for the coordinator's verdict.
+    func upload(_ file: URL, name: String) async throws -> ArtifactReference {
+        let (digest, size) = try fileDigest(file)
+        let uploadID = UUID().uuidString.lowercased()
+        let (replies, continuation) = AsyncStream<ArtifactReply>.makeStream()
+        uploadStreams[uploadID] = continuation
+        defer { uploadStreams[uploadID] = nil }
+
+        guard let chunkSize = welcome?.chunkSize,
+              sendArtifact(.putBegin(PutBegin(uploadId: uploadID, digest: digest, size: size)))
+        else { throw WorkerError.uploadRefused(name: name, reason: "not connected") }
+
+        let fd = open(file.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw WorkerError.io(path: file.path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var sent: Int64 = 0
+        var ended = false
+        for await reply in replies {
+            switch reply {
+            case .credit(let credit):
+                sent = max(sent, credit.have)
+                let limit = min(size, credit.have + credit.window)
+                while sent < limit {
+                    let length = Int(min(Int64(chunkSize), limit - sent))
+                    let buffer = FrameBuffer(capacity: length)
+                    let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, length, off_t(sent)) }
+                    guard count == length else { throw WorkerError.io(path: file.path, reason: "short read at offset \(sent)") }
+                    guard sendArtifact(.putChunk(PutChunk(uploadId: uploadID, offset: sent)), payload: Frame(buffer: buffer)) else {
+                        throw WorkerError.uploadRefused(name: name, reason: "connection lost")
+                    }
+                    sent += Int64(length)
+                }
+                if sent == size && !ended {
+                    ended = true
+                    _ = sendArtifact(.putEnd(PutEnd(uploadId: uploadID)))
+                }
+            case .done(let done):
+                guard done.status == .ok else {
+                    throw WorkerError.uploadRefused(name: name, reason: "\(done.status.rawValue): \(done.message ?? "")")
+                }
+                return ArtifactReference(name: name, digest: digest, size: size)
+            case .error(let error):
+                throw WorkerError.uploadRefused(name: name, reason: error.message)
+            case .chunk:
+                break
+            }
+        }
+        throw WorkerError.uploadRefused(name: name, reason: "connection lost")
+    }
+}

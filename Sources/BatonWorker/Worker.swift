@@ -1,0 +1,264 @@
+import BatonModel
+import BatonProtocol
+import Foundation
+import Logging
+import ServiceLifecycle
+import ZeroMQ
+
+// BatonWorker: the worker runtime. `Worker` connects to a coordinator over two DEALER sockets
+// (control and artifacts), says HELLO, keeps standing credit with POLL, acknowledges each JOB
+// before running it, moves artifacts with checksums, and retransmits each result until the
+// coordinator acknowledges it. What a job *does* is an `ActionProvider`'s business.
+
+package actor Worker: Service {
+    let configuration: WorkerConfiguration
+    let providers: [ActionTypeID: any ActionProvider]
+    let logger: Logger
+    let loop: SocketLoop
+    let session = UUID().uuidString.lowercased()
+    let clock = ContinuousClock()
+
+    var control: OpenedSocket?
+    var artifacts: OpenedSocket?
+    var welcome: Welcome?
+    var lastHeard: ContinuousClock.Instant
+    var lastJobSeq = 0
+    /// Offers accepted but not finished, so free slots are right.
+    var busy = 0
+    var running: [JobID: JobClaim] = [:]
+    var ackWaiters: [JobID: CheckedContinuation<Acked?, Never>] = [:]
+    var resultWaiters: [String: CheckedContinuation<ResultAck?, Never>] = [:]
+    var chunkStreams: [ArtifactDigest: AsyncStream<ArtifactReply>.Continuation] = [:]
+    var uploadStreams: [String: AsyncStream<ArtifactReply>.Continuation] = [:]
+    var downloads: [ArtifactDigest: Task<URL, any Error>] = [:]
+    let offers: AsyncStream<JobOffer>
+    let offerContinuation: AsyncStream<JobOffer>.Continuation
+
+    /// A reply on the artifact socket, with the payload frame of a CHUNK.
+    enum ArtifactReply: Sendable {
+        case chunk(Chunk, Frame)
+        case credit(PutCredit)
+        case done(PutDone)
+        case error(ArtifactError)
+    }
+
+    package init(configuration: WorkerConfiguration, providers: [any ActionProvider], logger: Logger) throws {
+        self.configuration = configuration
+        var byType: [ActionTypeID: any ActionProvider] = [:]
+        for provider in providers {
+            for type in provider.actionTypes { byType[type] = provider }
+        }
+        self.providers = byType
+        self.logger = logger
+        loop = try SocketLoop(context: try ZeroMQContext(), logger: logger, name: "baton-worker-zeromq")
+        lastHeard = ContinuousClock().now
+        (offers, offerContinuation) = AsyncStream.makeStream()
+    }
+
+    package func run() async throws {
+        try FileManager.default.createDirectory(at: configuration.workDirectory.appendingPathComponent("cache"), withIntermediateDirectories: true)
+        try await cancelWhenGracefulShutdown {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await self.loop.run() }
+                group.addTask { await self.runJobs() }
+                await self.stayConnected()
+                group.cancelAll()
+            }
+        }
+    }
+
+    // MARK: - Connection
+
+    /// Connects, says HELLO, and reads messages; when the coordinator goes silent or sends
+    /// DISCONNECT, starts over on new sockets (a libzmq reconnect alone would not re-register us).
+    private func stayConnected() async {
+        var backoff = Duration.milliseconds(250)
+        while !Task.isCancelled {
+            do {
+                try await connectAndServe()
+                backoff = .milliseconds(250)
+            } catch {
+                break
+            } catch where !Task.isCancelled {
+                logger.warning("lost the coordinator; reconnecting", metadata: ["error.message": "\(error)", "retry.in": "\(backoff)"])
+            }
+            closeSockets()
+            try? await Task.sleep(for: backoff)
+            backoff = min(backoff * 2, .seconds(30))
+        }
+        closeSockets()
+    }
+
+    private func connectAndServe() async throws {
+        var options = SocketOptions()
+        options.immediate = true
+        options.reconnectInterval = 250
+        options.reconnectIntervalMax = 30_000
+        options.maxMessageSize = 8 << 20
+        options.heartbeatInterval = 5_000
+        options.heartbeatTimeout = 15_000
+        options.heartbeatTTL = 30_000
+        let control = try await loop.open(SocketSpec(.dealer, options: options, connect: [configuration.coordinatorEndpoint]))
+        self.control = control
+        welcome = nil
+        lastHeard = clock.now
+        send(.hello(Hello(
+            workerId: configuration.workerID, session: session, actionTypes: Array(providers.keys),
+            labels: configuration.labels, maxSlots: configuration.maxConcurrentJobs, running: Array(running.values))))
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await message in control.inbound { await self.receiveControl(message) }
+                throw WorkerError.noReply(what: "messages (connection closed)", endpoint: self.configuration.coordinatorEndpoint)
+            }
+            group.addTask { try await self.watchLiveness() }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    /// Sends HEARTBEAT each interval and gives up on a coordinator that has been silent too long.
+    private func watchLiveness() async throws {
+        while !Task.isCancelled {
+            let interval = Duration.milliseconds(welcome?.heartbeatIntervalMs ?? 2_000)
+            try await Task.sleep(for: interval)
+            let liveness = welcome?.heartbeatLiveness ?? 5
+            if clock.now - lastHeard > interval * liveness {
+                throw WorkerError.noReply(what: welcome == nil ? "WELCOME" : "heartbeat", endpoint: configuration.coordinatorEndpoint)
+            }
+            if welcome != nil {
+                send(.heartbeat(WorkerHeartbeat(running: Array(running.values), freeSlots: freeSlots)))
+            } else {
+                // No WELCOME yet: the coordinator may have started after us; say HELLO again.
+                send(.hello(Hello(
+                    workerId: configuration.workerID, session: session, actionTypes: Array(providers.keys),
+                    labels: configuration.labels, maxSlots: configuration.maxConcurrentJobs, running: Array(running.values))))
+            }
+        }
+    }
+
+    private func receiveControl(_ raw: Message) async {
+        let message: CoordinatorMessage
+        do {
+            message = try WorkerFrames.decode(raw).message
+        } catch {
+            logger.warning("dropped a malformed message from the coordinator", metadata: ["error.message": "\(error)"])
+            return
+        }
+        lastHeard = clock.now
+        switch message {
+        case .welcome(let welcome):
+            await accept(welcome)
+        case .job(let offer):
+            lastJobSeq = max(lastJobSeq, offer.jobSeq)
+            busy += 1
+            offerContinuation.yield(offer)
+        case .acked(let acked):
+            ackWaiters.removeValue(forKey: acked.jobId)?.resume(returning: acked)
+        case .resultAck(let ack):
+            resultWaiters.removeValue(forKey: ack.resultId)?.resume(returning: ack)
+        case .heartbeat:
+            break
+        case .disconnect(let disconnect):
+            logger.info("coordinator asked us to reconnect", metadata: ["reason": "\(disconnect.reason)"])
+            closeSockets()
+        default:
+            logger.warning("unexpected message on the control socket")
+        }
+    }
+
+    private func accept(_ welcome: Welcome) async {
+        self.welcome = welcome
+        if let old = artifacts { loop.close(old.handle) }
+        var options = SocketOptions()
+        options.immediate = true
+        options.maxMessageSize = Int64(welcome.chunkSize + 65_536)
+        options.receiveHighWaterMark = Int32(max(welcome.credit * 4, 16))
+        do {
+            let socket = try await loop.open(SocketSpec(.dealer, options: options, connect: [configuration.artifactEndpoint(port: welcome.artifactPort)]))
+            artifacts = socket
+            Task { [weak self] in
+                // Bridge: one reader per artifact socket, ended when the socket closes.
+                for await message in socket.inbound { await self?.receiveArtifact(message) }
+            }
+        } catch {
+            logger.error("cannot open the artifact socket", metadata: ["error.message": "\(error)"])
+        }
+        logger.info("connected to the coordinator", metadata: ["coordinator": "\(configuration.coordinatorEndpoint)"])
+        sendPoll()
+    }
+
+    private func receiveArtifact(_ raw: Message) {
+        let incoming: WorkerFrames.Incoming
+        do {
+            incoming = try WorkerFrames.decode(raw)
+        } catch {
+            logger.warning("dropped a malformed artifact message", metadata: ["error.message": "\(error)"])
+            return
+        }
+        switch incoming.message {
+        case .chunk(let chunk):
+            if let payload = incoming.payload { chunkStreams[chunk.digest]?.yield(.chunk(chunk, payload)) }
+        case .putCredit(let credit):
+            uploadStreams[credit.uploadId]?.yield(.credit(credit))
+        case .putDone(let done):
+            uploadStreams[done.uploadId]?.yield(.done(done))
+        case .artifactError(let error):
+            if let digest = error.digest { chunkStreams[digest]?.yield(.error(error)) }
+            if let id = error.uploadId { uploadStreams[id]?.yield(.error(error)) }
+        default:
+            logger.warning("unexpected message on the artifact socket")
+        }
+    }
+
+    private func closeSockets() {
+        if let control { loop.close(control.handle) }
+        if let artifacts { loop.close(artifacts.handle) }
+        control = nil
+        artifacts = nil
+        welcome = nil
+        for stream in chunkStreams.values { stream.finish() }
+        for stream in uploadStreams.values { stream.finish() }
+    }
+
+    // MARK: - Sending
+
+    var freeSlots: Int { max(0, configuration.maxConcurrentJobs - busy) }
+
+    func sendPoll() {
+        send(.poll(Poll(freeSlots: freeSlots, lastJobSeq: lastJobSeq)))
+    }
+
+    func send(_ message: WorkerMessage) {
+        guard let control else { return }
+        loop.post(WorkerFrames.encode(message), on: control.handle)
+    }
+
+    func sendArtifact(_ message: WorkerMessage, payload: Frame? = nil) -> Bool {
+        guard let artifacts else { return false }
+        loop.post(WorkerFrames.encode(message, payload: payload), on: artifacts.handle)
+        return true
+    }
+}
+
+/// Glue between ZeroMQ messages and the codec on the worker's DEALER sockets (no routing id).
+enum WorkerFrames {
+    struct Incoming {
+        let message: CoordinatorMessage
+        let payload: Frame?
+    }
+
+    static func decode(_ message: Message) throws(ProtocolError) -> Incoming {
+        let small = message.frames.prefix(3).map(\.bytes) + Array(repeating: [], count: max(0, message.frames.count - 3))
+        let envelope = try WireCodec.envelope(small)
+        return Incoming(
+            message: try WireCodec.decodeCoordinatorMessage(envelope),
+            payload: envelope.command.hasPayload ? message.frames.last : nil)
+    }
+
+    static func encode(_ message: WorkerMessage, payload: Frame? = nil) -> Message {
+        var frames = WireCodec.frames(message).map { Frame($0) }
+        if let payload { frames.append(payload) }
+        return Message(frames)
+    }
+}

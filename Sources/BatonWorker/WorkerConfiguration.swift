@@ -1,0 +1,26 @@
+import Foundation
+
+package struct WorkerConfiguration: Sendable {
+    /// The coordinator's worker endpoint, e.g. `tcp://127.0.0.1:7600`.
+    package var coordinatorEndpoint: String
+    package var workDirectory: URL
+    package var workerID: String
+    package var labels: [String: String]
+    package var maxConcurrentJobs: Int
+    /// How long to wait for WELCOME, ACKED and RESULT_ACK before trying again.
+    package var replyTimeout: Duration = .seconds(10)
+
+    package init(coordinatorEndpoint: String, workDirectory: URL, workerID: String, labels: [String: String] = [:], maxConcurrentJobs: Int = 1) {
+        self.coordinatorEndpoint = coordinatorEndpoint
+        self.workDirectory = workDirectory
+        self.workerID = workerID
+        self.labels = labels
+        self.maxConcurrentJobs = maxConcurrentJobs
+    }
+
+    /// The artifact endpoint: the coordinator's host with the port WELCOME announced.
+    func artifactEndpoint(port: Int) -> String {
+        guard let colon = coordinatorEndpoint.lastIndex(of: ":") else { return coordinatorEndpoint }
+        return "\(coordinatorEndpoint[..<colon]):\(port)"
+    }
+}

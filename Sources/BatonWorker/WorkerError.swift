@@ -1,0 +1,20 @@
+import BatonModel
+
+package enum WorkerError: Error, Sendable, CustomStringConvertible {
+    case noReply(what: String, endpoint: String)
+    case artifactUnavailable(name: String, reason: String)
+    case corruptArtifact(name: String, expected: ArtifactDigest, actual: ArtifactDigest)
+    case uploadRefused(name: String, reason: String)
+    case io(path: String, reason: String)
+
+    package var description: String {
+        switch self {
+        case .noReply(let what, let endpoint): "no \(what) from the coordinator at \(endpoint)"
+        case .artifactUnavailable(let name, let reason): "input artifact \(name) could not be downloaded: \(reason)"
+        case .corruptArtifact(let name, let expected, let actual):
+            "input artifact \(name) is corrupt: expected \(expected), downloaded bytes hash to \(actual)"
+        case .uploadRefused(let name, let reason): "output artifact \(name) was not accepted: \(reason)"
+        case .io(let path, let reason): "\(path): \(reason)"
+        }
+    }
+}
