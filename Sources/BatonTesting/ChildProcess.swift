@@ -1,0 +1,131 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A child process whose stdout and stderr go to a log file, and whose stdout lines can be awaited.
+package final class ChildProcess: Sendable {
+    private let process: Process
+    private let lines = Mutex<[String]>([])
+    private let waiters = Mutex<[(prefix: String, continuation: CheckedContinuation<String, any Error>)]>([])
+
+    package var pid: Int32 { process.processIdentifier }
+    package var isRunning: Bool { process.isRunning }
+
+    private init(process: Process) {
+        self.process = process
+    }
+
+    package static func launch(_ executable: URL, _ arguments: [String], log: URL, environment: [String: String]? = nil) throws -> ChildProcess {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let logHandle = try FileHandle(forWritingTo: log)
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = logHandle
+        let child = ChildProcess(process: process)
+        let pending = Mutex(Data())
+        stdout.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            guard !data.isEmpty else {
+                handle.readabilityHandler = nil
+                return
+            }
+            logHandle.write(data)
+            let complete = pending.withLock { buffer -> [String] in
+                buffer.append(data)
+                var found: [String] = []
+                while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                    found.append(String(decoding: buffer[..<newline], as: UTF8.self))
+                    buffer.removeSubrange(...newline)
+                }
+                return found
+            }
+            for line in complete { child.received(line) }
+        }
+        try process.run()
+        return child
+    }
+
+    private func received(_ line: String) {
+        lines.withLock { $0.append(line) }
+        let ready = waiters.withLock { waiters -> [(String, CheckedContinuation<String, any Error>)] in
+            let matched = waiters.filter { line.hasPrefix($0.prefix) }
+            waiters.removeAll { line.hasPrefix($0.prefix) }
+            return matched.map { ($0.prefix, $0.continuation) }
+        }
+        for (_, continuation) in ready { continuation.resume(returning: line) }
+    }
+
+    /// The first stdout line starting with `prefix`, waiting up to `timeout` for it.
+    package func waitForLine(prefix: String, timeout: Duration) async throws -> String {
+        try await withTimeout(timeout, "a line starting with '\(prefix)'") {
+            try await withCheckedThrowingContinuation { continuation in
+                let existing = self.lines.withLock { $0.first { $0.hasPrefix(prefix) } }
+                if let existing {
+                    continuation.resume(returning: existing)
+                } else {
+                    self.waiters.withLock { $0.append((prefix, continuation)) }
+                }
+            }
+        }
+    }
+
+    package func signal(_ signal: Int32) {
+        if process.isRunning { Glibc.kill(process.processIdentifier, signal) }
+    }
+
+    package func kill() {
+        signal(SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Waits for the process to exit, up to `timeout`; returns its status.
+    package func waitForExit(timeout: Duration) async throws -> Int32 {
+        let process = self.process
+        return try await withTimeout(timeout, "process \(process.processIdentifier) to exit") {
+            while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+            return process.terminationStatus
+        }
+    }
+}
+
+/// Runs a command to completion and returns its status and combined output.
+package func runTool(_ path: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// Runs the `baton` CLI and returns exit status, stdout and stderr separately.
+package func runBaton(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = try BatonCluster.executable
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let errData = Mutex(Data())
+    let reader = Thread { errData.withLock { $0 = err.fileHandleForReading.readDataToEndOfFile() } }
+    reader.start()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    while !reader.isFinished { usleep(1000) }
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData.withLock { $0 }, as: UTF8.self))
+}

@@ -1,0 +1,80 @@
+import BatonAPI
+import BatonTesting
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `baton` CLI as scripts use it: one-line errors, non-zero exits, and `up`'s shutdown.
+@Suite(.timeLimit(.minutes(2))) struct CommandLineTests {
+    struct FailingCall: CustomTestStringConvertible, Sendable {
+        let name: String
+        let arguments: [String]
+        let expected: String
+        var testDescription: String { name }
+    }
+
+    static let failingCalls: [FailingCall] = [
+        .init(name: "unknown flag", arguments: ["coordinator", "--no-such-flag"], expected: "Unknown option '--no-such-flag'"),
+        .init(name: "unknown command", arguments: ["launch"], expected: "Unexpected argument 'launch'"),
+        .init(name: "bad label", arguments: ["worker", "--label", "nokey"], expected: "--label 'nokey' is not KEY=VALUE"),
+        .init(name: "bad endpoint", arguments: ["pipeline", "list", "--endpoint", "ftp://x"], expected: "--endpoint 'ftp://x' is not an http:// URL"),
+        .init(name: "unreachable coordinator", arguments: ["pipeline", "list", "--endpoint", "http://127.0.0.1:1"], expected: "cannot reach the coordinator at http://127.0.0.1:1"),
+        .init(name: "missing file", arguments: ["pipeline", "create", "-f", "/nonexistent.json"], expected: "cannot read /nonexistent.json"),
+        .init(name: "bad http address", arguments: ["coordinator", "--listen-http", "nowhere"], expected: "--listen-http 'nowhere' is not HOST:PORT"),
+    ]
+
+    @Test(arguments: failingCalls)
+    func everyErrorIsOneLineAndANonZeroExit(_ call: FailingCall) throws {
+        let result = try runBaton(call.arguments)
+        #expect(result.status != 0)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "stderr was: \(result.stderr)")
+        #expect(result.stderr.hasPrefix("baton: "))
+        #expect(result.stderr.contains(call.expected), "stderr was: \(result.stderr)")
+    }
+
+    @Test func helpExitsZero() throws {
+        let result = try runBaton(["--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("coordinator"))
+        #expect(result.stdout.contains("worker"))
+    }
+
+    @Test func apiErrorsReachTheUserAsTheExceptionAndMessage() async throws {
+        try await BatonCluster.with { cluster in
+            let missing = try runBaton(["status", "nope", "--endpoint", cluster.httpEndpoint.absoluteString])
+            #expect(missing.status != 0)
+            #expect(missing.stderr == "baton: PipelineNotFoundException: Pipeline with name nope does not exist.\n")
+
+            let bad = cluster.root.appendingPathComponent("bad.json")
+            try #"{"pipeline": {"name": "bad name!", "stages": [{"name": "Only", "actions": []}]}}"#.write(to: bad, atomically: true, encoding: .utf8)
+            let refused = try runBaton(["pipeline", "create", "-f", bad.path, "--endpoint", cluster.httpEndpoint.absoluteString])
+            #expect(refused.status != 0)
+            #expect(refused.stderr.split(separator: "\n").count == 1)
+            #expect(refused.stderr.contains("validation errors detected"))
+        }
+    }
+
+    @Test func upStopsPromptlyAfterAWorkerWasKilled() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("baton-up-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let port = 20000 + Int.random(in: 0..<20000)
+        let up = try ChildProcess.launch(
+            try BatonCluster.executable,
+            ["up", "--workers", "2", "--data-dir", root.path, "--listen-workers", "tcp://127.0.0.1:\(port)", "--listen-http", "127.0.0.1:0", "--grace", "5"],
+            log: FileManager.default.temporaryDirectory.appendingPathComponent("baton-up-\(port).log"))
+        _ = try await up.waitForLine(prefix: "baton up: coordinator and 2 workers running", timeout: .seconds(30))
+        // Kill one worker process outright.
+        let pids = try runTool("/usr/bin/pgrep", ["-f", "--", "--worker-id worker-1 --buckets \(root.path)"]).output
+        let workerPID = try #require(Int32(pids.split(separator: "\n").first ?? ""))
+        kill(workerPID, SIGKILL)
+        up.signal(SIGTERM)
+        let status = try await up.waitForExit(timeout: .seconds(20))
+        #expect(status == 0)
+        let leftovers = try runTool("/usr/bin/pgrep", ["-f", "--", root.path]).output
+        #expect(leftovers.isEmpty, "still running: \(leftovers)")
+    }
+}

@@ -1,0 +1,187 @@
+import BatonAPI
+import BatonModel
+import BatonTesting
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Real coordinator and worker processes talking ZeroMQ over TCP loopback.
+@Suite(.timeLimit(.minutes(3))) struct PipelineRunTests {
+    static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    static func helloDeclaration() throws -> PipelineDeclaration {
+        struct Wrapped: Decodable { var pipeline: PipelineDeclaration }
+        let data = try Data(contentsOf: packageRoot.appendingPathComponent("examples/hello/pipeline.json"))
+        return try JSONDecoder().decode(Wrapped.self, from: data).pipeline
+    }
+
+    /// Polls GetPipelineExecution until the execution ends (the API has no push yet).
+    static func waitForEnd(_ id: String, of pipeline: String, in cluster: BatonCluster, timeout: Duration = .seconds(90)) async throws -> PipelineExecutionShape {
+        let client = cluster.client
+        return try await withTimeout(timeout, "execution \(id) to end") {
+            while true {
+                let output: GetPipelineExecutionOutput = try await client.call(
+                    .getPipelineExecution, GetPipelineExecutionInput(pipelineName: pipeline, pipelineExecutionId: id))
+                if output.pipelineExecution.status.isTerminal { return output.pipelineExecution }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+
+    static func state(of pipeline: String, in cluster: BatonCluster) async throws -> [String: ActionExecutionState] {
+        let state: GetPipelineStateOutput = try await cluster.client.call(.getPipelineState, GetPipelineStateInput(name: pipeline))
+        var result: [String: ActionExecutionState] = [:]
+        for stage in state.stageStates {
+            for action in stage.actionStates {
+                if let latest = action.latestExecution { result["\(stage.stageName)/\(action.actionName)"] = latest }
+            }
+        }
+        return result
+    }
+
+    @Test func helloPipelineSucceedsAcrossACoordinatorAndTwoWorkers() async throws {
+        try await BatonCluster.with(workers: 2) { cluster in
+            try cluster.putObject(bucket: "hello-source", key: "source.zip", zipping: Self.packageRoot.appendingPathComponent("examples/hello/source"))
+            let _: CreatePipelineOutput = try await cluster.client.call(.createPipeline, CreatePipelineInput(pipeline: try Self.helloDeclaration()))
+            let started: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: "hello"))
+            let execution = try await Self.waitForEnd(started.pipelineExecutionId, of: "hello", in: cluster)
+            #expect(execution.status == .succeeded, "\(execution.statusSummary ?? "")")
+            #expect(Set(execution.artifactRevisions.map(\.name)) == ["SourceOutput", "BuildOutput", "LintReport", "Release"])
+
+            let actions = try await Self.state(of: "hello", in: cluster)
+            #expect(actions.count == 4)
+            #expect(actions.values.allSatisfy { $0.status == .succeeded })
+            #expect(actions["Package/Bundle"]?.summary == "Ran 4 commands")
+
+            // The release artifact holds what the last stage assembled from both earlier outputs.
+            let release = try #require(execution.artifactRevisions.first { $0.name == "Release" }?.revisionId)
+            let object = cluster.dataDirectory.appendingPathComponent("artifacts/objects/\(release.prefix(2))/\(release)")
+            let listing = try runTool("/usr/bin/unzip", ["-l", object.path])
+            #expect(listing.output.contains("release/GREETING.txt"))
+            #expect(listing.output.contains("release/lint-report.txt"))
+            let greeting = try runTool("/usr/bin/unzip", ["-p", object.path, "release/GREETING.txt"])
+            #expect(greeting.output == "HELLO FROM BATON\n")
+        }
+    }
+
+    @Test func aFailingCommandFailsTheExecutionWithTheCommandNamed() async throws {
+        try await BatonCluster.with(workers: 1) { cluster in
+            let source = cluster.root.appendingPathComponent("src")
+            try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+            try "x".write(to: source.appendingPathComponent("file.txt"), atomically: true, encoding: .utf8)
+            try cluster.putObject(bucket: "b", key: "s.zip", zipping: source)
+            let pipeline = PipelineDeclaration(name: "failing", stages: [
+                StageDeclaration(name: "Source", actions: [
+                    ActionDeclaration(name: "Fetch", actionTypeId: .init(category: "Source", owner: "AWS", provider: "S3", version: "1"),
+                                      configuration: ["S3Bucket": "b", "S3ObjectKey": "s.zip"], outputArtifacts: [OutputArtifact(name: "Src")]),
+                ]),
+                StageDeclaration(name: "Build", actions: [
+                    ActionDeclaration(name: "Break", actionTypeId: .commands, commands: ["echo before", "exit 3", "echo never"], inputArtifacts: ["Src"]),
+                ]),
+            ])
+            let _: CreatePipelineOutput = try await cluster.client.call(.createPipeline, CreatePipelineInput(pipeline: pipeline))
+            let started: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: "failing"))
+            let execution = try await Self.waitForEnd(started.pipelineExecutionId, of: "failing", in: cluster)
+            #expect(execution.status == .failed)
+            let actions = try await Self.state(of: "failing", in: cluster)
+            let error = try #require(actions["Build/Break"]?.errorDetails)
+            #expect(error.code == "JobFailed")
+            #expect(error.message.hasPrefix("Error while executing command: exit 3. Reason: exit status 3"))
+            #expect(error.message.contains("before"))
+            #expect(!error.message.contains("never\n"))
+        }
+    }
+
+    @Test func aJobOfAWorkerKilledMidJobRunsAgainOnAnotherWorker() async throws {
+        try await BatonCluster.with(workers: 2) { cluster in
+            let source = cluster.root.appendingPathComponent("src")
+            try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+            try "x".write(to: source.appendingPathComponent("file.txt"), atomically: true, encoding: .utf8)
+            try cluster.putObject(bucket: "b", key: "s.zip", zipping: source)
+            let marker = cluster.root.appendingPathComponent("attempts")
+            let pipeline = PipelineDeclaration(name: "resilient", stages: [
+                StageDeclaration(name: "Source", actions: [
+                    ActionDeclaration(name: "Fetch", actionTypeId: .init(category: "Source", owner: "AWS", provider: "S3", version: "1"),
+                                      configuration: ["S3Bucket": "b", "S3ObjectKey": "s.zip"], outputArtifacts: [OutputArtifact(name: "Src")]),
+                ]),
+                StageDeclaration(name: "Build", actions: [
+                    // The first attempt records its worker and hangs; the retry finishes at once.
+                    ActionDeclaration(name: "Slow", actionTypeId: .commands, commands: [
+                        "if [ ! -e \(marker.path) ]; then echo $PPID > \(marker.path); sleep 120; fi",
+                        "echo done",
+                    ], inputArtifacts: ["Src"]),
+                ]),
+            ])
+            let _: CreatePipelineOutput = try await cluster.client.call(.createPipeline, CreatePipelineInput(pipeline: pipeline))
+            let started: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: "resilient"))
+
+            // Find the worker running the first attempt and SIGKILL it.
+            let victim = try await withTimeout(.seconds(30), "the first attempt to start") {
+                while true {
+                    for name in ["worker-1", "worker-2"] {
+                        let log = (try? String(contentsOf: cluster.root.appendingPathComponent("\(name).log"), encoding: .utf8)) ?? ""
+                        if log.contains("action.name=Slow") && log.contains("job started") { return name }
+                    }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            try #require(cluster.worker(victim)).kill()
+
+            let execution = try await Self.waitForEnd(started.pipelineExecutionId, of: "resilient", in: cluster)
+            #expect(execution.status == .succeeded, "\(execution.statusSummary ?? "")")
+            let survivor = victim == "worker-1" ? "worker-2" : "worker-1"
+            let survivorLog = try String(contentsOf: cluster.root.appendingPathComponent("\(survivor).log"), encoding: .utf8)
+            #expect(survivorLog.contains("job.attempt=2"))
+            let coordinatorLog = try String(contentsOf: cluster.root.appendingPathComponent("coordinator.log"), encoding: .utf8)
+            #expect(coordinatorLog.contains("worker missed its heartbeats; re-queueing its jobs"))
+        }
+    }
+
+    @Test func aCorruptedArtifactIsDetectedAndNamedBeforeAnyActionUsesIt() async throws {
+        try await BatonCluster.with(workers: 1) { cluster in
+            let source = cluster.root.appendingPathComponent("src")
+            try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+            try String(repeating: "payload ", count: 1000).write(to: source.appendingPathComponent("file.txt"), atomically: true, encoding: .utf8)
+            try cluster.putObject(bucket: "b", key: "s.zip", zipping: source)
+            let gate = cluster.root.appendingPathComponent("gate")
+            let pipeline = PipelineDeclaration(name: "corrupt", stages: [
+                StageDeclaration(name: "Source", actions: [
+                    ActionDeclaration(name: "Fetch", actionTypeId: .init(category: "Source", owner: "AWS", provider: "S3", version: "1"),
+                                      configuration: ["S3Bucket": "b", "S3ObjectKey": "s.zip"], outputArtifacts: [OutputArtifact(name: "Src")]),
+                ]),
+                StageDeclaration(name: "Use", actions: [
+                    // Waits until the test has corrupted the stored source artifact.
+                    ActionDeclaration(name: "Wait", actionTypeId: .commands, runOrder: 1,
+                                      commands: ["while [ ! -e \(gate.path) ]; do sleep 0.1; done"]),
+                    ActionDeclaration(name: "Read", actionTypeId: .commands, runOrder: 2, commands: ["cat file.txt"], inputArtifacts: ["Src"]),
+                ]),
+            ])
+            let _: CreatePipelineOutput = try await cluster.client.call(.createPipeline, CreatePipelineInput(pipeline: pipeline))
+            let started: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: "corrupt"))
+            let digest = try await withTimeout(.seconds(30), "the source artifact") {
+                while true {
+                    let output: GetPipelineExecutionOutput = try await cluster.client.call(
+                        .getPipelineExecution, GetPipelineExecutionInput(pipelineName: "corrupt", pipelineExecutionId: started.pipelineExecutionId))
+                    if let revision = output.pipelineExecution.artifactRevisions.first?.revisionId { return revision }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            let object = cluster.dataDirectory.appendingPathComponent("artifacts/objects/\(digest.prefix(2))/\(digest)")
+            var bytes = try Data(contentsOf: object)
+            bytes[bytes.count / 2] ^= 0x01
+            try bytes.write(to: object)
+            FileManager.default.createFile(atPath: gate.path, contents: nil)
+
+            let execution = try await Self.waitForEnd(started.pipelineExecutionId, of: "corrupt", in: cluster)
+            #expect(execution.status == .failed)
+            let actions = try await Self.state(of: "corrupt", in: cluster)
+            let message = try #require(actions["Use/Read"]?.errorDetails?.message)
+            #expect(message.contains("input artifact Src is corrupt: expected sha256:\(digest)"))
+        }
+    }
+}
