@@ -80,9 +80,9 @@ let package = Package(
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "BatonTesting", logging]),
         .testTarget(name: "BatonModelTests", dependencies: ["BatonModel"]),
         .testTarget(name: "BatonProtocolTests", dependencies: ["BatonProtocol", "BatonModel"]),
-        .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonModel"]),
-        .testTarget(name: "BatonEngineTests", dependencies: ["BatonEngine", "BatonStore", "BatonModel"]),
-        .testTarget(name: "BatonActionsTests", dependencies: ["BatonActions", "BatonWorker", "BatonModel"]),
+        .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonModel", crypto]),
+        .testTarget(name: "BatonEngineTests", dependencies: ["BatonEngine", "BatonStore", "BatonModel", logging]),
+        .testTarget(name: "BatonActionsTests", dependencies: ["BatonActions", "BatonWorker", "BatonModel", zipFoundation, logging]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["BatonTesting", "BatonAPI", "BatonModel", "BatonCLI"]

@@ -58,7 +58,7 @@ package struct CommandsActionProvider: ActionProvider {
             workingDirectory: .init(job.workDirectory.path),
             output: .string(limit: 64 << 20),
             error: .combinedWithOutput)
-        let output = result.standardOutput ?? ""
+        let output = result.standardOutput
         job.log(output)
 
         guard case .exited(0) = result.terminationStatus else {

@@ -85,6 +85,15 @@ package struct JobArtifact: Sendable, Hashable, Codable {
 
     package static let storeBucket = "baton-artifacts"
 
+    package init(name: String, revision: String? = nil, location: Location? = nil, sha256: ArtifactDigest? = nil, size: Int64? = nil, files: [String]? = nil) {
+        self.name = name
+        self.revision = revision
+        self.location = location
+        self.sha256 = sha256
+        self.size = size
+        self.files = files
+    }
+
     package static func input(_ reference: ArtifactReference) -> JobArtifact {
         JobArtifact(
             name: reference.name,

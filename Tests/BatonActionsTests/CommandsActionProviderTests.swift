@@ -1,0 +1,96 @@
+import BatonModel
+import BatonWorker
+import Foundation
+import Logging
+import Testing
+import ZIPFoundation
+@testable import BatonActions
+
+@Suite struct CommandsActionProviderTests {
+    /// A job directory with `inputs` zipped as input artifacts.
+    static func context(commands: [String], inputs: [String: [String: String]] = [:], outputs: [OutputArtifact] = [], variables: [String]? = nil) throws -> JobContext {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("baton-actions-\(UUID().uuidString.prefix(8))")
+        let work = root.appendingPathComponent("src")
+        let out = root.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        var archives: [String: URL] = [:]
+        var artifacts: [JobArtifact] = []
+        for (name, files) in inputs.sorted(by: { $0.key < $1.key }) {
+            let folder = root.appendingPathComponent("input-\(name)")
+            for (path, content) in files {
+                let file = folder.appendingPathComponent(path)
+                try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try content.write(to: file, atomically: true, encoding: .utf8)
+            }
+            let archive = root.appendingPathComponent("\(name).zip")
+            try ZipArchives.create(archive, from: folder, paths: ZipArchives.files(under: folder))
+            archives[name] = archive
+            artifacts.append(JobArtifact(name: name))
+        }
+        let data = JobData(
+            actionTypeId: .commands, configuration: [:],
+            pipelineContext: PipelineContext(pipelineName: "p", stageName: "s", actionName: "a", actionExecutionID: ActionExecutionID(rawValue: "x"), executionID: ExecutionID(rawValue: "e")),
+            inputArtifacts: artifacts, outputArtifacts: outputs.map(JobArtifact.output), commands: commands, outputVariables: variables)
+        return JobContext(jobID: JobID(rawValue: "j"), data: data, workDirectory: work, inputs: archives, outputDirectory: out, logger: Logger(label: "test"), log: { _ in })
+    }
+
+    @Test func commandsRunInOrderInTheUnpackedPrimaryInputAndProduceOutputs() async throws {
+        let job = try Self.context(
+            commands: ["cat in.txt > copy.txt", "mkdir -p dist && echo built > dist/app", "export VERSION=1.2.3", "cat \"$CODEBUILD_SRC_DIR_Second/other.txt\" >> copy.txt"],
+            inputs: ["First": ["in.txt": "first\n"], "Second": ["other.txt": "second\n"]],
+            outputs: [OutputArtifact(name: "Dist", files: ["dist/**"]), OutputArtifact(name: "Copy", files: ["copy.txt"])],
+            variables: ["VERSION", "UNSET"])
+        let result = try await CommandsActionProvider().run(job)
+        guard case .succeeded(let products) = result else { Issue.record("expected success, got \(result)"); return }
+        #expect(products.variables == ["VERSION": "1.2.3", "UNSET": ""])
+        #expect(products.summary == "Ran 4 commands")
+        let dist = try Archive(url: try #require(products.artifacts["Dist"]), accessMode: .read)
+        #expect(dist.map(\.path) == ["dist/app"])
+        #expect(try String(contentsOf: job.workDirectory.appendingPathComponent("copy.txt"), encoding: .utf8) == "first\nsecond\n")
+    }
+
+    @Test func theFirstFailingCommandStopsTheActionAndIsNamed() async throws {
+        let job = try Self.context(commands: ["echo one", "false", "touch never"])
+        let result = try await CommandsActionProvider().run(job)
+        guard case .failed(let failure) = result else { Issue.record("expected failure"); return }
+        #expect(failure.type == .jobFailed)
+        #expect(failure.message.hasPrefix("Error while executing command: false. Reason: exit status 1"))
+        #expect(failure.message.contains("[Container] Running command echo one"))
+        #expect(!FileManager.default.fileExists(atPath: job.workDirectory.appendingPathComponent("never").path))
+    }
+
+    @Test func anOutputWhoseGlobsMatchNothingFailsTheAction() async throws {
+        let job = try Self.context(commands: ["true"], outputs: [OutputArtifact(name: "Out", files: ["dist/**"])])
+        guard case .failed(let failure) = try await CommandsActionProvider().run(job) else { Issue.record("expected failure"); return }
+        #expect(failure.message.contains("No files in the work directory match output artifact Out"))
+    }
+
+    @Test func anArchiveEntryEscapingTheWorkDirectoryIsRefused() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("baton-zipslip-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let archiveURL = root.appendingPathComponent("evil.zip")
+        let archive = try Archive(url: archiveURL, accessMode: .create)
+        let payload = Data("owned".utf8)
+        try archive.addEntry(with: "../escaped.txt", type: .file, uncompressedSize: Int64(payload.count)) { position, size in
+            payload.subdata(in: Int(position)..<Int(position) + size)
+        }
+        let destination = root.appendingPathComponent("work")
+        #expect(throws: ZipArchives.Failure.self) { try ZipArchives.extract(archiveURL, name: "Evil", into: destination) }
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("escaped.txt").path))
+    }
+
+    @Test func theS3SourceReportsAMissingObjectAsRevisionUnavailable() async throws {
+        let buckets = FileManager.default.temporaryDirectory.appendingPathComponent("baton-buckets-\(UUID().uuidString.prefix(8))")
+        var job = try Self.context(commands: [], outputs: [OutputArtifact(name: "Src")])
+        job = JobContext(
+            jobID: job.jobID,
+            data: JobData(actionTypeId: .init(category: "Source", owner: "AWS", provider: "S3", version: "1"),
+                          configuration: ["S3Bucket": "b", "S3ObjectKey": "missing.zip"], pipelineContext: job.data.pipelineContext,
+                          inputArtifacts: [], outputArtifacts: [JobArtifact(name: "Src")]),
+            workDirectory: job.workDirectory, inputs: [:], outputDirectory: job.outputDirectory, logger: job.logger, log: job.log)
+        guard case .failed(let failure) = try await S3SourceProvider(bucketRoot: buckets).run(job) else { Issue.record("expected failure"); return }
+        #expect(failure.type == .revisionUnavailable)
+        #expect(failure.message.contains("The object missing.zip does not exist in bucket b"))
+    }
+}

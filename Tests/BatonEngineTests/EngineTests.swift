@@ -1,0 +1,76 @@
+import BatonModel
+import BatonStore
+import Foundation
+import Logging
+import Testing
+@testable import BatonEngine
+
+@Suite(.timeLimit(.minutes(1))) struct EngineTests {
+    static func declaration() -> PipelineDeclaration {
+        PipelineDeclaration(name: "p", stages: [
+            StageDeclaration(name: "Source", actions: [ActionDeclaration(name: "Fetch", actionTypeId: .init(category: "Source", owner: "AWS", provider: "S3", version: "1"))]),
+            StageDeclaration(name: "Build", actions: [ActionDeclaration(name: "Make", actionTypeId: .commands, commands: ["make"])]),
+        ])
+    }
+
+    static func nextJob(_ engine: Engine) async -> JobRecord? {
+        var iterator = engine.dispatches.makeAsyncIterator()
+        return await iterator.next()
+    }
+
+    @Test func aResultIsAppliedOnceAndRetransmissionsAreDuplicates() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-engine-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let engine = Engine(store: try Store(directory: directory), logger: Logger(label: "test"))
+        _ = try await engine.createPipeline(Self.declaration())
+        let id = try await engine.startExecution(of: "p", trigger: .startPipelineExecution)
+        let fetch = try #require(await Self.nextJob(engine))
+        #expect(fetch.actionName == "Fetch")
+
+        #expect(try await engine.jobSucceeded(fetch.id, resultID: "r1", outputs: ActionOutputs()) == .accepted)
+        #expect(try await engine.jobSucceeded(fetch.id, resultID: "r1", outputs: ActionOutputs()) == .duplicate)
+        #expect(try await engine.jobFailed(fetch.id, resultID: "r2", failure: FailureDetails(type: .jobFailed, message: "late")) == .stale)
+        #expect(try await engine.jobSucceeded(JobID(rawValue: "unknown"), resultID: "r3", outputs: ActionOutputs()) == .stale)
+
+        let make = try #require(await Self.nextJob(engine))
+        #expect(make.actionName == "Make")
+        #expect(try await engine.jobSucceeded(make.id, resultID: "r4", outputs: ActionOutputs()) == .accepted)
+        #expect(try await engine.execution(id, of: "p").status == .succeeded)
+    }
+
+    @Test func aRestartedEngineQueuesTheJobsThatWereOpen() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-engine-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let executionID: ExecutionID
+        let openJob: JobRecord
+        do {
+            let engine = Engine(store: try Store(directory: directory), logger: Logger(label: "test"))
+            _ = try await engine.createPipeline(Self.declaration())
+            executionID = try await engine.startExecution(of: "p", trigger: .startPipelineExecution)
+            let fetch = try #require(await Self.nextJob(engine))
+            #expect(try await engine.jobSucceeded(fetch.id, resultID: "r1", outputs: ActionOutputs()) == .accepted)
+            openJob = try #require(await Self.nextJob(engine))
+        }
+        // A new engine on the same store, as after a coordinator restart.
+        let restarted = Engine(store: try Store(directory: directory), logger: Logger(label: "test"))
+        try await restarted.recover()
+        let again = try #require(await Self.nextJob(restarted))
+        #expect(again.id == openJob.id)
+        #expect(again.actionName == "Make")
+        // The result accepted before the restart is not applied again.
+        let fetchResult = try await restarted.execution(executionID, of: "p").stages[0].actions[0]
+        #expect(fetchResult.status == .succeeded)
+        #expect(try await restarted.jobSucceeded(again.id, resultID: "r2", outputs: ActionOutputs()) == .accepted)
+        #expect(try await restarted.execution(executionID, of: "p").status == .succeeded)
+    }
+
+    @Test func anInvalidPipelineIsRefusedWithItsValidationErrors() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-engine-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let engine = Engine(store: try Store(directory: directory), logger: Logger(label: "test"))
+        var declaration = Self.declaration()
+        declaration.stages.removeLast()
+        await #expect(throws: EngineError.self) { try await engine.createPipeline(declaration) }
+        await #expect(throws: EngineError.self) { try await engine.startExecution(of: "p", trigger: .startPipelineExecution) }
+    }
+}

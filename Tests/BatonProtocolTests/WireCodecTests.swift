@@ -1,0 +1,128 @@
+import BatonModel
+import Foundation
+import Testing
+@testable import BatonProtocol
+
+@Suite struct WireCodecTests {
+    static let digest = ArtifactDigest(hex: String(repeating: "ab", count: 32))!
+    static let jobID = JobID(rawValue: "5d1f3a2e-0000-4000-8000-000000000001")
+    static let jobData = JobData(
+        actionTypeId: .commands, configuration: ["Key": "Value"],
+        pipelineContext: PipelineContext(
+            pipelineName: "hello", stageName: "Build", actionName: "Compile",
+            actionExecutionID: ActionExecutionID(rawValue: "a-1"), executionID: ExecutionID(rawValue: "e-1")),
+        inputArtifacts: [JobArtifact.input(ArtifactReference(name: "Src", digest: digest, size: 42))],
+        outputArtifacts: [JobArtifact.output(OutputArtifact(name: "Out", files: ["dist/**"]))],
+        commands: ["make"])
+
+    static let workerMessages: [WorkerMessage] = [
+        .hello(Hello(workerId: "w1", session: "s1", actionTypes: [.commands], labels: ["env": "prod"], maxSlots: 2, running: [JobClaim(jobId: jobID, nonce: "n")])),
+        .poll(Poll(freeSlots: 2, lastJobSeq: 7)),
+        .ack(JobClaim(jobId: jobID, nonce: "n")),
+        .log(LogChunk(jobId: jobID, nonce: "n", stream: "stdout", offset: 10)),
+        .success(JobSucceeded(jobId: jobID, nonce: "n", resultId: "r", outputs: ActionOutputs(artifacts: [ArtifactReference(name: "Out", digest: digest, size: 1)], variables: ["V": "1"], summary: "ok"))),
+        .failure(JobFailed(jobId: jobID, nonce: "n", resultId: "r", failure: FailureDetails(type: .configurationError, message: "bad"))),
+        .heartbeat(WorkerHeartbeat(running: [], freeSlots: 1)),
+        .disconnect(Disconnect(reason: "bye")),
+        .fetch(Fetch(digest: digest, offset: 0, length: 1024)),
+        .putBegin(PutBegin(uploadId: "u", digest: digest, size: 5)),
+        .putChunk(PutChunk(uploadId: "u", offset: 0)),
+        .putEnd(PutEnd(uploadId: "u")),
+    ]
+
+    static let coordinatorMessages: [CoordinatorMessage] = [
+        .welcome(Welcome(epoch: "e", heartbeatIntervalMs: 2000, heartbeatLiveness: 5, artifactPort: 7601, chunkSize: 1 << 20, credit: 8)),
+        .job(JobOffer(jobSeq: 1, jobId: jobID, nonce: "n", attempt: 1, data: jobData)),
+        .acked(Acked(jobId: jobID, nonce: "n", status: .invalidNonce)),
+        .resultAck(ResultAck(jobId: jobID, nonce: "n", resultId: "r", outcome: .missingArtifacts, missing: ["Out"])),
+        .heartbeat(CoordinatorHeartbeat(epoch: "e")),
+        .disconnect(Disconnect(reason: "unknown")),
+        .chunk(Chunk(digest: digest, offset: 0, eof: true)),
+        .putCredit(PutCredit(uploadId: "u", have: 0, window: 8)),
+        .putDone(PutDone(uploadId: "u", status: .badChecksum, message: "mismatch")),
+        .artifactError(ArtifactError(code: .notFound, message: "no", digest: digest)),
+    ]
+
+    static func withPayload(_ frames: [[UInt8]]) -> [[UInt8]] {
+        guard let command = Command(rawValue: frames[1][0]), command.hasPayload else { return frames }
+        return frames + [[1, 2, 3]]
+    }
+
+    @Test func everyWorkerMessageRoundTrips() throws {
+        for message in Self.workerMessages {
+            let frames = Self.withPayload(WireCodec.frames(message))
+            #expect(try WireCodec.decodeWorkerMessage(WireCodec.envelope(frames)) == message)
+        }
+    }
+
+    @Test func everyCoordinatorMessageRoundTrips() throws {
+        for message in Self.coordinatorMessages {
+            let frames = Self.withPayload(WireCodec.frames(message))
+            #expect(try WireCodec.decodeCoordinatorMessage(WireCodec.envelope(frames)) == message)
+        }
+    }
+
+    @Test func commandBytesAreUniqueAndDirectional() {
+        #expect(Set(Command.allCases.map(\.rawValue)).count == Command.allCases.count)
+        for message in Self.workerMessages { #expect(WireCodec.frames(message)[1][0] & 0x80 == 0) }
+        for message in Self.coordinatorMessages { #expect(WireCodec.frames(message)[1][0] & 0x80 != 0) }
+    }
+
+    struct Garbage: CustomTestStringConvertible, Sendable {
+        let name: String
+        let frames: [[UInt8]]
+        let expected: ProtocolError
+        var testDescription: String { name }
+    }
+
+    static let garbage: [Garbage] = [
+        Garbage(name: "one frame", frames: [Array("JWP1".utf8)], expected: .wrongFrameCount(1, command: nil)),
+        Garbage(name: "wrong signature", frames: [Array("HTTP".utf8), [0x02], Array("{}".utf8)], expected: .badSignature(found: Array("HTTP".utf8))),
+        Garbage(name: "unknown command", frames: [Array("JWP1".utf8), [0x7f], Array("{}".utf8)], expected: .unknownCommand(0x7f)),
+        Garbage(name: "two-byte command", frames: [Array("JWP1".utf8), [0x02, 0x02], Array("{}".utf8)], expected: .unknownCommand(0x02)),
+        Garbage(name: "payload on POLL", frames: [Array("JWP1".utf8), [0x02], Array("{}".utf8), [1]], expected: .wrongFrameCount(4, command: .poll)),
+        Garbage(name: "LOG without payload", frames: [Array("JWP1".utf8), [0x06], Array("{}".utf8)], expected: .wrongFrameCount(3, command: .log)),
+        Garbage(name: "oversized header", frames: [Array("JWP1".utf8), [0x02], [UInt8](repeating: 32, count: 65 * 1024)], expected: .headerTooLarge(65 * 1024, limit: 64 * 1024)),
+    ]
+
+    @Test(arguments: garbage)
+    func garbageIsRefusedWithAPreciseError(_ testCase: Garbage) {
+        #expect(throws: testCase.expected) { try WireCodec.envelope(testCase.frames) }
+    }
+
+    @Test func malformedHeadersNameTheMissingField() throws {
+        let envelope = try WireCodec.envelope([Array("JWP1".utf8), [0x02], Array(#"{"freeSlots": 1}"#.utf8)])
+        let error = #expect(throws: ProtocolError.self) { try WireCodec.decodeWorkerMessage(envelope) }
+        #expect(error?.description == "POLL header is not valid: missing required field 'lastJobSeq'")
+        let notJSON = try WireCodec.envelope([Array("JWP1".utf8), [0x09], Array("garbage".utf8)])
+        #expect(throws: ProtocolError.self) { try WireCodec.decodeWorkerMessage(notJSON) }
+    }
+
+    @Test func aCoordinatorCommandFromAWorkerIsRefused() throws {
+        let envelope = try WireCodec.envelope(WireCodec.frames(CoordinatorMessage.heartbeat(CoordinatorHeartbeat(epoch: "e"))))
+        #expect(throws: ProtocolError.unexpectedCommand(.coordinatorHeartbeat, socket: "coordinator")) {
+            try WireCodec.decodeWorkerMessage(envelope)
+        }
+    }
+
+    /// The golden files in Fixtures/wire are what a worker in any language must send and accept:
+    /// one frame per line, hex.
+    @Test func goldenWireFixturesMatchTheCodec() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/wire")
+        let fixtures: [(String, [[UInt8]])] = [
+            ("hello.frames", WireCodec.frames(WorkerMessage.hello(Hello(workerId: "w1", session: "s1", actionTypes: [.commands], labels: [:], maxSlots: 1)))),
+            ("poll.frames", WireCodec.frames(WorkerMessage.poll(Poll(freeSlots: 1, lastJobSeq: 0)))),
+            ("welcome.frames", WireCodec.frames(CoordinatorMessage.welcome(Welcome(epoch: "e", heartbeatIntervalMs: 2000, heartbeatLiveness: 5, artifactPort: 7601, chunkSize: 1048576, credit: 8)))),
+        ]
+        for (name, frames) in fixtures {
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            let golden = text.split(separator: "\n").map { line in
+                stride(from: 0, to: line.count, by: 2).map { offset -> UInt8 in
+                    let start = line.index(line.startIndex, offsetBy: offset)
+                    return UInt8(line[start..<line.index(start, offsetBy: 2)], radix: 16) ?? 0
+                }
+            }
+            #expect(golden == frames, "\(name) differs from the codec's output")
+        }
+    }
+}

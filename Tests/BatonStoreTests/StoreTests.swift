@@ -1,0 +1,103 @@
+import BatonModel
+import Crypto
+import Foundation
+import Testing
+@testable import BatonStore
+
+@Suite struct StoreTests {
+    static func temporaryDirectory() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("baton-store-\(UUID().uuidString.prefix(8))")
+    }
+
+    static func declaration(_ name: String) -> PipelineDeclaration {
+        PipelineDeclaration(name: name, stages: [
+            StageDeclaration(name: "Source", actions: [ActionDeclaration(name: "Fetch", actionTypeId: .init(category: "Source", owner: "AWS", provider: "S3", version: "1"))]),
+            StageDeclaration(name: "Build", actions: [ActionDeclaration(name: "Make", actionTypeId: .commands, commands: ["make"])]),
+        ])
+    }
+
+    @Test func pipelinesAndTheirVersionsSurviveReopening() async throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let t0 = Timestamp(secondsSince1970: 1000)
+        do {
+            let store = try Store(directory: directory)
+            var declaration = Self.declaration("p")
+            declaration.version = 1
+            try await store.createPipeline(PipelineRecord(declaration: declaration, created: t0, updated: t0))
+            await #expect(throws: StoreError.self) {
+                try await store.createPipeline(PipelineRecord(declaration: declaration, created: t0, updated: t0))
+            }
+            declaration.version = 2
+            declaration.stages[1].actions[0].commands = ["make test"]
+            try await store.updatePipeline(PipelineRecord(declaration: declaration, created: t0, updated: t0.adding(seconds: 5)))
+        }
+        let reopened = try Store(directory: directory)
+        let pipelines = try await reopened.pipelines()
+        #expect(pipelines.map(\.name) == ["p"])
+        #expect(pipelines.first?.version == 2)
+        #expect(pipelines.first?.updated == t0.adding(seconds: 5))
+        let first = try await reopened.pipelineVersion(named: "p", version: 1)
+        #expect(first?.stages[1].actions[0].commands == ["make"])
+    }
+
+    @Test func aCommitIsAllOrNothingAndReadableAfterReopening() async throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try Store(directory: directory)
+        let t0 = Timestamp(secondsSince1970: 1000)
+        var execution = PipelineExecution(id: ExecutionID(rawValue: "e-1"), pipeline: Self.declaration("p"), version: 1, trigger: .startPipelineExecution, at: t0)
+        try await store.commit([.execution(execution)])
+        execution.status = .succeeded
+        try await store.commit([.execution(execution)])
+        let reopened = try Store(directory: directory)
+        #expect(try await reopened.executions(pipeline: "p").map(\.status) == [.succeeded])
+        #expect(try await reopened.executions(activeOnly: true).isEmpty)
+    }
+
+    @Test func anUploadIsStoredOnlyWhenItsDigestAndSizeMatch() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try Store(directory: directory)
+        let bytes = Array("artifact bytes".utf8)
+        let digest = ArtifactDigest(SHA256.hash(data: bytes))
+
+        let good = try store.artifacts.beginUpload(id: "u1", digest: digest, size: Int64(bytes.count))
+        try bytes.withUnsafeBytes { try good.append(UnsafeRawBufferPointer(rebasing: $0[0..<5]), at: 0) }
+        try bytes.withUnsafeBytes { try good.append(UnsafeRawBufferPointer(rebasing: $0[5...]), at: 5) }
+        try good.finish()
+        #expect(store.artifacts.size(of: digest) == Int64(bytes.count))
+
+        var corrupted = bytes
+        corrupted[0] ^= 1
+        let wrong = ArtifactDigest(SHA256.hash(data: Array("other".utf8)))
+        let bad = try store.artifacts.beginUpload(id: "u2", digest: wrong, size: Int64(corrupted.count))
+        try corrupted.withUnsafeBytes { try bad.append($0) }
+        #expect(throws: StagedUpload.Failure.self) { try bad.finish() }
+        #expect(store.artifacts.size(of: wrong) == nil)
+
+        let outOfOrder = try store.artifacts.beginUpload(id: "u3", digest: digest, size: Int64(bytes.count))
+        #expect(throws: StagedUpload.Failure.self) {
+            try bytes.withUnsafeBytes { try outOfOrder.append($0, at: 3) }
+        }
+        let staging = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("artifacts/staging").path)
+        #expect(staging.filter { $0.hasPrefix("u2") }.isEmpty)
+    }
+
+    @Test func storedObjectsReadBackInChunks() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try Store(directory: directory)
+        let file = directory.appendingPathComponent("input")
+        let bytes = (0..<10_000).map { UInt8(truncatingIfNeeded: $0) }
+        try Data(bytes).write(to: file)
+        let (digest, size) = try store.artifacts.store(contentsOf: file)
+        #expect(size == 10_000)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let read = try buffer.withUnsafeMutableBytes { try store.artifacts.read(digest, at: 8192, into: $0) }
+        #expect(read == 10_000 - 8192)
+        #expect(Array(buffer[0..<read]) == Array(bytes[8192...]))
+        let missing = ArtifactDigest(hex: String(repeating: "0", count: 64))!
+        #expect(throws: StoreError.self) { try buffer.withUnsafeMutableBytes { try store.artifacts.read(missing, at: 0, into: $0) } }
+    }
+}
