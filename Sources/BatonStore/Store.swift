@@ -75,9 +75,16 @@ package final class Store: Sendable {
 
     package func pipelines() async throws -> [PipelineRecord] {
         let rows = try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT name, declaration, created, updated FROM pipeline ORDER BY name")
+            try Row.fetchAll(db, sql: "SELECT name, declaration, created, updated FROM pipeline ORDER BY name").map { row in
+                (name: row["name"] as String, declaration: row["declaration"] as String, created: row["created"] as Double, updated: row["updated"] as Double)
+            }
         }
-        return try rows.map(Self.pipelineRecord)
+        return try rows.map { row in
+            PipelineRecord(
+                declaration: try Self.decode(PipelineDeclaration.self, row.declaration, table: "pipeline", key: row.name),
+                created: Timestamp(secondsSince1970: row.created),
+                updated: Timestamp(secondsSince1970: row.updated))
+        }
     }
 
     package func pipelineVersion(named name: String, version: Int) async throws -> PipelineDeclaration? {
@@ -110,18 +117,19 @@ package final class Store: Sendable {
             if activeOnly { clauses.append("status IN ('InProgress', 'Stopping')") }
             if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
             sql += " ORDER BY start_time DESC, rowid DESC"
-            return try Row.fetchAll(db, sql: sql, arguments: arguments)
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in (id: row["id"] as String, record: row["record"] as String) }
         }
         return try rows.map { row in
-            try Self.decode(PipelineExecution.self, row["record"], table: "execution", key: row["id"])
+            try Self.decode(PipelineExecution.self, row.record, table: "execution", key: row.id)
         }
     }
 
     package func jobs(status: JobRecord.Status) async throws -> [JobRecord] {
         let rows = try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT id, data FROM job WHERE status = ? ORDER BY created", arguments: [status.rawValue])
+                .map { row in (id: row["id"] as String, data: row["data"] as String) }
         }
-        return try rows.map { row in try Self.decode(JobRecord.self, row["data"], table: "job", key: row["id"]) }
+        return try rows.map { row in try Self.decode(JobRecord.self, row.data, table: "job", key: row.id) }
     }
 
     package func job(_ id: JobID) async throws -> JobRecord? {
@@ -145,14 +153,6 @@ package final class Store: Sendable {
         } catch {
             throw StoreError.corruptRecord(table: table, key: key, reason: "\(error)")
         }
-    }
-
-    private static func pipelineRecord(_ row: Row) throws -> PipelineRecord {
-        let name: String = row["name"]
-        return PipelineRecord(
-            declaration: try decode(PipelineDeclaration.self, row["declaration"], table: "pipeline", key: name),
-            created: Timestamp(secondsSince1970: row["created"]),
-            updated: Timestamp(secondsSince1970: row["updated"]))
     }
 }
 

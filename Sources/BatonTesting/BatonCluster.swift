@@ -15,7 +15,7 @@ package final class BatonCluster: Sendable {
     package let workersEndpoint: String
     package let httpEndpoint: URL
     package let client: CodePipelineClient
-    private let coordinator: ChildProcess
+    private let coordinator: Mutex<ChildProcess>
     private let workers = Mutex<[String: ChildProcess]>([:])
 
     /// Path of the `baton` executable built beside the tests.
@@ -40,7 +40,7 @@ package final class BatonCluster: Sendable {
         self.root = root
         dataDirectory = root.appendingPathComponent("data")
         bucketRoot = root.appendingPathComponent("buckets")
-        self.coordinator = coordinator
+        self.coordinator = Mutex(coordinator)
         func field(_ name: String) throws -> String {
             guard let value = readyLine.split(separator: " ").first(where: { $0.hasPrefix("\(name)=") }) else {
                 throw ClusterError("the ready line has no \(name)=: \(readyLine)")
@@ -91,12 +91,28 @@ package final class BatonCluster: Sendable {
         workers.withLock { $0[name] }
     }
 
-    package var coordinatorProcess: ChildProcess { coordinator }
+    package var coordinatorProcess: ChildProcess { coordinator.withLock { $0 } }
+
+    /// Kills the coordinator with `signal` and starts a new one on the same data directory and
+    /// the same endpoints, as an operator restarting it would.
+    package func restartCoordinator(signal: Int32 = SIGKILL) async throws {
+        let old = coordinatorProcess
+        old.signal(signal)
+        _ = try await old.waitForExit(timeout: .seconds(30))
+        let port = httpEndpoint.port ?? 0
+        let fresh = try ChildProcess.launch(
+            try Self.executable,
+            ["coordinator", "--data-dir", dataDirectory.path, "--listen-workers", workersEndpoint,
+             "--listen-http", "127.0.0.1:\(port)", "--log-level", "debug"],
+            log: root.appendingPathComponent("coordinator-restarted.log"))
+        coordinator.withLock { $0 = fresh }
+        _ = try await fresh.waitForLine(prefix: "baton coordinator ready", timeout: .seconds(30))
+    }
 
     /// Kills every process; keeps the directory for a failed test to inspect unless `removing`.
     package func stop(removing: Bool = true) {
         for worker in workers.withLock({ Array($0.values) }) { worker.kill() }
-        coordinator.kill()
+        coordinatorProcess.kill()
         if removing { try? FileManager.default.removeItem(at: root) }
     }
 
@@ -107,7 +123,8 @@ package final class BatonCluster: Sendable {
         let cluster = try await start(workers: workers, workerArguments: workerArguments)
         do {
             let result = try await body(cluster)
-            cluster.stop()
+            // BATON_KEEP_TEST_DIRS=1 keeps the processes' logs for a look after the test.
+            cluster.stop(removing: ProcessInfo.processInfo.environment["BATON_KEEP_TEST_DIRS"] == nil)
             return result
         } catch {
             let logs = cluster.logs()

@@ -33,7 +33,7 @@ extension Worker {
         running[offer.jobId] = offer.claim
         jobLogger.info("job started", metadata: ["action.type": "\(offer.data.actionTypeId)", "job.attempt": "\(offer.attempt)"])
 
-        let jobDirectory = configuration.workDirectory.appendingPathComponent("jobs").appendingPathComponent("\(offer.jobId)-\(offer.attempt)")
+        let jobDirectory = configuration.workDirectory.appendingPathComponent("jobs").appendingPathComponent("\(offer.jobId)-\(offer.nonce.prefix(8))")
         defer { try? FileManager.default.removeItem(at: jobDirectory) }
         let result = await execute(offer, in: jobDirectory, logger: jobLogger)
 
@@ -73,7 +73,7 @@ extension Worker {
         }
 
         let logFile = jobDirectory.appendingPathComponent("log.txt")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let logHandle = try? FileHandle(forWritingTo: logFile)
         defer { try? logHandle?.close() }
         let context = JobContext(

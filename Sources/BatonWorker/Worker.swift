@@ -57,9 +57,9 @@ package actor Worker: Service {
 
     package func run() async throws {
         try FileManager.default.createDirectory(at: configuration.workDirectory.appendingPathComponent("cache"), withIntermediateDirectories: true)
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await self.loop.run() }
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await self.loop.run() }
                 group.addTask { await self.runJobs() }
                 await self.stayConnected()
                 group.cancelAll()
@@ -77,10 +77,10 @@ package actor Worker: Service {
             do {
                 try await connectAndServe()
                 backoff = .milliseconds(250)
-            } catch {
-                break
             } catch where !Task.isCancelled {
                 logger.warning("lost the coordinator; reconnecting", metadata: ["error.message": "\(error)", "retry.in": "\(backoff)"])
+            } catch {
+                break
             }
             closeSockets()
             try? await Task.sleep(for: backoff)
@@ -169,6 +169,8 @@ package actor Worker: Service {
 
     private func accept(_ welcome: Welcome) async {
         self.welcome = welcome
+        // Job sequence numbers count per session: the coordinator starts again from zero.
+        lastJobSeq = 0
         if let old = artifacts { loop.close(old.handle) }
         var options = SocketOptions()
         options.immediate = true

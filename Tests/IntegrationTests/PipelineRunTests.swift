@@ -44,6 +44,20 @@ import Glibc
         return result
     }
 
+    /// A one-file source object in bucket `b`, key `s.zip`, and the stage that fetches it as `Src`.
+    static func putSource(in cluster: BatonCluster, content: String) throws {
+        let source = cluster.root.appendingPathComponent("src")
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        try content.write(to: source.appendingPathComponent("file.txt"), atomically: true, encoding: .utf8)
+        try cluster.putObject(bucket: "b", key: "s.zip", zipping: source)
+    }
+
+    static let sourceStage = StageDeclaration(name: "Source", actions: [
+        ActionDeclaration(
+            name: "Fetch", actionTypeId: .init(category: "Source", owner: "AWS", provider: "S3", version: "1"),
+            configuration: ["S3Bucket": "b", "S3ObjectKey": "s.zip"], outputArtifacts: [OutputArtifact(name: "Src")]),
+    ])
+
     @Test func helloPipelineSucceedsAcrossACoordinatorAndTwoWorkers() async throws {
         try await BatonCluster.with(workers: 2) { cluster in
             try cluster.putObject(bucket: "hello-source", key: "source.zip", zipping: Self.packageRoot.appendingPathComponent("examples/hello/source"))
@@ -71,15 +85,9 @@ import Glibc
 
     @Test func aFailingCommandFailsTheExecutionWithTheCommandNamed() async throws {
         try await BatonCluster.with(workers: 1) { cluster in
-            let source = cluster.root.appendingPathComponent("src")
-            try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
-            try "x".write(to: source.appendingPathComponent("file.txt"), atomically: true, encoding: .utf8)
-            try cluster.putObject(bucket: "b", key: "s.zip", zipping: source)
+            try Self.putSource(in: cluster, content: "x")
             let pipeline = PipelineDeclaration(name: "failing", stages: [
-                StageDeclaration(name: "Source", actions: [
-                    ActionDeclaration(name: "Fetch", actionTypeId: .init(category: "Source", owner: "AWS", provider: "S3", version: "1"),
-                                      configuration: ["S3Bucket": "b", "S3ObjectKey": "s.zip"], outputArtifacts: [OutputArtifact(name: "Src")]),
-                ]),
+                Self.sourceStage,
                 StageDeclaration(name: "Build", actions: [
                     ActionDeclaration(name: "Break", actionTypeId: .commands, commands: ["echo before", "exit 3", "echo never"], inputArtifacts: ["Src"]),
                 ]),
@@ -99,16 +107,10 @@ import Glibc
 
     @Test func aJobOfAWorkerKilledMidJobRunsAgainOnAnotherWorker() async throws {
         try await BatonCluster.with(workers: 2) { cluster in
-            let source = cluster.root.appendingPathComponent("src")
-            try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
-            try "x".write(to: source.appendingPathComponent("file.txt"), atomically: true, encoding: .utf8)
-            try cluster.putObject(bucket: "b", key: "s.zip", zipping: source)
+            try Self.putSource(in: cluster, content: "x")
             let marker = cluster.root.appendingPathComponent("attempts")
             let pipeline = PipelineDeclaration(name: "resilient", stages: [
-                StageDeclaration(name: "Source", actions: [
-                    ActionDeclaration(name: "Fetch", actionTypeId: .init(category: "Source", owner: "AWS", provider: "S3", version: "1"),
-                                      configuration: ["S3Bucket": "b", "S3ObjectKey": "s.zip"], outputArtifacts: [OutputArtifact(name: "Src")]),
-                ]),
+                Self.sourceStage,
                 StageDeclaration(name: "Build", actions: [
                     // The first attempt records its worker and hangs; the retry finishes at once.
                     ActionDeclaration(name: "Slow", actionTypeId: .commands, commands: [
@@ -144,16 +146,10 @@ import Glibc
 
     @Test func aCorruptedArtifactIsDetectedAndNamedBeforeAnyActionUsesIt() async throws {
         try await BatonCluster.with(workers: 1) { cluster in
-            let source = cluster.root.appendingPathComponent("src")
-            try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
-            try String(repeating: "payload ", count: 1000).write(to: source.appendingPathComponent("file.txt"), atomically: true, encoding: .utf8)
-            try cluster.putObject(bucket: "b", key: "s.zip", zipping: source)
+            try Self.putSource(in: cluster, content: String(repeating: "payload ", count: 1000))
             let gate = cluster.root.appendingPathComponent("gate")
             let pipeline = PipelineDeclaration(name: "corrupt", stages: [
-                StageDeclaration(name: "Source", actions: [
-                    ActionDeclaration(name: "Fetch", actionTypeId: .init(category: "Source", owner: "AWS", provider: "S3", version: "1"),
-                                      configuration: ["S3Bucket": "b", "S3ObjectKey": "s.zip"], outputArtifacts: [OutputArtifact(name: "Src")]),
-                ]),
+                Self.sourceStage,
                 StageDeclaration(name: "Use", actions: [
                     // Waits until the test has corrupted the stored source artifact.
                     ActionDeclaration(name: "Wait", actionTypeId: .commands, runOrder: 1,
@@ -175,13 +171,47 @@ import Glibc
             var bytes = try Data(contentsOf: object)
             bytes[bytes.count / 2] ^= 0x01
             try bytes.write(to: object)
-            FileManager.default.createFile(atPath: gate.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: gate.path, contents: nil)
 
             let execution = try await Self.waitForEnd(started.pipelineExecutionId, of: "corrupt", in: cluster)
             #expect(execution.status == .failed)
             let actions = try await Self.state(of: "corrupt", in: cluster)
             let message = try #require(actions["Use/Read"]?.errorDetails?.message)
             #expect(message.contains("input artifact Src is corrupt: expected sha256:\(digest)"))
+        }
+    }
+
+    @Test func anExecutionSurvivesACoordinatorKilledMidActionWithoutRunningItTwice() async throws {
+        try await BatonCluster.with(workers: 1) { cluster in
+            try Self.putSource(in: cluster, content: "x")
+            let gate = cluster.root.appendingPathComponent("gate")
+            let runs = cluster.root.appendingPathComponent("runs")
+            let pipeline = PipelineDeclaration(name: "survivor", stages: [
+                Self.sourceStage,
+                StageDeclaration(name: "Build", actions: [
+                    ActionDeclaration(name: "Wait", actionTypeId: .commands, commands: [
+                        "echo ran >> \(runs.path)",
+                        "while [ ! -e \(gate.path) ]; do sleep 0.1; done",
+                    ], inputArtifacts: ["Src"]),
+                ]),
+                StageDeclaration(name: "After", actions: [
+                    ActionDeclaration(name: "Done", actionTypeId: .commands, commands: ["echo after"]),
+                ]),
+            ])
+            let _: CreatePipelineOutput = try await cluster.client.call(.createPipeline, CreatePipelineInput(pipeline: pipeline))
+            let started: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: "survivor"))
+            try await withTimeout(.seconds(30), "the Wait action to start") {
+                while !FileManager.default.fileExists(atPath: runs.path) { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            try await cluster.restartCoordinator(signal: SIGKILL)
+            _ = FileManager.default.createFile(atPath: gate.path, contents: nil)
+
+            let execution = try await Self.waitForEnd(started.pipelineExecutionId, of: "survivor", in: cluster)
+            #expect(execution.status == .succeeded, "\(execution.statusSummary ?? "")")
+            #expect(try String(contentsOf: runs, encoding: .utf8) == "ran\n")
+            // The worker reconnected to the new coordinator, which still runs new executions.
+            let again: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: "survivor"))
+            #expect(try await Self.waitForEnd(again.pipelineExecutionId, of: "survivor", in: cluster).status == .succeeded)
         }
     }
 }

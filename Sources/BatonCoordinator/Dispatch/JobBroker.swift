@@ -132,6 +132,17 @@ actor JobBroker {
         workers[key] = WorkerSession(
             routingID: routingID, workerID: hello.workerId, session: hello.session,
             actionTypes: Set(hello.actionTypes), labels: hello.labels, maxSlots: hello.maxSlots, lastSeen: clock.now)
+        // Jobs the worker still runs (we restarted, or it reconnected): re-attach them under the
+        // nonce it holds instead of running them a second time elsewhere.
+        for claim in hello.running {
+            if let index = queue.firstIndex(where: { $0.job.id == claim.jobId }) {
+                let entry = queue.remove(at: index)
+                dispatched[claim.jobId] = Dispatch(job: entry.job, nonce: claim.nonce, attempt: entry.attempt, workerKey: key, acknowledged: true)
+                logger.info("re-attached a running job", metadata: ["job.id": "\(claim.jobId)", "worker.id": "\(hello.workerId)"])
+            } else if let existing = dispatched[claim.jobId], existing.nonce == claim.nonce {
+                dispatched[claim.jobId]?.workerKey = key
+            }
+        }
         send(.welcome(Welcome(
             epoch: epoch,
             heartbeatIntervalMs: Int(configuration.heartbeatInterval.components.seconds * 1000
@@ -193,7 +204,11 @@ actor JobBroker {
                 logger.error("could not record a job result", metadata: ["job.id": "\(jobID)", "error.message": "\(error)"])
                 return
             }
-            if outcome == .accepted { dispatched[jobID] = nil }
+            if outcome == .accepted {
+                dispatched[jobID] = nil
+                // After a restart the job may also be queued again; it needs no second run.
+                queue.removeAll { $0.job.id == jobID }
+            }
         }
         send(.resultAck(ResultAck(jobId: jobID, nonce: nonce, resultId: resultID, outcome: outcome)), to: routingID)
     }

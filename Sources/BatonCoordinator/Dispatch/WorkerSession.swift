@@ -18,7 +18,7 @@ struct WorkerSession {
     var pollSeq = 0
 
     /// Jobs this worker can still take: what it last reported free, minus JOBs sent since.
-    var credit: Int { max(0, polledFreeSlots - (jobSeq - pollSeq)) }
+    var credit: Int { max(0, polledFreeSlots - (jobSeq - min(pollSeq, jobSeq))) }
 
     func canRun(_ type: ActionTypeID) -> Bool { actionTypes.contains(type) }
 }
