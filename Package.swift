@@ -10,6 +10,7 @@ let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let httpTypes = Target.Dependency.product(name: "HTTPTypes", package: "swift-http-types")
 let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let yams = Target.Dependency.product(name: "Yams", package: "Yams")
 let subprocess = Target.Dependency.product(name: "Subprocess", package: "swift-subprocess")
 let systemPackage = Target.Dependency.product(name: "SystemPackage", package: "swift-system")
 let zipFoundation = Target.Dependency.product(name: "ZIPFoundation", package: "ZIPFoundation")
@@ -30,13 +31,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system.git", from: "1.4.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", "5.0.0"..<"7.0.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.19"),
     ],
     targets: [
         // Layer 0: the C shim and the vocabulary.
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
-        .target(name: "BatonModel", dependencies: [crypto]),
+        .target(name: "BatonModel", dependencies: [crypto, yams]),
 
         // Layer 1: wire contracts, the ZeroMQ binding, durable state.
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ", logging, serviceLifecycle]),
@@ -78,7 +80,7 @@ let package = Package(
         .target(name: "BatonTesting", dependencies: ["BatonAPI", "BatonModel", subprocess, systemPackage]),
 
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "BatonTesting", logging]),
-        .testTarget(name: "BatonModelTests", dependencies: ["BatonModel"]),
+        .testTarget(name: "BatonModelTests", dependencies: ["BatonModel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BatonProtocolTests", dependencies: ["BatonProtocol", "BatonModel"]),
         .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonModel", crypto]),
         .testTarget(name: "BatonEngineTests", dependencies: ["BatonEngine", "BatonStore", "BatonModel", logging]),

@@ -1,11 +1,28 @@
 import BatonModel
 
+package struct PipelineVariable: Sendable, Codable {
+    package var name: String
+    package var value: String
+
+    package init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+package struct ResolvedPipelineVariable: Sendable, Codable {
+    package var name: String
+    package var resolvedValue: String
+}
+
 package struct StartPipelineExecutionInput: Sendable, Codable {
     package var name: String
+    package var variables: [PipelineVariable]?
     package var clientRequestToken: String?
 
-    package init(name: String, clientRequestToken: String? = nil) {
+    package init(name: String, variables: [PipelineVariable]? = nil, clientRequestToken: String? = nil) {
         self.name = name
+        self.variables = variables
         self.clientRequestToken = clientRequestToken
     }
 }
@@ -42,11 +59,14 @@ package struct PipelineExecutionShape: Sendable, Codable {
     package var status: PipelineExecutionStatus
     package var statusSummary: String?
     package var artifactRevisions: [ArtifactRevision]
+    package var variables: [ResolvedPipelineVariable]?
     package var trigger: ExecutionTrigger
     package var executionMode: ExecutionMode
     package var executionType: String
 
     package init(_ execution: PipelineExecution, mode: ExecutionMode) {
+        variables = execution.variables.isEmpty ? nil
+            : execution.variables.sorted { $0.key < $1.key }.map { ResolvedPipelineVariable(name: $0.key, resolvedValue: $0.value) }
         pipelineName = execution.pipelineName
         pipelineVersion = execution.pipelineVersion
         pipelineExecutionId = execution.id.rawValue

@@ -26,6 +26,8 @@ package actor Engine {
     private var pipelines: [String: PipelineRecord] = [:]
     private var active: [ExecutionID: ExecutionStateMachine] = [:]
     private var openJobs: [JobID: JobRecord] = [:]
+    /// The action types pipelines may use.
+    package private(set) var actionTypes = ActionTypeRegistry.builtIn
     private let dispatchContinuation: AsyncStream<JobRecord>.Continuation
 
     /// Jobs ready for a worker, in the order they became ready.
@@ -68,7 +70,7 @@ package actor Engine {
     package func createPipeline(_ declaration: PipelineDeclaration) async throws -> PipelineRecord {
         var declaration = declaration
         declaration.version = 1
-        do { try declaration.validate() } catch { throw EngineError.invalidPipeline(error) }
+        do { try declaration.validate(actionTypes: actionTypes) } catch { throw EngineError.invalidPipeline(error) }
         guard pipelines[declaration.name] == nil else { throw EngineError.pipelineNameInUse(declaration.name) }
         let time = now()
         let record = PipelineRecord(declaration: declaration, created: time, updated: time)
@@ -84,9 +86,9 @@ package actor Engine {
 
     package func updatePipeline(_ declaration: PipelineDeclaration) async throws -> PipelineRecord {
         guard var record = pipelines[declaration.name] else { throw EngineError.pipelineNotFound(declaration.name) }
-        var declaration = declaration
+        var declaration = declaration.restoringSecrets(from: record.declaration, actionTypes: actionTypes)
         declaration.version = record.version + 1
-        do { try declaration.validate() } catch { throw EngineError.invalidPipeline(error) }
+        do { try declaration.validate(actionTypes: actionTypes) } catch { throw EngineError.invalidPipeline(error) }
         record.declaration = declaration
         record.updated = now()
         try await store.updatePipeline(record)
@@ -115,11 +117,20 @@ package actor Engine {
 
     // MARK: - Executions
 
-    package func startExecution(of pipelineName: String, trigger: ExecutionTrigger) async throws -> ExecutionID {
+    package func startExecution(
+        of pipelineName: String, trigger: ExecutionTrigger, variables overrides: [String: String] = [:]
+    ) async throws -> ExecutionID {
         guard let record = pipelines[pipelineName] else { throw EngineError.pipelineNotFound(pipelineName) }
+        let values: [String: String]
+        do {
+            values = try record.declaration.pipelineVariableValues(overrides)
+        } catch {
+            throw EngineError.invalidPipeline(error)
+        }
         let time = now()
         let execution = PipelineExecution(
-            id: ExecutionID(rawValue: newID()), pipeline: record.declaration, version: record.version, trigger: trigger, at: time)
+            id: ExecutionID(rawValue: newID()), pipeline: record.declaration, version: record.version, trigger: trigger,
+            variables: values, at: time)
         var machine = ExecutionStateMachine(execution: execution, declaration: record.declaration)
         let effects = machine.start(at: time, newID: newID)
         try await commit(machine, effects)

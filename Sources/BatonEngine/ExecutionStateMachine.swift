@@ -86,37 +86,52 @@ package struct ExecutionStateMachine: Sendable {
         return startGroup(first, inStage: stageIndex, at: now, newID: newID)
     }
 
+    /// Starts every action of a `runOrder` group. Variables are resolved now, as each action
+    /// starts; an action whose references cannot be resolved fails without a job.
     private mutating func startGroup(_ group: [ActionDeclaration], inStage stageIndex: Int, at now: Timestamp, newID: () -> String) -> [EngineEffect] {
         let stageName = declaration.stages[stageIndex].name
+        let context = execution.variableContext(declaration: declaration)
         var effects: [EngineEffect] = []
         for action in group {
             guard let actionIndex = execution.stages[stageIndex].actions.firstIndex(where: { $0.name == action.name }) else { continue }
             let actionExecutionID = ActionExecutionID(rawValue: newID())
-            let jobID = JobID(rawValue: newID())
+            let resolution = action.resolved(in: context)
             update(stageIndex, actionIndex, at: now) { record in
                 record = ActionExecution(name: action.name)
-                record.status = .inProgress
                 record.actionExecutionId = actionExecutionID
-                record.jobID = jobID
                 record.startTime = now
                 record.lastUpdateTime = now
+                if case .unresolved(let failure) = resolution {
+                    record.status = .failed
+                    record.errorDetails = failure
+                    record.summary = failure.message
+                } else {
+                    record.status = .inProgress
+                }
             }
+            guard case .resolved(let resolved) = resolution else { continue }
+            let jobID = JobID(rawValue: newID())
+            execution.stages[stageIndex].actions[actionIndex].jobID = jobID
             let data = JobData(
                 actionTypeId: action.actionTypeId,
-                configuration: action.configuration ?? [:],
+                configuration: resolved.configuration,
                 pipelineContext: PipelineContext(
                     pipelineName: execution.pipelineName, stageName: stageName, actionName: action.name,
                     actionExecutionID: actionExecutionID, executionID: execution.id),
                 inputArtifacts: action.inputArtifactNames.compactMap { execution.artifacts[$0].map(JobArtifact.input) },
                 outputArtifacts: (action.outputArtifacts ?? []).map(JobArtifact.output),
-                commands: action.commands,
+                commands: resolved.commands,
                 outputVariables: action.outputVariables,
-                environmentVariables: action.environmentVariables)
+                environmentVariables: resolved.environmentVariables)
             let job = JobRecord(
                 id: jobID, executionID: execution.id, stageName: stageName, actionName: action.name,
                 status: .queued, attempt: 1, data: data)
             createdJobs.append(job)
             effects.append(.dispatch(job))
+        }
+        if effects.isEmpty {
+            // Every action of the group failed to start: the stage is decided now.
+            return advance(stageIndex, at: now, newID: newID)
         }
         return effects
     }

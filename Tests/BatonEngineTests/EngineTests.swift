@@ -8,8 +8,12 @@ import Testing
 @Suite(.timeLimit(.minutes(1))) struct EngineTests {
     static func declaration() -> PipelineDeclaration {
         PipelineDeclaration(name: "p", stages: [
-            StageDeclaration(name: "Source", actions: [ActionDeclaration(name: "Fetch", actionTypeId: .init(category: "Source", owner: "AWS", provider: "S3", version: "1"))]),
-            StageDeclaration(name: "Build", actions: [ActionDeclaration(name: "Make", actionTypeId: .commands, commands: ["make"])]),
+            StageDeclaration(name: "Source", actions: [
+                ActionDeclaration(
+                    name: "Fetch", actionTypeId: .init(category: "Source", owner: "AWS", provider: "S3", version: "1"),
+                    configuration: ["S3Bucket": "b", "S3ObjectKey": "k.zip"], outputArtifacts: [OutputArtifact(name: "Src")]),
+            ]),
+            StageDeclaration(name: "Build", actions: [ActionDeclaration(name: "Make", actionTypeId: .commands, commands: ["make"], inputArtifacts: ["Src"])]),
         ])
     }
 

@@ -153,7 +153,7 @@ import Glibc
                 StageDeclaration(name: "Use", actions: [
                     // Waits until the test has corrupted the stored source artifact.
                     ActionDeclaration(name: "Wait", actionTypeId: .commands, runOrder: 1,
-                                      commands: ["while [ ! -e \(gate.path) ]; do sleep 0.1; done"]),
+                                      commands: ["while [ ! -e \(gate.path) ]; do sleep 0.1; done"], inputArtifacts: ["Src"]),
                     ActionDeclaration(name: "Read", actionTypeId: .commands, runOrder: 2, commands: ["cat file.txt"], inputArtifacts: ["Src"]),
                 ]),
             ])
@@ -195,7 +195,7 @@ import Glibc
                     ], inputArtifacts: ["Src"]),
                 ]),
                 StageDeclaration(name: "After", actions: [
-                    ActionDeclaration(name: "Done", actionTypeId: .commands, commands: ["echo after"]),
+                    ActionDeclaration(name: "Done", actionTypeId: .commands, commands: ["echo after"], inputArtifacts: ["Src"]),
                 ]),
             ])
             let _: CreatePipelineOutput = try await cluster.client.call(.createPipeline, CreatePipelineInput(pipeline: pipeline))

@@ -38,13 +38,15 @@ struct PipelineCommand: AsyncParsableCommand {
     }
 
     struct Get: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a pipeline's declaration as JSON.")
+        static let configuration = CommandConfiguration(abstract: "Print a pipeline's declaration as get-pipeline does (JSON), or as YAML.")
         @Argument(help: "The pipeline's name.") var name: String
         @Option(help: "A past version.") var version: Int?
+        @Flag(help: "Print the declaration as YAML (the same keys), ready for a pipeline.yml.") var yaml = false
         @OptionGroup var options: ClientOptions
 
         func run() async throws {
             let output = try await options.client().perform(.getPipeline, GetPipelineInput(name: name, version: version), as: GetPipelineOutput.self)
+            if yaml { return print(PipelineDocument.encode(output.pipeline, as: .yaml), terminator: "") }
             try printJSON(output)
         }
     }
@@ -79,8 +81,8 @@ struct PipelineCommand: AsyncParsableCommand {
     }
 }
 
-/// Reads a declaration as CodePipeline writes one: the bare pipeline, or wrapped in `pipeline`
-/// (create-pipeline input and get-pipeline output; `metadata` is ignored).
+/// Reads a declaration as CodePipeline writes one — the bare pipeline, `{"pipeline": …}`, or
+/// `get-pipeline` output — in JSON or YAML (by extension, else by content).
 func loadDeclaration(_ path: String) throws -> PipelineDeclaration {
     let data: Data
     do {
@@ -88,29 +90,9 @@ func loadDeclaration(_ path: String) throws -> PipelineDeclaration {
     } catch {
         throw ValidationError("cannot read \(path): \(error.localizedDescription)")
     }
-    struct Wrapped: Decodable { var pipeline: PipelineDeclaration }
-    let decoder = JSONDecoder()
     do {
-        if let object = try JSONSerialization.jsonObject(with: data) as? [String: Any], object["pipeline"] != nil {
-            return try decoder.decode(Wrapped.self, from: data).pipeline
-        }
-        return try decoder.decode(PipelineDeclaration.self, from: data)
-    } catch let error as DecodingError {
-        throw ValidationError("\(path): \(describe(error))")
+        return try PipelineDocument.decode(data, format: PipelineDocument.Format(path: path))
     } catch {
-        throw ValidationError("\(path) is not valid JSON: \(error.localizedDescription)")
-    }
-}
-
-private func describe(_ error: DecodingError) -> String {
-    func path(_ context: DecodingError.Context) -> String {
-        context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-    }
-    switch error {
-    case .keyNotFound(let key, let context): return "missing '\(key.stringValue)' at \(path(context).isEmpty ? "top level" : path(context))"
-    case .typeMismatch(let type, let context): return "\(path(context)) should be \(type)"
-    case .valueNotFound(let type, let context): return "\(path(context)) should be \(type), not null"
-    case .dataCorrupted(let context): return "\(path(context)): \(context.debugDescription)"
-    @unknown default: return "\(error)"
+        throw ValidationError("\(path): \(error)")
     }
 }

@@ -49,15 +49,19 @@ package struct CodePipelineAPI: Sendable {
 
     private func perform(_ operation: CodePipelineOperation, body: Data) async throws -> any Encodable {
         switch operation {
-        case .createPipeline: try await createPipeline(decode(body))
-        case .updatePipeline: try await updatePipeline(decode(body))
-        case .getPipeline: try await getPipeline(decode(body))
-        case .listPipelines: try await listPipelines(decode(body))
-        case .deletePipeline: try await deletePipeline(decode(body))
-        case .startPipelineExecution: try await startPipelineExecution(decode(body))
-        case .getPipelineExecution: try await getPipelineExecution(decode(body))
-        case .listPipelineExecutions: try await listPipelineExecutions(decode(body))
-        case .getPipelineState: try await getPipelineState(decode(body))
+        case .createPipeline:
+            let declaration = try strictDeclaration(body)
+            let input: CreatePipelineInput = try decode(body)
+            return try await createPipeline(CreatePipelineInput(pipeline: declaration, tags: input.tags))
+        case .updatePipeline:
+            return try await updatePipeline(UpdatePipelineInput(pipeline: strictDeclaration(body)))
+        case .getPipeline: return try await getPipeline(decode(body))
+        case .listPipelines: return try await listPipelines(decode(body))
+        case .deletePipeline: return try await deletePipeline(decode(body))
+        case .startPipelineExecution: return try await startPipelineExecution(decode(body))
+        case .getPipelineExecution: return try await getPipelineExecution(decode(body))
+        case .listPipelineExecutions: return try await listPipelineExecutions(decode(body))
+        case .getPipelineState: return try await getPipelineState(decode(body))
         }
     }
 
@@ -66,6 +70,27 @@ package struct CodePipelineAPI: Sendable {
             return try JSONDecoder().decode(T.self, from: body)
         } catch let error as DecodingError {
             throw APIError(decoding: error)
+        }
+    }
+
+    /// The `pipeline` member of a Create/UpdatePipeline body, refusing members Baton does not know.
+    private func strictDeclaration(_ body: Data) throws -> PipelineDeclaration {
+        let value: JSONValue
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: body)
+        } catch {
+            throw APIError(type: "SerializationException", message: "The request body is not valid JSON")
+        }
+        guard case .object(let object) = value, object["pipeline"] != nil else {
+            throw APIError.validation("1 validation error detected: Value null at 'pipeline' failed to satisfy constraint: Member must not be null")
+        }
+        do {
+            return try PipelineDocument.declaration(from: value)
+        } catch {
+            switch error {
+            case .shape(let validation): throw APIError(type: validation.exception.rawValue, message: validation.description)
+            case .syntax(_, let reason): throw APIError(type: "SerializationException", message: reason)
+            }
         }
     }
 

@@ -5,7 +5,13 @@ import BatonStore
 
 extension CodePipelineAPI {
     func startPipelineExecution(_ input: StartPipelineExecutionInput) async throws -> StartPipelineExecutionOutput {
-        let id = try await engine.startExecution(of: input.name, trigger: .startPipelineExecution)
+        var overrides: [String: String] = [:]
+        for variable in input.variables ?? [] {
+            guard overrides.updateValue(variable.value, forKey: variable.name) == nil else {
+                throw APIError.validation("Variable \(variable.name) is given more than once")
+            }
+        }
+        let id = try await engine.startExecution(of: input.name, trigger: .startPipelineExecution, variables: overrides)
         return StartPipelineExecutionOutput(pipelineExecutionId: id.rawValue)
     }
 

@@ -6,18 +6,18 @@ import BatonStore
 extension CodePipelineAPI {
     func createPipeline(_ input: CreatePipelineInput) async throws -> CreatePipelineOutput {
         let record = try await engine.createPipeline(input.pipeline)
-        return CreatePipelineOutput(pipeline: record.declaration, tags: input.tags)
+        return CreatePipelineOutput(pipeline: record.declaration.maskingSecrets(actionTypes: await engine.actionTypes), tags: input.tags)
     }
 
     func updatePipeline(_ input: UpdatePipelineInput) async throws -> UpdatePipelineOutput {
         let record = try await engine.updatePipeline(input.pipeline)
-        return UpdatePipelineOutput(pipeline: record.declaration)
+        return UpdatePipelineOutput(pipeline: record.declaration.maskingSecrets(actionTypes: await engine.actionTypes))
     }
 
     func getPipeline(_ input: GetPipelineInput) async throws -> GetPipelineOutput {
         let record = try await engine.pipeline(named: input.name, version: input.version)
         return GetPipelineOutput(
-            pipeline: record.declaration,
+            pipeline: record.declaration.maskingSecrets(actionTypes: await engine.actionTypes),
             metadata: PipelineMetadata(pipelineArn: pipelineArn(record.name), created: record.created, updated: record.updated))
     }
 

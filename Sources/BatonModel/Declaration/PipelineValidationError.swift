@@ -22,8 +22,11 @@ package struct PipelineValidationError: Error, Sendable, Equatable, CustomString
     /// The exception of the first issue: CodePipeline answers one exception type per request.
     package var exception: Exception { issues.first?.exception ?? .validation }
 
+    /// CodePipeline's form: one structural problem is its message alone; shape problems, or
+    /// several problems, read `N validation errors detected: first; second; …`.
     package var description: String {
         let count = issues.count
+        if count == 1, let only = issues.first, only.exception != .validation { return only.message }
         let prefix = count == 1 ? "1 validation error detected: " : "\(count) validation errors detected: "
         return prefix + issues.map(\.message).joined(separator: "; ")
     }

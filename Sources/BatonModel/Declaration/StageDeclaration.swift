@@ -1,10 +1,10 @@
 package struct StageDeclaration: Sendable, Hashable, Codable {
     package var name: String
     package var actions: [ActionDeclaration]
-    package var blockers: [JSONValue]?
-    package var beforeEntry: JSONValue?
-    package var onSuccess: JSONValue?
-    package var onFailure: JSONValue?
+    package var blockers: [BlockerDeclaration]?
+    package var beforeEntry: BeforeEntryConditions?
+    package var onSuccess: SuccessConditions?
+    package var onFailure: FailureConditions?
 
     package init(name: String, actions: [ActionDeclaration]) {
         self.name = name

@@ -11,12 +11,16 @@ package struct PipelineExecution: Sendable, Hashable, Codable {
     package var stages: [StageExecution]
     /// Every artifact produced so far, by name.
     package var artifacts: [String: ArtifactReference]
+    /// Pipeline variables as resolved for this execution (defaults and overrides).
+    package var variables: [String: String]
+    package var executionType: String
 
     package init(
         id: ExecutionID,
         pipeline: PipelineDeclaration,
         version: Int,
         trigger: ExecutionTrigger,
+        variables: [String: String] = [:],
         at now: Timestamp
     ) {
         self.id = id
@@ -30,6 +34,43 @@ package struct PipelineExecution: Sendable, Hashable, Codable {
             StageExecution(name: stage.name, status: nil, actions: stage.actions.map { ActionExecution(name: $0.name) })
         }
         artifacts = [:]
+        self.variables = variables
+        executionType = "STANDARD"
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(ExecutionID.self, forKey: .id)
+        pipelineName = try container.decode(String.self, forKey: .pipelineName)
+        pipelineVersion = try container.decode(Int.self, forKey: .pipelineVersion)
+        status = try container.decode(PipelineExecutionStatus.self, forKey: .status)
+        statusSummary = try container.decodeIfPresent(String.self, forKey: .statusSummary)
+        trigger = try container.decode(ExecutionTrigger.self, forKey: .trigger)
+        startTime = try container.decode(Timestamp.self, forKey: .startTime)
+        lastUpdateTime = try container.decode(Timestamp.self, forKey: .lastUpdateTime)
+        stages = try container.decode([StageExecution].self, forKey: .stages)
+        artifacts = try container.decode([String: ArtifactReference].self, forKey: .artifacts)
+        // Records written before pipeline variables existed have none.
+        variables = try container.decodeIfPresent([String: String].self, forKey: .variables) ?? [:]
+        executionType = try container.decodeIfPresent(String.self, forKey: .executionType) ?? "STANDARD"
+    }
+
+    /// What `#{…}` references resolve against now: pipeline variables, execution facts, and the
+    /// output variables of every succeeded action that declared a namespace.
+    package func variableContext(declaration: PipelineDeclaration) -> VariableContext {
+        var namespaces: [String: [String: String]] = [:]
+        for (stageIndex, stage) in declaration.stages.enumerated() where stageIndex < stages.count {
+            for action in stage.actions {
+                guard let namespace = action.namespace,
+                      let record = stages[stageIndex].actions.first(where: { $0.name == action.name }),
+                      record.status == .succeeded
+                else { continue }
+                namespaces[namespace] = record.outputVariables
+            }
+        }
+        return VariableContext(
+            executionID: id, pipelineName: pipelineName, pipelineVersion: pipelineVersion, executionType: executionType,
+            pipelineVariables: variables, namespaces: namespaces)
     }
 }
 

@@ -1,0 +1,50 @@
+/// `beforeEntry`: conditions checked when an execution enters the stage (V2).
+package struct BeforeEntryConditions: Sendable, Hashable, Codable {
+    package var conditions: [ConditionDeclaration]
+}
+
+/// `onSuccess`: conditions checked after every action of the stage succeeded (V2).
+package struct SuccessConditions: Sendable, Hashable, Codable {
+    package var conditions: [ConditionDeclaration]
+}
+
+/// `onFailure`: what happens when the stage fails (V2): a result such as RETRY or ROLLBACK,
+/// optionally gated by conditions.
+package struct FailureConditions: Sendable, Hashable, Codable {
+    package struct RetryConfiguration: Sendable, Hashable, Codable {
+        package var retryMode: String?
+    }
+
+    package var result: String?
+    package var retryConfiguration: RetryConfiguration?
+    package var conditions: [ConditionDeclaration]?
+}
+
+package struct ConditionDeclaration: Sendable, Hashable, Codable {
+    package var result: String?
+    package var rules: [RuleDeclaration]
+}
+
+package struct RuleDeclaration: Sendable, Hashable, Codable {
+    package struct RuleTypeID: Sendable, Hashable, Codable {
+        package var category: String
+        package var owner: String?
+        package var provider: String
+        package var version: String?
+    }
+
+    package var name: String
+    package var ruleTypeId: RuleTypeID
+    package var configuration: [String: String]?
+    package var commands: [String]?
+    package var inputArtifacts: [InputArtifact]?
+    package var roleArn: String?
+    package var region: String?
+    package var timeoutInMinutes: Int?
+}
+
+/// `blockers`: reserved by CodePipeline for future use; only `{name, type: "Schedule"}` is valid.
+package struct BlockerDeclaration: Sendable, Hashable, Codable {
+    package var name: String
+    package var type: String
+}
