@@ -78,3 +78,72 @@ import Testing
         await #expect(throws: EngineError.self) { try await engine.startExecution(of: "p", trigger: .startPipelineExecution) }
     }
 }
+
+@Suite(.timeLimit(.minutes(1))) struct EngineVariableTests {
+    static func declaration(reference: String) -> PipelineDeclaration {
+        var declaration = PipelineDeclaration(name: "vars", stages: [
+            StageDeclaration(name: "Source", actions: [
+                ActionDeclaration(
+                    name: "Fetch", actionTypeId: .init(category: "Source", owner: "AWS", provider: "S3", version: "1"),
+                    configuration: ["S3Bucket": "b", "S3ObjectKey": "k.zip"], outputArtifacts: [OutputArtifact(name: "Src")]),
+            ]),
+            StageDeclaration(name: "Build", actions: [
+                ActionDeclaration(name: "Version", actionTypeId: .commands, commands: ["export TAG=1"], inputArtifacts: ["Src"]),
+            ]),
+            StageDeclaration(name: "Deploy", actions: [
+                ActionDeclaration(name: "Use", actionTypeId: .commands, commands: ["echo \(reference) #{variables.Env} #{codepipeline.PipelineExecutionId}"], inputArtifacts: ["Src"]),
+            ]),
+        ])
+        declaration.stages[1].actions[0].namespace = "BuildVars"
+        declaration.stages[1].actions[0].outputVariables = ["TAG", "OTHER"]
+        declaration.variables = [PipelineVariableDeclaration(name: "Env", defaultValue: "staging")]
+        return declaration
+    }
+
+    static func engine() throws -> (Engine, URL) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-engine-\(UUID().uuidString.prefix(8))")
+        return (Engine(store: try Store(directory: directory), logger: Logger(label: "test")), directory)
+    }
+
+    static func next(_ engine: Engine) async throws -> JobRecord {
+        var iterator = engine.dispatches.makeAsyncIterator()
+        return try #require(await iterator.next())
+    }
+
+    @Test func variablesAreResolvedIntoTheJobWhenTheActionStarts() async throws {
+        let (engine, directory) = try Self.engine()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try await engine.createPipeline(Self.declaration(reference: "#{BuildVars.TAG}"))
+        let id = try await engine.startExecution(of: "vars", trigger: .startPipelineExecution, variables: ["Env": "prod"])
+        _ = try await engine.jobSucceeded(try await Self.next(engine).id, resultID: "r1", outputs: ActionOutputs())
+        _ = try await engine.jobSucceeded(try await Self.next(engine).id, resultID: "r2", outputs: ActionOutputs(variables: ["TAG": "v7", "OTHER": "x"]))
+        let use = try await Self.next(engine)
+        #expect(use.data.commands == ["echo v7 prod \(id.rawValue)"])
+        #expect(try await engine.execution(id, of: "vars").variables == ["Env": "prod"])
+    }
+
+    @Test func anUnresolvableVariableFailsTheActionWithoutRunningIt() async throws {
+        let (engine, directory) = try Self.engine()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // OTHER is declared but the action will not produce it.
+        _ = try await engine.createPipeline(Self.declaration(reference: "#{BuildVars.OTHER}"))
+        let id = try await engine.startExecution(of: "vars", trigger: .startPipelineExecution)
+        _ = try await engine.jobSucceeded(try await Self.next(engine).id, resultID: "r1", outputs: ActionOutputs())
+        _ = try await engine.jobSucceeded(try await Self.next(engine).id, resultID: "r2", outputs: ActionOutputs(variables: ["TAG": "v7"]))
+        let execution = try await engine.execution(id, of: "vars")
+        #expect(execution.status == .failed)
+        let use = execution.stages[2].actions[0]
+        #expect(use.status == .failed)
+        #expect(use.jobID == nil)
+        #expect(use.errorDetails?.message.hasPrefix("An action in this pipeline failed because one or more variables could not be resolved: Action name=Use") == true)
+    }
+
+    @Test func anUndeclaredVariableIsRefusedAtStart() async throws {
+        let (engine, directory) = try Self.engine()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try await engine.createPipeline(Self.declaration(reference: "#{BuildVars.TAG}"))
+        await #expect(throws: EngineError.self) {
+            try await engine.startExecution(of: "vars", trigger: .startPipelineExecution, variables: ["Nope": "x"])
+        }
+    }
+}

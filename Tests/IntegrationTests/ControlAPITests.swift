@@ -42,7 +42,15 @@ import FoundationNetworking
         .init(name: "bad next token", target: "CodePipeline_20150709.ListPipelines", body: #"{"nextToken": "garbage"}"#, type: "InvalidNextTokenException", message: "The next token 'garbage' is not valid"),
         .init(name: "invalid declaration", target: "CodePipeline_20150709.CreatePipeline",
               body: #"{"pipeline": {"name": "p", "stages": [{"name": "Only", "actions": [{"name": "x", "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"}}]}]}}"#,
-              type: "InvalidStructureException", message: "2 validation errors detected"),
+              type: "InvalidStructureException", message: "5 validation errors detected: Pipeline p has 1 stage"),
+        .init(name: "unknown member", target: "CodePipeline_20150709.CreatePipeline",
+              body: #"{"pipeline": {"name": "p", "stage": []}}"#,
+              type: "ValidationException", message: "Unknown field 'stage' at 'pipeline'"),
+        .init(name: "no pipeline member", target: "CodePipeline_20150709.UpdatePipeline", body: "{}",
+              type: "ValidationException", message: "Value null at 'pipeline' failed to satisfy constraint: Member must not be null"),
+        .init(name: "undeclared variable", target: "CodePipeline_20150709.StartPipelineExecution",
+              body: #"{"name": "ghost", "variables": [{"name": "X", "value": "1"}]}"#,
+              type: "PipelineNotFoundException", message: "Pipeline with name ghost does not exist."),
     ]
 
     @Test func errorsUseTheAWSJSONShape() async throws {
@@ -61,7 +69,7 @@ import FoundationNetworking
     @Test func pipelinesArePagedWithAnOpaqueNextToken() async throws {
         try await BatonCluster.with { cluster in
             for name in ["a", "b", "c"] {
-                let declaration = #"{"pipeline": {"name": "\#(name)", "stages": [{"name": "S", "actions": [{"name": "f", "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"}, "outputArtifacts": [{"name": "A"}]}]}, {"name": "B", "actions": [{"name": "c", "actionTypeId": {"category": "Compute", "owner": "AWS", "provider": "Commands", "version": "1"}, "commands": ["true"]}]}]}}"#
+                let declaration = #"{"pipeline": {"name": "\#(name)", "stages": [{"name": "S", "actions": [{"name": "f", "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"}, "configuration": {"S3Bucket": "b", "S3ObjectKey": "k"}, "outputArtifacts": [{"name": "A"}]}]}, {"name": "B", "actions": [{"name": "c", "actionTypeId": {"category": "Compute", "owner": "AWS", "provider": "Commands", "version": "1"}, "commands": ["true"], "inputArtifacts": [{"name": "A"}]}]}]}}"#
                 let (status, _, json) = try await Self.post(cluster, target: "CodePipeline_20150709.CreatePipeline", body: declaration)
                 #expect(status == 200, "\(json)")
             }

@@ -148,12 +148,20 @@ import Glibc
         try await BatonCluster.with(workers: 1) { cluster in
             try Self.putSource(in: cluster, content: String(repeating: "payload ", count: 1000))
             let gate = cluster.root.appendingPathComponent("gate")
+            let other = cluster.root.appendingPathComponent("other")
+            try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+            try "something else".write(to: other.appendingPathComponent("other.txt"), atomically: true, encoding: .utf8)
+            try cluster.putObject(bucket: "b", key: "other.zip", zipping: other)
+            var sources = Self.sourceStage
+            sources.actions.append(ActionDeclaration(
+                name: "FetchOther", actionTypeId: .init(category: "Source", owner: "AWS", provider: "S3", version: "1"),
+                configuration: ["S3Bucket": "b", "S3ObjectKey": "other.zip"], outputArtifacts: [OutputArtifact(name: "Other")]))
             let pipeline = PipelineDeclaration(name: "corrupt", stages: [
-                Self.sourceStage,
+                sources,
                 StageDeclaration(name: "Use", actions: [
-                    // Waits until the test has corrupted the stored source artifact.
+                    // Waits (on an artifact of its own) until the test has corrupted the stored Src.
                     ActionDeclaration(name: "Wait", actionTypeId: .commands, runOrder: 1,
-                                      commands: ["while [ ! -e \(gate.path) ]; do sleep 0.1; done"], inputArtifacts: ["Src"]),
+                                      commands: ["while [ ! -e \(gate.path) ]; do sleep 0.1; done"], inputArtifacts: ["Other"]),
                     ActionDeclaration(name: "Read", actionTypeId: .commands, runOrder: 2, commands: ["cat file.txt"], inputArtifacts: ["Src"]),
                 ]),
             ])
@@ -163,7 +171,7 @@ import Glibc
                 while true {
                     let output: GetPipelineExecutionOutput = try await cluster.client.call(
                         .getPipelineExecution, GetPipelineExecutionInput(pipelineName: "corrupt", pipelineExecutionId: started.pipelineExecutionId))
-                    if let revision = output.pipelineExecution.artifactRevisions.first?.revisionId { return revision }
+                    if let revision = output.pipelineExecution.artifactRevisions.first(where: { $0.name == "Src" })?.revisionId { return revision }
                     try await Task.sleep(for: .milliseconds(50))
                 }
             }
@@ -212,6 +220,63 @@ import Glibc
             // The worker reconnected to the new coordinator, which still runs new executions.
             let again: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: "survivor"))
             #expect(try await Self.waitForEnd(again.pipelineExecutionId, of: "survivor", in: cluster).status == .succeeded)
+        }
+    }
+
+    /// A YAML pipeline created through the CLI, started with a variable, whose second stage uses
+    /// an output variable the first stage's worker produced.
+    @Test func outputAndPipelineVariablesFlowAcrossStagesOnRealWorkers() async throws {
+        try await BatonCluster.with(workers: 2) { cluster in
+            try Self.putSource(in: cluster, content: "x")
+            let yaml = cluster.root.appendingPathComponent("pipeline.yml")
+            try """
+            pipeline:
+              name: flow
+              pipelineType: V2
+              variables:
+                - { name: Env, defaultValue: staging }
+              stages:
+                - name: Source
+                  actions:
+                    - name: Fetch
+                      actionTypeId: { category: Source, owner: AWS, provider: S3, version: 1 }
+                      configuration: { S3Bucket: b, S3ObjectKey: s.zip }
+                      outputArtifacts: [ { name: Src } ]
+                      namespace: SourceVars
+                - name: Build
+                  actions:
+                    - name: Version
+                      actionTypeId: { category: Compute, owner: AWS, provider: Commands, version: 1 }
+                      commands: [ "export VERSION=4.2" ]
+                      inputArtifacts: [ { name: Src } ]
+                      outputVariables: [ VERSION ]
+                      namespace: BuildVars
+                - name: Deploy
+                  actions:
+                    - name: Record
+                      actionTypeId: { category: Compute, owner: AWS, provider: Commands, version: 1 }
+                      commands:
+                        - echo "#{BuildVars.VERSION}/#{variables.Env}/#{SourceVars.ObjectKey}" > deployed.txt
+                      inputArtifacts: [ { name: Src } ]
+                      outputArtifacts: [ { name: Deployed, files: [ deployed.txt ] } ]
+            """.write(to: yaml, atomically: true, encoding: .utf8)
+            let endpoint = cluster.httpEndpoint.absoluteString
+            let created = try runBaton(["pipeline", "create", "-f", yaml.path, "--endpoint", endpoint])
+            #expect(created.status == 0, "\(created.stderr)")
+            let started = try runBaton(["start", "flow", "--variable", "Env=prod", "--endpoint", endpoint])
+            #expect(started.status == 0, "\(started.stderr)")
+            let id = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let execution = try await Self.waitForEnd(id, of: "flow", in: cluster)
+            #expect(execution.status == .succeeded, "\(execution.statusSummary ?? "")")
+            #expect(execution.variables?.map(\.resolvedValue) == ["prod"])
+            let digest = try #require(execution.artifactRevisions.first { $0.name == "Deployed" }?.revisionId)
+            let object = cluster.dataDirectory.appendingPathComponent("artifacts/objects/\(digest.prefix(2))/\(digest)")
+            #expect(try runTool("/usr/bin/unzip", ["-p", object.path, "deployed.txt"]).output == "4.2/prod/s.zip\n")
+
+            // The YAML view of the stored pipeline reads back as the same declaration.
+            let shown = try runBaton(["pipeline", "get", "flow", "--yaml", "--endpoint", endpoint])
+            #expect(shown.stdout.contains("name: flow"))
+            #expect(shown.stdout.contains("VERSION"))
         }
     }
 }
