@@ -29,6 +29,15 @@ import Testing
         #expect(yaml.stages[3].actions[0].timeoutInMinutes == 1440)
     }
 
+    @Test func theHelloExampleReadsTheSameAsJSONAndAsYAML() throws {
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("examples/hello")
+        let json = try PipelineDocument.decode(Data(contentsOf: examples.appendingPathComponent("pipeline.json")), format: .json)
+        let yaml = try PipelineDocument.decode(Data(contentsOf: examples.appendingPathComponent("pipeline.yml")), format: .yaml)
+        #expect(json == yaml)
+        try json.validate()
+    }
+
     @Test func theFormatIsTakenFromContentWhenTheNameSaysNothing() throws {
         let yaml = try Fixtures.data("valid/five-stage.yml")
         #expect(try PipelineDocument.decode(yaml).name == "web-app")

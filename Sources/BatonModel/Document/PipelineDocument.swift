@@ -163,7 +163,9 @@ package enum PipelineDocument {
             return .init(exception: .validation, path: at, message: "Value null at '\(at)' failed to satisfy constraint: Member must not be null")
         case .typeMismatch(let type, let context):
             let at = path(context)
-            let expected = type == String.self ? "a string" : type == Int.self ? "an integer" : (type == [Any].self ? "a list" : "\(type)")
+            // In YAML, an unquoted value containing ": " becomes a mapping: say so.
+            let expected = type == String.self ? "a string (in YAML, quote a value that contains ': ')"
+                : type == Int.self ? "an integer" : (type == [Any].self ? "a list" : "\(type)")
             return .init(exception: .validation, path: at, message: "Value at '\(at)' must be \(expected)")
         case .dataCorrupted(let context):
             let at = path(context)
