@@ -4,7 +4,7 @@ import Foundation
 import Logging
 
 // BatonEngine: the coordinator's decisions. `Engine` is the only writer of pipeline state: each
-// request becomes a step of a pure `ExecutionStateMachine`, the step's changes are committed to
+// request becomes a step of a pure `PipelineStateMachine`, the step's changes are committed to
 // the store in one transaction, and only then are its effects carried out (jobs handed to the
 // dispatcher). That order is what lets a killed coordinator lose no accepted result.
 
@@ -14,7 +14,7 @@ package enum JobResultDisposition: Sendable, Equatable {
     case accepted
     /// The same result was recorded before; nothing changed.
     case duplicate
-    /// The job already ended with a different result, or no longer exists.
+    /// The job already ended with a different result, was withdrawn, or does not exist.
     case stale
 }
 
@@ -24,14 +24,14 @@ package actor Engine {
     private let now: @Sendable () -> Timestamp
     private let newID: @Sendable () -> String
     private var pipelines: [String: PipelineRecord] = [:]
-    private var active: [ExecutionID: ExecutionStateMachine] = [:]
+    private var machines: [String: PipelineStateMachine] = [:]
     private var openJobs: [JobID: JobRecord] = [:]
+    private let dispatchContinuation: AsyncStream<DispatchCommand>.Continuation
     /// The action types pipelines may use.
     package private(set) var actionTypes = ActionTypeRegistry.builtIn
-    private let dispatchContinuation: AsyncStream<JobRecord>.Continuation
 
-    /// Jobs ready for a worker, in the order they became ready.
-    package nonisolated let dispatches: AsyncStream<JobRecord>
+    /// Jobs to hand out and to withdraw, in the order decided.
+    package nonisolated let dispatches: AsyncStream<DispatchCommand>
 
     package init(
         store: Store,
@@ -46,22 +46,33 @@ package actor Engine {
         (dispatches, dispatchContinuation) = AsyncStream.makeStream()
     }
 
-    /// Loads pipelines and unfinished executions from the store and queues their open jobs again.
+    /// Loads pipelines, their runtime state and unfinished executions from the store, and queues
+    /// their open jobs again.
     package func recover() async throws {
-        for record in try await store.pipelines() { pipelines[record.name] = record }
+        let runtimes = try await store.runtimeStates()
+        for record in try await store.pipelines() {
+            pipelines[record.name] = record
+            machines[record.name] = PipelineStateMachine(declaration: record.declaration, runtime: runtimes[record.name] ?? PipelineRuntimeState())
+        }
+        var active: [String: [ExecutionStateMachine]] = [:]
         for execution in try await store.executions(activeOnly: true) {
             guard let declaration = try await declaration(of: execution) else {
                 logger.warning("execution's pipeline version is gone; leaving it as it is", metadata: ["execution.id": "\(execution.id)"])
                 continue
             }
-            active[execution.id] = ExecutionStateMachine(execution: execution, declaration: declaration)
+            active[execution.pipelineName, default: []].append(ExecutionStateMachine(execution: execution, declaration: declaration))
         }
-        for job in try await store.jobs(status: .queued) where active[job.executionID] != nil {
+        for (name, executions) in active {
+            guard let record = pipelines[name] else { continue }
+            machines[name] = PipelineStateMachine(declaration: record.declaration, runtime: runtimes[name] ?? PipelineRuntimeState(), active: executions)
+        }
+        let activeIDs = Set(active.values.flatMap { $0.map(\.execution.id) })
+        for job in try await store.jobs(status: .queued) where activeIDs.contains(job.executionID) {
             openJobs[job.id] = job
-            dispatchContinuation.yield(job)
+            dispatchContinuation.yield(.run(job))
         }
-        if !active.isEmpty {
-            logger.info("recovered unfinished executions", metadata: ["executions": "\(active.count)", "jobs": "\(openJobs.count)"])
+        if !activeIDs.isEmpty {
+            logger.info("recovered unfinished executions", metadata: ["executions": "\(activeIDs.count)", "jobs": "\(openJobs.count)"])
         }
     }
 
@@ -80,10 +91,12 @@ package actor Engine {
             throw EngineError.pipelineNameInUse(name)
         }
         pipelines[record.name] = record
+        machines[record.name] = PipelineStateMachine(declaration: declaration)
         logger.info("pipeline created", metadata: ["pipeline.name": "\(record.name)"])
         return record
     }
 
+    /// Stores the new version; running executions are cancelled as CodePipeline does (E-40).
     package func updatePipeline(_ declaration: PipelineDeclaration) async throws -> PipelineRecord {
         guard var record = pipelines[declaration.name] else { throw EngineError.pipelineNotFound(declaration.name) }
         var declaration = declaration.restoringSecrets(from: record.declaration, actionTypes: actionTypes)
@@ -93,6 +106,7 @@ package actor Engine {
         record.updated = now()
         try await store.updatePipeline(record)
         pipelines[record.name] = record
+        try await step(record.name) { machine, time in machine.update(to: declaration, at: time, newID: newID) }
         logger.info("pipeline updated", metadata: ["pipeline.name": "\(record.name)", "pipeline.version": "\(record.version)"])
         return record
     }
@@ -100,6 +114,7 @@ package actor Engine {
     package func deletePipeline(named name: String) async throws {
         try await store.deletePipeline(named: name)
         pipelines[name] = nil
+        machines[name] = nil
     }
 
     package func pipeline(named name: String, version: Int? = nil) async throws -> PipelineRecord {
@@ -115,12 +130,24 @@ package actor Engine {
         pipelines.values.sorted { $0.name < $1.name }
     }
 
+    /// Transitions, inbound executions and stage locks of a pipeline.
+    package func runtime(of name: String) throws -> (state: PipelineRuntimeState, inbound: [String: [ExecutionID]]) {
+        guard let machine = machines[name] else { throw EngineError.pipelineNotFound(name) }
+        var inbound: [String: [ExecutionID]] = [:]
+        for (index, stage) in machine.declaration.stages.enumerated() { inbound[stage.name] = machine.inbound(at: index) }
+        return (machine.runtime, inbound)
+    }
+
     // MARK: - Executions
 
+    /// Starts an execution. A repeated `clientRequestToken` returns the execution it started.
     package func startExecution(
-        of pipelineName: String, trigger: ExecutionTrigger, variables overrides: [String: String] = [:]
+        of pipelineName: String, trigger: ExecutionTrigger, variables overrides: [String: String] = [:], clientRequestToken: String? = nil
     ) async throws -> ExecutionID {
         guard let record = pipelines[pipelineName] else { throw EngineError.pipelineNotFound(pipelineName) }
+        if let token = clientRequestToken, let existing = try await store.execution(forClientToken: token, pipeline: pipelineName) {
+            return existing
+        }
         let values: [String: String]
         do {
             values = try record.declaration.pipelineVariableValues(overrides)
@@ -128,24 +155,44 @@ package actor Engine {
             throw EngineError.invalidPipeline(error)
         }
         let time = now()
-        let execution = PipelineExecution(
+        var execution = PipelineExecution(
             id: ExecutionID(rawValue: newID()), pipeline: record.declaration, version: record.version, trigger: trigger,
             variables: values, at: time)
-        var machine = ExecutionStateMachine(execution: execution, declaration: record.declaration)
-        let effects = machine.start(at: time, newID: newID)
-        try await commit(machine, effects)
+        execution.clientRequestToken = clientRequestToken
+        let extra: [StoreChange] = clientRequestToken.map { [.clientToken(pipeline: pipelineName, token: $0, execution: execution.id)] } ?? []
+        try await step(pipelineName, extra: extra) { machine, time in machine.start(execution, at: time, newID: newID) }
         logger.info("execution started", metadata: ["pipeline.name": "\(pipelineName)", "execution.id": "\(execution.id)"])
         return execution.id
     }
 
+    package func stopExecution(_ id: ExecutionID, of pipelineName: String, abandon: Bool, reason: String?) async throws {
+        guard machines[pipelineName] != nil else { throw EngineError.pipelineNotFound(pipelineName) }
+        _ = try await execution(id, of: pipelineName)
+        try await step(pipelineName) { machine, time in try machine.stop(id, abandon: abandon, reason: reason, at: time, newID: newID) }
+    }
+
+    package func retryStage(_ stage: String, of id: ExecutionID, in pipelineName: String, mode: ExecutionStateMachine.RetryMode) async throws {
+        guard machines[pipelineName] != nil else { throw EngineError.pipelineNotFound(pipelineName) }
+        let execution = try await execution(id, of: pipelineName)
+        try await step(pipelineName) { machine, time in try machine.retry(execution, stage: stage, mode: mode, at: time, newID: newID) }
+    }
+
+    package func setTransition(
+        of pipelineName: String, stage: String, type: PipelineStateMachine.TransitionType, enabled: Bool, reason: String?
+    ) async throws {
+        guard machines[pipelineName] != nil else { throw EngineError.pipelineNotFound(pipelineName) }
+        try await step(pipelineName) { machine, time in
+            try machine.setTransition(stage: stage, type: type, enabled: enabled, reason: reason, by: nil, at: time, newID: newID)
+        }
+    }
+
     package func execution(_ id: ExecutionID, of pipelineName: String) async throws -> PipelineExecution {
-        guard pipelines[pipelineName] != nil else { throw EngineError.pipelineNotFound(pipelineName) }
-        if let machine = active[id], machine.execution.pipelineName == pipelineName { return machine.execution }
-        let stored = try await store.executions(pipeline: pipelineName)
-        guard let execution = stored.first(where: { $0.id == id }) else {
+        guard let machine = machines[pipelineName] else { throw EngineError.pipelineNotFound(pipelineName) }
+        if let active = machine.active[id] { return active.execution }
+        guard let stored = try await store.execution(id), stored.pipelineName == pipelineName else {
             throw EngineError.executionNotFound(id, pipeline: pipelineName)
         }
-        return execution
+        return stored
     }
 
     /// Executions of a pipeline, newest first.
@@ -161,51 +208,72 @@ package actor Engine {
     }
 
     package func jobSucceeded(_ id: JobID, resultID: String, outputs: ActionOutputs) async throws -> JobResultDisposition {
-        try await record(id, resultID: resultID, status: .succeeded) { machine, job, time in
-            machine.actionSucceeded(stage: job.stageName, action: job.actionName, outputs: outputs, at: time, newID: newID)
-        } artifacts: { time in outputs.artifacts.map { StoreChange.artifact($0, at: time) } }
+        try await record(id, resultID: resultID, status: .succeeded, extra: { time in outputs.artifacts.map { StoreChange.artifact($0, at: time) } }) {
+            machine, job, time in
+            machine.actionSucceeded(job.executionID, stage: job.stageName, action: job.actionName, outputs: outputs, at: time, newID: newID)
+        }
     }
 
     package func jobFailed(_ id: JobID, resultID: String, failure: FailureDetails) async throws -> JobResultDisposition {
-        try await record(id, resultID: resultID, status: .failed) { machine, job, time in
-            machine.actionFailed(stage: job.stageName, action: job.actionName, failure: failure, at: time, newID: newID)
-        } artifacts: { _ in [] }
+        try await record(id, resultID: resultID, status: .failed, extra: { _ in [] }) { machine, job, time in
+            machine.actionFailed(job.executionID, stage: job.stageName, action: job.actionName, failure: failure, at: time, newID: newID)
+        }
     }
 
     private func record(
-        _ id: JobID,
-        resultID: String,
-        status: JobRecord.Status,
-        step: (inout ExecutionStateMachine, JobRecord, Timestamp) -> [EngineEffect],
-        artifacts: (Timestamp) -> [StoreChange]
+        _ id: JobID, resultID: String, status: JobRecord.Status, extra: (Timestamp) -> [StoreChange],
+        apply: (inout PipelineStateMachine, JobRecord, Timestamp) -> [EngineEffect]
     ) async throws -> JobResultDisposition {
         guard var job = openJobs[id] else {
-            // Not open: either finished before (a retransmission) or unknown.
+            // Not open: either finished before (a retransmission) or unknown or withdrawn.
             if let stored = try await store.job(id), stored.resultID == resultID { return .duplicate }
             return .stale
         }
-        guard var machine = active[job.executionID] else { return .stale }
-        let time = now()
-        let effects = step(&machine, job, time)
+        guard let pipeline = machines.first(where: { $0.value.active[job.executionID] != nil })?.key else { return .stale }
         job.status = status
         job.resultID = resultID
-        try await commit(machine, effects, extra: artifacts(time) + [.job(job)])
+        let time = now()
         openJobs[id] = nil
+        try await step(pipeline, at: time, extra: extra(time) + [.job(job)]) { machine, time in apply(&machine, job, time) }
         return .accepted
     }
 
-    /// Commits a step's state, then performs its effects.
-    private func commit(_ machine: ExecutionStateMachine, _ effects: [EngineEffect], extra: [StoreChange] = []) async throws {
-        let changes = extra + [.execution(machine.execution)] + machine.createdJobs.map(StoreChange.job)
-        try await store.commit(changes)
-        active[machine.execution.id] = machine
+    // MARK: - The shell
+
+    /// Runs one state-machine step for a pipeline, commits everything it changed in one
+    /// transaction, then carries out its effects.
+    private func step(
+        _ pipelineName: String, at time: Timestamp? = nil, extra: [StoreChange] = [],
+        _ body: (inout PipelineStateMachine, Timestamp) throws -> [EngineEffect]
+    ) async throws {
+        guard var machine = machines[pipelineName] else { throw EngineError.pipelineNotFound(pipelineName) }
+        let effects = try body(&machine, time ?? now())
+        let changes = machine.takeChanges()
+        var withdrawn: [JobRecord] = []
+        for case .cancelJob(let id) in effects {
+            if var job = openJobs.removeValue(forKey: id) {
+                job.status = .cancelled
+                withdrawn.append(job)
+            }
+        }
+        var storeChanges = extra + changes.executions.map(StoreChange.execution) + changes.jobs.map(StoreChange.job) + withdrawn.map(StoreChange.job)
+        if let runtime = changes.runtime { storeChanges.append(.runtime(pipeline: pipelineName, runtime)) }
+        do {
+            try await store.commit(storeChanges)
+        } catch {
+            // Nothing was committed: keep the state as it was before this step.
+            logger.error("could not commit a step; state unchanged", metadata: ["pipeline.name": "\(pipelineName)", "error.message": "\(error)"])
+            throw error
+        }
+        machines[pipelineName] = machine
         for effect in effects {
             switch effect {
             case .dispatch(let job):
                 openJobs[job.id] = job
-                dispatchContinuation.yield(job)
+                dispatchContinuation.yield(.run(job))
+            case .cancelJob(let id):
+                dispatchContinuation.yield(.withdraw(id))
             case .executionFinished(let id, let status):
-                active[id] = nil
                 logger.info("execution finished", metadata: ["execution.id": "\(id)", "execution.status": "\(status.rawValue)"])
             }
         }

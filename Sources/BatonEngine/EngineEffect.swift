@@ -5,6 +5,8 @@ import BatonStore
 package enum EngineEffect: Sendable, Hashable {
     /// Queue this job for a worker.
     case dispatch(JobRecord)
+    /// Withdraw this job: its action was abandoned or its execution cancelled.
+    case cancelJob(JobID)
     /// The execution reached a terminal status.
     case executionFinished(ExecutionID, PipelineExecutionStatus)
 }

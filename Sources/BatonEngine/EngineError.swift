@@ -8,6 +8,11 @@ package enum EngineError: Error, Sendable, CustomStringConvertible {
     case pipelineVersionNotFound(String, Int)
     case executionNotFound(ExecutionID, pipeline: String)
     case jobNotFound(JobID)
+    case stageNotFound(String, pipeline: String)
+    case notStoppable(ExecutionID)
+    case duplicatedStop(ExecutionID)
+    case stageNotRetryable(String)
+    case notLatestExecution(ExecutionID, stage: String)
 
     package var description: String {
         switch self {
@@ -17,6 +22,12 @@ package enum EngineError: Error, Sendable, CustomStringConvertible {
         case .pipelineVersionNotFound(let name, let version): "Pipeline \(name) has no version \(version)."
         case .executionNotFound(let id, let pipeline): "Pipeline execution \(id) of pipeline \(pipeline) does not exist."
         case .jobNotFound(let id): "Job \(id) does not exist."
+        case .stageNotFound(let stage, let pipeline): "Stage \(stage) does not exist in pipeline \(pipeline)."
+        case .notStoppable(let id): "Pipeline execution \(id) is not in progress and cannot be stopped."
+        case .duplicatedStop(let id): "A stop request for pipeline execution \(id) has already been made."
+        case .stageNotRetryable(let reason): reason
+        case .notLatestExecution(let id, let stage):
+            "The stage has failed in a later run of the pipeline and the pipelineExecutionId \(id) associated with the request is out of date (stage \(stage))."
         }
     }
 }

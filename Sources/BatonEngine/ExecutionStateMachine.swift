@@ -1,13 +1,30 @@
 import BatonModel
 import BatonStore
 
-/// The pure rules of one pipeline execution: which stage and which `runOrder` group runs next, how
-/// artifacts flow, and when the execution is done. No I/O: time and new identifiers are
-/// parameters, and every step returns the effects for the shell to carry out.
+/// The pure rules of one execution inside a stage: which `runOrder` group runs next, how
+/// artifacts and variables flow into jobs, and when the stage has succeeded, failed or stopped.
+/// Which stage an execution may enter is the `PipelineStateMachine`'s decision. No I/O: time and
+/// new identifiers are parameters, and every step returns the effects for the shell to carry out.
 package struct ExecutionStateMachine: Sendable {
+    package enum StageEnd: Sendable, Hashable {
+        case succeeded(Int)
+        case failed(Int)
+        case stopped(Int)
+    }
+
+    package struct Step: Sendable {
+        package var effects: [EngineEffect] = []
+        package var stageEnd: StageEnd?
+    }
+
+    package enum RetryMode: String, Sendable {
+        case failedActions = "FAILED_ACTIONS"
+        case allActions = "ALL_ACTIONS"
+    }
+
     package private(set) var execution: PipelineExecution
     package let declaration: PipelineDeclaration
-    /// Jobs created by the last step, to be committed with the execution.
+    /// Jobs created since the last `takeCreatedJobs()`, to be committed with the execution.
     package private(set) var createdJobs: [JobRecord] = []
 
     package init(execution: PipelineExecution, declaration: PipelineDeclaration) {
@@ -15,19 +32,81 @@ package struct ExecutionStateMachine: Sendable {
         self.declaration = declaration
     }
 
-    /// Enters the first stage.
-    package mutating func start(at now: Timestamp, newID: () -> String) -> [EngineEffect] {
-        createdJobs = []
-        return enterStage(0, at: now, newID: newID)
+    package mutating func takeCreatedJobs() -> [JobRecord] {
+        defer { createdJobs = [] }
+        return createdJobs
     }
+
+    /// The stage the execution is inside (running or stopping), if any.
+    package var currentStage: Int? {
+        execution.stages.firstIndex { $0.status == .inProgress || $0.status == .stopping }
+    }
+
+    // MARK: - Moving between stages
+
+    package mutating func wait(atStage index: Int, order: Int64, at now: Timestamp) {
+        execution.waitingAt = index
+        execution.waitingOrder = order
+        execution.lastUpdateTime = now
+    }
+
+    /// Enters a stage: fresh, or as a retry of its failed actions or of all of them.
+    package mutating func enterStage(_ index: Int, retry: RetryMode? = nil, at now: Timestamp, newID: () -> String) -> Step {
+        execution.waitingAt = nil
+        execution.waitingOrder = nil
+        execution.status = .inProgress
+        execution.statusSummary = nil
+        execution.stages[index].status = .inProgress
+        execution.lastUpdateTime = now
+        for actionIndex in execution.stages[index].actions.indices {
+            let action = execution.stages[index].actions[actionIndex]
+            let reset = switch retry {
+            case nil, .allActions: true
+            case .failedActions: action.status == .failed || action.status == .abandoned
+            }
+            if reset { execution.stages[index].actions[actionIndex] = ActionExecution(name: action.name) }
+        }
+        return advance(index, at: now, newID: newID)
+    }
+
+    package mutating func finish(_ status: PipelineExecutionStatus, summary: String?, at now: Timestamp) -> [EngineEffect] {
+        execution.status = status
+        execution.statusSummary = summary
+        execution.waitingAt = nil
+        execution.waitingOrder = nil
+        execution.lastUpdateTime = now
+        return [.executionFinished(execution.id, status)]
+    }
+
+    package mutating func setStopReason(_ reason: String?) {
+        if let reason { execution.stopReason = reason }
+    }
+
+    package mutating func markAbandonRequested() {
+        execution.abandonRequested = true
+    }
+
+    /// The execution is being cancelled by a pipeline update: once its running actions finish,
+    /// it ends Cancelled rather than Stopped.
+    package mutating func markCancelOnStop() {
+        execution.cancelOnStop = true
+    }
+
+    package mutating func recordRetry(stage index: Int) {
+        execution.stages[index].manualRetryAttempts = (execution.stages[index].manualRetryAttempts ?? 0) + 1
+        execution.abandonRequested = false
+        execution.cancelOnStop = false
+        execution.stopReason = nil
+    }
+
+    // MARK: - Results
 
     package mutating func actionSucceeded(
         stage stageName: String, action actionName: String, outputs: ActionOutputs, at now: Timestamp, newID: () -> String
-    ) -> [EngineEffect] {
-        createdJobs = []
+    ) -> Step {
         guard let (stageIndex, actionIndex) = locate(stageName, actionName),
               execution.stages[stageIndex].actions[actionIndex].status == .inProgress
-        else { return [] }
+        else { return Step() }
         update(stageIndex, actionIndex, at: now) { action in
             action.status = .succeeded
             action.summary = outputs.summary
@@ -41,11 +120,10 @@ package struct ExecutionStateMachine: Sendable {
 
     package mutating func actionFailed(
         stage stageName: String, action actionName: String, failure: FailureDetails, at now: Timestamp, newID: () -> String
-    ) -> [EngineEffect] {
-        createdJobs = []
+    ) -> Step {
         guard let (stageIndex, actionIndex) = locate(stageName, actionName),
               execution.stages[stageIndex].actions[actionIndex].status == .inProgress
-        else { return [] }
+        else { return Step() }
         update(stageIndex, actionIndex, at: now) { action in
             action.status = .failed
             action.errorDetails = failure
@@ -55,43 +133,56 @@ package struct ExecutionStateMachine: Sendable {
         return advance(stageIndex, at: now, newID: newID)
     }
 
-    // MARK: - Steps
+    /// Stop-and-wait marks the execution Stopping and lets running actions finish; abandon marks
+    /// them Abandoned at once and withdraws their jobs.
+    package mutating func stop(abandon: Bool, reason: String?, at now: Timestamp, newID: () -> String) -> Step {
+        execution.status = .stopping
+        execution.stopReason = reason ?? execution.stopReason
+        execution.lastUpdateTime = now
+        guard let index = currentStage else { return Step() }
+        execution.stages[index].status = .stopping
+        var step = Step()
+        if abandon {
+            for actionIndex in execution.stages[index].actions.indices where execution.stages[index].actions[actionIndex].status == .inProgress {
+                if let job = execution.stages[index].actions[actionIndex].jobID { step.effects.append(.cancelJob(job)) }
+                update(index, actionIndex, at: now) { $0.status = .abandoned }
+            }
+        }
+        let next = advance(index, at: now, newID: newID)
+        step.effects += next.effects
+        step.stageEnd = next.stageEnd
+        return step
+    }
 
-    /// After an action finished: wait for the rest of its group, then run the next group, the next
-    /// stage, or finish.
-    private mutating func advance(_ stageIndex: Int, at now: Timestamp, newID: () -> String) -> [EngineEffect] {
+    // MARK: - Inside a stage
+
+    /// After a change in a stage: wait for running actions, then end the stage (stopped, failed)
+    /// or start the next `runOrder` group's actions that have not run, or end it succeeded.
+    private mutating func advance(_ stageIndex: Int, at now: Timestamp, newID: () -> String) -> Step {
         let stage = execution.stages[stageIndex]
-        if stage.actions.contains(where: { $0.status == .inProgress }) { return [] }
-        if let failed = stage.actions.first(where: { $0.status == .failed }) {
+        if stage.actions.contains(where: { $0.status == .inProgress }) { return Step() }
+        if execution.status == .stopping {
+            execution.stages[stageIndex].status = .stopped
+            return Step(stageEnd: .stopped(stageIndex))
+        }
+        if stage.actions.contains(where: { $0.status == .failed }) {
             execution.stages[stageIndex].status = .failed
-            return finish(.failed, summary: "Action \(failed.name) in stage \(stage.name) failed: \(failed.errorDetails?.message ?? "no details")", at: now)
+            return Step(stageEnd: .failed(stageIndex))
         }
         let groups = declaration.stages[stageIndex].runOrderGroups
-        if let next = groups.first(where: { group in group.contains { action in status(stageIndex, action.name) == nil } }) {
-            return startGroup(next, inStage: stageIndex, at: now, newID: newID)
+        if let next = groups.first(where: { group in group.contains { status(stageIndex, $0.name) == nil } }) {
+            return startGroup(next.filter { status(stageIndex, $0.name) == nil }, inStage: stageIndex, at: now, newID: newID)
         }
         execution.stages[stageIndex].status = .succeeded
-        if stageIndex + 1 < declaration.stages.count {
-            return enterStage(stageIndex + 1, at: now, newID: newID)
-        }
-        return finish(.succeeded, summary: nil, at: now)
+        return Step(stageEnd: .succeeded(stageIndex))
     }
 
-    private mutating func enterStage(_ stageIndex: Int, at now: Timestamp, newID: () -> String) -> [EngineEffect] {
-        execution.stages[stageIndex].status = .inProgress
-        execution.lastUpdateTime = now
-        guard let first = declaration.stages[stageIndex].runOrderGroups.first else {
-            return advance(stageIndex, at: now, newID: newID)
-        }
-        return startGroup(first, inStage: stageIndex, at: now, newID: newID)
-    }
-
-    /// Starts every action of a `runOrder` group. Variables are resolved now, as each action
+    /// Starts actions of one `runOrder` group. Variables are resolved now, as each action
     /// starts; an action whose references cannot be resolved fails without a job.
-    private mutating func startGroup(_ group: [ActionDeclaration], inStage stageIndex: Int, at now: Timestamp, newID: () -> String) -> [EngineEffect] {
+    private mutating func startGroup(_ group: [ActionDeclaration], inStage stageIndex: Int, at now: Timestamp, newID: () -> String) -> Step {
         let stageName = declaration.stages[stageIndex].name
         let context = execution.variableContext(declaration: declaration)
-        var effects: [EngineEffect] = []
+        var step = Step()
         for action in group {
             guard let actionIndex = execution.stages[stageIndex].actions.firstIndex(where: { $0.name == action.name }) else { continue }
             let actionExecutionID = ActionExecutionID(rawValue: newID())
@@ -127,20 +218,13 @@ package struct ExecutionStateMachine: Sendable {
                 id: jobID, executionID: execution.id, stageName: stageName, actionName: action.name,
                 status: .queued, attempt: 1, data: data)
             createdJobs.append(job)
-            effects.append(.dispatch(job))
+            step.effects.append(.dispatch(job))
         }
-        if effects.isEmpty {
+        if step.effects.isEmpty {
             // Every action of the group failed to start: the stage is decided now.
             return advance(stageIndex, at: now, newID: newID)
         }
-        return effects
-    }
-
-    private mutating func finish(_ status: PipelineExecutionStatus, summary: String?, at now: Timestamp) -> [EngineEffect] {
-        execution.status = status
-        execution.statusSummary = summary
-        execution.lastUpdateTime = now
-        return [.executionFinished(execution.id, status)]
+        return step
     }
 
     // MARK: - Lookup

@@ -51,6 +51,20 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v2: pipeline runtime state and client request tokens") { db in
+            try db.execute(sql: """
+                CREATE TABLE pipeline_runtime (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    state TEXT NOT NULL
+                );
+                CREATE TABLE client_token (
+                    pipeline TEXT NOT NULL,
+                    token TEXT NOT NULL,
+                    execution_id TEXT NOT NULL,
+                    PRIMARY KEY (pipeline, token)
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -11,6 +11,8 @@ package enum StoreChange: Sendable {
     case execution(PipelineExecution)
     case job(JobRecord)
     case artifact(ArtifactReference, at: Timestamp)
+    case runtime(pipeline: String, PipelineRuntimeState)
+    case clientToken(pipeline: String, token: String, execution: ExecutionID)
 }
 
 package final class Store: Sendable {
@@ -70,6 +72,7 @@ package final class Store: Sendable {
         try await database.write { db in
             try db.execute(sql: "DELETE FROM pipeline WHERE name = ?", arguments: [name])
             try db.execute(sql: "DELETE FROM pipeline_version WHERE name = ?", arguments: [name])
+            try db.execute(sql: "DELETE FROM pipeline_runtime WHERE name = ?", arguments: [name])
         }
     }
 
@@ -139,6 +142,28 @@ package final class Store: Sendable {
         return try json.map { try Self.decode(JobRecord.self, $0, table: "job", key: id.rawValue) }
     }
 
+    package func runtimeStates() async throws -> [String: PipelineRuntimeState] {
+        let rows = try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, state FROM pipeline_runtime").map { (name: $0["name"] as String, state: $0["state"] as String) }
+        }
+        var states: [String: PipelineRuntimeState] = [:]
+        for row in rows { states[row.name] = try Self.decode(PipelineRuntimeState.self, row.state, table: "pipeline_runtime", key: row.name) }
+        return states
+    }
+
+    package func execution(forClientToken token: String, pipeline: String) async throws -> ExecutionID? {
+        try await database.read { db in
+            try String.fetchOne(db, sql: "SELECT execution_id FROM client_token WHERE pipeline = ? AND token = ?", arguments: [pipeline, token])
+        }.map(ExecutionID.init(rawValue:))
+    }
+
+    package func execution(_ id: ExecutionID) async throws -> PipelineExecution? {
+        let json = try await database.read { db in
+            try String.fetchOne(db, sql: "SELECT record FROM execution WHERE id = ?", arguments: [id.rawValue])
+        }
+        return try json.map { try Self.decode(PipelineExecution.self, $0, table: "execution", key: id.rawValue) }
+    }
+
     // MARK: Coding
 
     static func encode(_ value: some Encodable) throws -> String {
@@ -188,6 +213,12 @@ private struct EncodedChange: Sendable {
         case .artifact(let reference, let at):
             sql = "INSERT OR IGNORE INTO artifact (digest, size, created) VALUES (?, ?, ?)"
             arguments = [reference.digest.hex, reference.size, at.secondsSince1970]
+        case .runtime(let pipeline, let state):
+            sql = "INSERT INTO pipeline_runtime (name, state) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET state = excluded.state"
+            arguments = [pipeline, try Store.encode(state)]
+        case .clientToken(let pipeline, let token, let execution):
+            sql = "INSERT OR IGNORE INTO client_token (pipeline, token, execution_id) VALUES (?, ?, ?)"
+            arguments = [pipeline, token, execution.rawValue]
         }
     }
 

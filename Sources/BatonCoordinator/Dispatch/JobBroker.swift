@@ -59,7 +59,12 @@ actor JobBroker {
     func run() async {
         await withDiscardingTaskGroup { group in
             group.addTask {
-                for await job in self.engine.dispatches { await self.enqueue(job, attempt: job.attempt) }
+                for await command in self.engine.dispatches {
+                    switch command {
+                    case .run(let job): await self.enqueue(job, attempt: job.attempt)
+                    case .withdraw(let id): await self.withdraw(id)
+                    }
+                }
             }
             group.addTask {
                 for await message in self.socket.inbound { await self.receive(message) }
@@ -218,6 +223,12 @@ actor JobBroker {
     private func enqueue(_ job: JobRecord, attempt: Int) {
         queue.append((job, attempt))
         assignQueued()
+    }
+
+    /// Forgets a job whose action was abandoned or cancelled; a result for it is stale.
+    private func withdraw(_ id: JobID) {
+        queue.removeAll { $0.job.id == id }
+        dispatched[id] = nil
     }
 
     private func assignQueued() {

@@ -23,6 +23,16 @@ extension APIError {
                 self.init(type: "PipelineExecutionNotFoundException", message: error.description)
             case .jobNotFound:
                 self.init(type: "JobNotFoundException", message: error.description)
+            case .stageNotFound:
+                self.init(type: "StageNotFoundException", message: error.description)
+            case .notStoppable:
+                self.init(type: "PipelineExecutionNotStoppableException", message: error.description)
+            case .duplicatedStop:
+                self.init(type: "DuplicatedStopRequestException", message: error.description)
+            case .stageNotRetryable:
+                self.init(type: "StageNotRetryableException", message: error.description)
+            case .notLatestExecution:
+                self.init(type: "NotLatestPipelineExecutionException", message: error.description)
             }
         default:
             self.init(type: "InternalFailure", message: "The coordinator could not complete the request: \(error)")

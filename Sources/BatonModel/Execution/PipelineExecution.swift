@@ -14,6 +14,18 @@ package struct PipelineExecution: Sendable, Hashable, Codable {
     /// Pipeline variables as resolved for this execution (defaults and overrides).
     package var variables: [String: String]
     package var executionType: String
+    /// Index of the stage at whose entrance the execution waits (an inbound execution).
+    package var waitingAt: Int?
+    /// Arrival order at that entrance: QUEUED admits the lowest first.
+    package var waitingOrder: Int64?
+    /// The reason given to StopPipelineExecution.
+    package var stopReason: String?
+    /// The client request token that started it, so a repeated start returns it again.
+    package var clientRequestToken: String?
+    /// A stop with abandon was requested.
+    package var abandonRequested: Bool
+    /// A pipeline update is cancelling this execution once its running actions finish.
+    package var cancelOnStop: Bool
 
     package init(
         id: ExecutionID,
@@ -36,6 +48,8 @@ package struct PipelineExecution: Sendable, Hashable, Codable {
         artifacts = [:]
         self.variables = variables
         executionType = "STANDARD"
+        abandonRequested = false
+        cancelOnStop = false
     }
 
     package init(from decoder: any Decoder) throws {
@@ -53,6 +67,12 @@ package struct PipelineExecution: Sendable, Hashable, Codable {
         // Records written before pipeline variables existed have none.
         variables = try container.decodeIfPresent([String: String].self, forKey: .variables) ?? [:]
         executionType = try container.decodeIfPresent(String.self, forKey: .executionType) ?? "STANDARD"
+        waitingAt = try container.decodeIfPresent(Int.self, forKey: .waitingAt)
+        waitingOrder = try container.decodeIfPresent(Int64.self, forKey: .waitingOrder)
+        stopReason = try container.decodeIfPresent(String.self, forKey: .stopReason)
+        clientRequestToken = try container.decodeIfPresent(String.self, forKey: .clientRequestToken)
+        abandonRequested = try container.decodeIfPresent(Bool.self, forKey: .abandonRequested) ?? false
+        cancelOnStop = try container.decodeIfPresent(Bool.self, forKey: .cancelOnStop) ?? false
     }
 
     /// What `#{…}` references resolve against now: pipeline variables, execution facts, and the
@@ -91,6 +111,7 @@ package struct StageExecution: Sendable, Hashable, Codable {
     /// Nil until the execution enters the stage.
     package var status: StageExecutionStatus?
     package var actions: [ActionExecution]
+    package var manualRetryAttempts: Int?
 }
 
 package struct ActionExecution: Sendable, Hashable, Codable {

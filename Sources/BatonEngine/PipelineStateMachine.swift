@@ -1,0 +1,277 @@
+import BatonModel
+import BatonStore
+
+/// The pure rules of one pipeline's executions together: stage locks, inbound executions,
+/// SUPERSEDED / QUEUED / PARALLEL admission, transitions, stop, retry and pipeline updates
+/// (semantics §2). Executions move through stages as `ExecutionStateMachine`s; this type decides
+/// who may enter which stage. Every step records what changed, for the shell to commit before it
+/// carries out the returned effects.
+package struct PipelineStateMachine: Sendable {
+    package private(set) var declaration: PipelineDeclaration
+    package private(set) var runtime: PipelineRuntimeState
+    /// Executions that have not ended.
+    package private(set) var active: [ExecutionID: ExecutionStateMachine] = [:]
+    /// Executions touched since the last `takeChanges()`, including ones that just ended.
+    private var changed: [ExecutionID: PipelineExecution] = [:]
+    private var createdJobs: [JobRecord] = []
+    private var runtimeChanged = false
+
+    /// Concurrent executions a QUEUED pipeline accepts before it fails new ones.
+    package static let queuedLimit = 50
+
+    package init(declaration: PipelineDeclaration, runtime: PipelineRuntimeState = PipelineRuntimeState(), active: [ExecutionStateMachine] = []) {
+        self.declaration = declaration
+        self.runtime = runtime
+        for machine in active { self.active[machine.execution.id] = machine }
+    }
+
+    package var mode: ExecutionMode { declaration.executionMode ?? .superseded }
+
+    /// What changed since the last call: executions to store, jobs created, and the runtime state
+    /// when it changed.
+    package mutating func takeChanges() -> (executions: [PipelineExecution], jobs: [JobRecord], runtime: PipelineRuntimeState?) {
+        for id in Array(changed.keys) {
+            if var machine = active[id] {
+                createdJobs += machine.takeCreatedJobs()
+                active[id] = machine
+                changed[id] = machine.execution
+            }
+        }
+        defer {
+            changed = [:]
+            createdJobs = []
+            runtimeChanged = false
+        }
+        return (changed.values.sorted { $0.startTime < $1.startTime }, createdJobs, runtimeChanged ? runtime : nil)
+    }
+
+    // MARK: - Starting and results
+
+    /// A new execution arrives at the first stage's entrance.
+    package mutating func start(_ execution: PipelineExecution, at now: Timestamp, newID: () -> String) -> [EngineEffect] {
+        let machine = ExecutionStateMachine(execution: execution, declaration: declaration)
+        active[execution.id] = machine
+        changed[execution.id] = machine.execution
+        if mode == .queued && active.count > Self.queuedLimit {
+            return end(execution.id, .failed, summary: "The pipeline has \(Self.queuedLimit) executions in progress, the most QUEUED mode allows", at: now)
+        }
+        return arrive(execution.id, atStage: 0, at: now, newID: newID)
+    }
+
+    package mutating func actionSucceeded(
+        _ id: ExecutionID, stage: String, action: String, outputs: ActionOutputs, at now: Timestamp, newID: () -> String
+    ) -> [EngineEffect] {
+        guard var machine = active[id] else { return [] }
+        let step = machine.actionSucceeded(stage: stage, action: action, outputs: outputs, at: now, newID: newID)
+        active[id] = machine
+        changed[id] = machine.execution
+        return step.effects + handle(step.stageEnd, of: id, at: now, newID: newID)
+    }
+
+    package mutating func actionFailed(
+        _ id: ExecutionID, stage: String, action: String, failure: FailureDetails, at now: Timestamp, newID: () -> String
+    ) -> [EngineEffect] {
+        guard var machine = active[id] else { return [] }
+        let step = machine.actionFailed(stage: stage, action: action, failure: failure, at: now, newID: newID)
+        active[id] = machine
+        changed[id] = machine.execution
+        return step.effects + handle(step.stageEnd, of: id, at: now, newID: newID)
+    }
+
+    // MARK: - Stop (E-41…E-46)
+
+    package mutating func stop(_ id: ExecutionID, abandon: Bool, reason: String?, at now: Timestamp, newID: () -> String) throws(EngineError) -> [EngineEffect] {
+        guard var machine = active[id] else { throw .notStoppable(id) }
+        let execution = machine.execution
+        if execution.status == .stopping {
+            // Abandon may follow stop-and-wait; anything else repeats a stop already under way.
+            guard abandon, !execution.abandonRequested else { throw .duplicatedStop(id) }
+        }
+        if execution.waitingAt != nil {
+            // An inbound execution stops where it waits (E-12); it will not enter the stage.
+            machine.setStopReason(reason)
+            active[id] = machine
+            return end(id, .stopped, summary: reason.map { "Stopped: \($0)" }, at: now)
+        }
+        if abandon { machine.markAbandonRequested() }
+        let step = machine.stop(abandon: abandon, reason: reason, at: now, newID: newID)
+        active[id] = machine
+        changed[id] = machine.execution
+        return step.effects + handle(step.stageEnd, of: id, at: now, newID: newID)
+    }
+
+    // MARK: - Retry (E-60…E-66)
+
+    /// Re-runs a failed or stopped stage of `execution` (which has ended and is passed in).
+    package mutating func retry(
+        _ execution: PipelineExecution, stage stageName: String, mode retryMode: ExecutionStateMachine.RetryMode,
+        at now: Timestamp, newID: () -> String
+    ) throws(EngineError) -> [EngineEffect] {
+        guard let index = declaration.stages.firstIndex(where: { $0.name == stageName }),
+              execution.stages.indices.contains(index)
+        else { throw .stageNotFound(stageName, pipeline: declaration.name) }
+        guard active[execution.id] == nil, [.failed, .stopped].contains(execution.status) else {
+            throw .stageNotRetryable("Pipeline execution \(execution.id) is \(execution.status.rawValue); only a failed or stopped execution can be retried")
+        }
+        guard execution.pipelineVersion == declaration.version ?? 1 else {
+            throw .stageNotRetryable("The pipeline structure changed after execution \(execution.id) ran; it cannot be retried")
+        }
+        guard runtime.lastEntered[stageName] == execution.id else {
+            throw .notLatestExecution(execution.id, stage: stageName)
+        }
+        let stage = execution.stages[index]
+        guard stage.status == .failed || stage.status == .stopped else {
+            throw .stageNotRetryable("Stage \(stageName) of execution \(execution.id) is \(stage.status?.rawValue ?? "not started"); only a failed or stopped stage can be retried")
+        }
+        if retryMode == .failedActions && !stage.actions.contains(where: { $0.status == .failed || $0.status == .abandoned }) {
+            throw .stageNotRetryable("Stage \(stageName) contains no failed actions")
+        }
+        if let occupant = occupant(of: index) {
+            throw .notLatestExecution(execution.id, stage: "\(stageName) (execution \(occupant) is in it)")
+        }
+        var machine = ExecutionStateMachine(execution: execution, declaration: declaration)
+        machine.recordRetry(stage: index)
+        active[execution.id] = machine
+        runtime.lastEntered[stageName] = execution.id
+        runtimeChanged = true
+        let step = machine.enterStage(index, retry: retryMode, at: now, newID: newID)
+        active[execution.id] = machine
+        changed[execution.id] = machine.execution
+        return step.effects + handle(step.stageEnd, of: execution.id, at: now, newID: newID)
+    }
+
+    // MARK: - Transitions (E-90…E-95)
+
+    package enum TransitionType: String, Sendable {
+        case inbound = "Inbound"
+        case outbound = "Outbound"
+    }
+
+    package mutating func setTransition(
+        stage stageName: String, type: TransitionType, enabled: Bool, reason: String?, by actor: String?, at now: Timestamp, newID: () -> String
+    ) throws(EngineError) -> [EngineEffect] {
+        guard let index = declaration.stages.firstIndex(where: { $0.name == stageName }) else {
+            throw .stageNotFound(stageName, pipeline: declaration.name)
+        }
+        let transition = PipelineRuntimeState.Transition(
+            enabled: enabled, disabledReason: enabled ? nil : reason, lastChangedAt: now, lastChangedBy: actor)
+        switch type {
+        case .inbound: runtime.inbound[stageName] = transition
+        case .outbound: runtime.outbound[stageName] = transition
+        }
+        runtimeChanged = true
+        guard enabled else { return [] }
+        // Executions held by this transition may now move.
+        return admit(type == .inbound ? index : index + 1, at: now, newID: newID)
+    }
+
+    // MARK: - Pipeline updates (E-40)
+
+    /// The pipeline's declaration changed. Unless both the old and new modes are PARALLEL,
+    /// inbound executions are cancelled now and running ones once their running actions finish.
+    package mutating func update(to newDeclaration: PipelineDeclaration, at now: Timestamp, newID: () -> String) -> [EngineEffect] {
+        let keepRunning = mode == .parallel && (newDeclaration.executionMode ?? .superseded) == .parallel
+        declaration = newDeclaration
+        guard !keepRunning else { return [] }
+        var effects: [EngineEffect] = []
+        for id in active.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
+            guard var machine = active[id] else { continue }
+            if machine.execution.waitingAt != nil || machine.currentStage == nil {
+                effects += end(id, .cancelled, summary: "The pipeline was updated", at: now)
+            } else {
+                machine.markCancelOnStop()
+                let step = machine.stop(abandon: false, reason: "The pipeline was updated", at: now, newID: newID)
+                active[id] = machine
+                changed[id] = machine.execution
+                effects += step.effects + handle(step.stageEnd, of: id, at: now, newID: newID)
+            }
+        }
+        return effects
+    }
+
+    // MARK: - Admission
+
+    /// The execution inside stage `index`, when stages are locked.
+    package func occupant(of index: Int) -> ExecutionID? {
+        guard mode != .parallel else { return nil }
+        return active.values.first { $0.currentStage == index }?.execution.id
+    }
+
+    /// Executions waiting at stage `index`'s entrance, first to enter first.
+    package func inbound(at index: Int) -> [ExecutionID] {
+        active.values.filter { $0.execution.waitingAt == index }
+            .sorted { ($0.execution.waitingOrder ?? 0) < ($1.execution.waitingOrder ?? 0) }
+            .map(\.execution.id)
+    }
+
+    private func mayEnter(_ index: Int) -> Bool {
+        let stage = declaration.stages[index].name
+        let previousOutbound = index == 0 || runtime.isOutboundEnabled(declaration.stages[index - 1].name)
+        return runtime.isInboundEnabled(stage) && previousOutbound && occupant(of: index) == nil
+    }
+
+    /// Execution `id` has left the stage before `index` (or is new) and arrives at its entrance.
+    private mutating func arrive(_ id: ExecutionID, atStage index: Int, at now: Timestamp, newID: () -> String) -> [EngineEffect] {
+        guard var machine = active[id] else { return [] }
+        if index >= declaration.stages.count || index >= machine.execution.stages.count {
+            return end(id, .succeeded, summary: nil, at: now)
+        }
+        var effects: [EngineEffect] = []
+        if mode == .superseded {
+            // One waiting slot per entrance: the newer execution takes it (E-21).
+            for waiting in inbound(at: index) where waiting != id {
+                effects += end(waiting, .superseded, summary: "Superseded by execution \(id)", at: now)
+            }
+        }
+        machine.wait(atStage: index, order: runtime.nextArrival, at: now)
+        runtime.nextArrival += 1
+        runtimeChanged = true
+        active[id] = machine
+        changed[id] = machine.execution
+        return effects + admit(index, at: now, newID: newID)
+    }
+
+    /// Lets waiting executions into stage `index` while it may take them.
+    private mutating func admit(_ index: Int, at now: Timestamp, newID: () -> String) -> [EngineEffect] {
+        guard index < declaration.stages.count else { return [] }
+        var effects: [EngineEffect] = []
+        while mayEnter(index), let next = inbound(at: index).first, var machine = active[next] {
+            runtime.lastEntered[declaration.stages[index].name] = next
+            runtimeChanged = true
+            let step = machine.enterStage(index, at: now, newID: newID)
+            active[next] = machine
+            changed[next] = machine.execution
+            effects += step.effects + handle(step.stageEnd, of: next, at: now, newID: newID)
+            if mode != .parallel { break }
+        }
+        return effects
+    }
+
+    /// An execution's stage ended: move it on, or end it, and let the next one in.
+    private mutating func handle(_ stageEnd: ExecutionStateMachine.StageEnd?, of id: ExecutionID, at now: Timestamp, newID: () -> String) -> [EngineEffect] {
+        guard let stageEnd, let machine = active[id] else { return [] }
+        switch stageEnd {
+        case .succeeded(let index):
+            // Leave the stage: arrive at the next entrance first (superseding a waiting older
+            // execution there), then let the next execution into the stage just left (E-25).
+            return arrive(id, atStage: index + 1, at: now, newID: newID) + admit(index, at: now, newID: newID)
+        case .failed(let index):
+            let summary = machine.execution.stages[index].actions.first { $0.status == .failed }
+                .map { "Action \($0.name) in stage \(machine.execution.stages[index].name) failed: \($0.errorDetails?.message ?? "no details")" }
+            return end(id, .failed, summary: summary, at: now) + admit(index, at: now, newID: newID)
+        case .stopped(let index):
+            let cancelled = machine.execution.cancelOnStop
+            let summary = cancelled ? "The pipeline was updated" : machine.execution.stopReason.map { "Stopped: \($0)" }
+            return end(id, cancelled ? .cancelled : .stopped, summary: summary, at: now) + admit(index, at: now, newID: newID)
+        }
+    }
+
+    /// Ends an active execution with `status` and forgets it.
+    private mutating func end(_ id: ExecutionID, _ status: PipelineExecutionStatus, summary: String?, at now: Timestamp) -> [EngineEffect] {
+        guard var machine = active.removeValue(forKey: id) else { return [] }
+        let effects = machine.finish(status, summary: summary, at: now)
+        createdJobs += machine.takeCreatedJobs()
+        changed[id] = machine.execution
+        return effects
+    }
+}
