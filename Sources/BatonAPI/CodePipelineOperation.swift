@@ -9,6 +9,10 @@ package enum CodePipelineOperation: String, Sendable, CaseIterable {
     case getPipelineState = "GetPipelineState"
     case getPipelineExecution = "GetPipelineExecution"
     case listPipelineExecutions = "ListPipelineExecutions"
+    case stopPipelineExecution = "StopPipelineExecution"
+    case retryStageExecution = "RetryStageExecution"
+    case enableStageTransition = "EnableStageTransition"
+    case disableStageTransition = "DisableStageTransition"
 
     package static let targetPrefix = "CodePipeline_20150709"
     package static let contentType = "application/x-amz-json-1.1"

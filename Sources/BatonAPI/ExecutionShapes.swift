@@ -97,6 +97,10 @@ package struct ListPipelineExecutionsInput: Sendable, Codable {
     }
 }
 
+package struct StopExecutionTrigger: Sendable, Codable {
+    package var reason: String?
+}
+
 package struct PipelineExecutionSummary: Sendable, Codable {
     package var pipelineExecutionId: String
     package var status: PipelineExecutionStatus
@@ -104,6 +108,7 @@ package struct PipelineExecutionSummary: Sendable, Codable {
     package var startTime: Timestamp
     package var lastUpdateTime: Timestamp
     package var trigger: ExecutionTrigger
+    package var stopTrigger: StopExecutionTrigger?
     package var executionMode: ExecutionMode
     package var executionType: String
 
@@ -114,6 +119,7 @@ package struct PipelineExecutionSummary: Sendable, Codable {
         startTime = execution.startTime
         lastUpdateTime = execution.lastUpdateTime
         trigger = execution.trigger
+        stopTrigger = execution.stopReason.map { StopExecutionTrigger(reason: $0) }
         executionMode = mode
         executionType = "STANDARD"
     }
@@ -181,22 +187,36 @@ package struct StageExecutionShape: Sendable, Codable {
 
 package struct TransitionState: Sendable, Codable {
     package var enabled: Bool
-    package init(enabled: Bool) { self.enabled = enabled }
+    package var lastChangedBy: String?
+    package var lastChangedAt: Timestamp?
+    package var disabledReason: String?
+
+    package init(enabled: Bool, lastChangedBy: String? = nil, lastChangedAt: Timestamp? = nil, disabledReason: String? = nil) {
+        self.enabled = enabled
+        self.lastChangedBy = lastChangedBy
+        self.lastChangedAt = lastChangedAt
+        self.disabledReason = disabledReason
+    }
 }
 
 package struct StageState: Sendable, Codable {
     package var stageName: String
+    package var inboundExecution: StageExecutionShape?
+    package var inboundExecutions: [StageExecutionShape]
     package var inboundTransitionState: TransitionState?
     package var actionStates: [ActionState]
     package var latestExecution: StageExecutionShape?
-    package var inboundExecutions: [StageExecutionShape]
 
-    package init(stageName: String, actionStates: [ActionState], latestExecution: StageExecutionShape?) {
+    package init(
+        stageName: String, actionStates: [ActionState], latestExecution: StageExecutionShape?,
+        inboundExecutions: [StageExecutionShape] = [], transition: TransitionState = TransitionState(enabled: true)
+    ) {
         self.stageName = stageName
-        inboundTransitionState = TransitionState(enabled: true)
+        inboundExecution = inboundExecutions.first
+        self.inboundExecutions = inboundExecutions
+        inboundTransitionState = transition
         self.actionStates = actionStates
         self.latestExecution = latestExecution
-        inboundExecutions = []
     }
 }
 

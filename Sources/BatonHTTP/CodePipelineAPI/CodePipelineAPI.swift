@@ -62,6 +62,10 @@ package struct CodePipelineAPI: Sendable {
         case .getPipelineExecution: return try await getPipelineExecution(decode(body))
         case .listPipelineExecutions: return try await listPipelineExecutions(decode(body))
         case .getPipelineState: return try await getPipelineState(decode(body))
+        case .stopPipelineExecution: return try await stopPipelineExecution(decode(body))
+        case .retryStageExecution: return try await retryStageExecution(decode(body))
+        case .enableStageTransition: return try await setStageTransition(decode(body), enabled: true)
+        case .disableStageTransition: return try await setStageTransition(decode(body), enabled: false)
         }
     }
 

@@ -11,7 +11,12 @@ extension CodePipelineAPI {
                 throw APIError.validation("Variable \(variable.name) is given more than once")
             }
         }
-        let id = try await engine.startExecution(of: input.name, trigger: .startPipelineExecution, variables: overrides)
+        if let token = input.clientRequestToken,
+           token.isEmpty || token.count > 128 || !token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+            throw APIError.validation("1 validation error detected: Value '\(token)' at 'clientRequestToken' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9-]+$")
+        }
+        let id = try await engine.startExecution(
+            of: input.name, trigger: .startPipelineExecution, variables: overrides, clientRequestToken: input.clientRequestToken)
         return StartPipelineExecutionOutput(pipelineExecutionId: id.rawValue)
     }
 
@@ -31,12 +36,50 @@ extension CodePipelineAPI {
             pipelineExecutionSummaries: items.map { PipelineExecutionSummary($0, mode: mode) }, nextToken: next)
     }
 
-    /// Each stage shows the newest execution that has entered it, with that execution's actions.
+    func stopPipelineExecution(_ input: StopPipelineExecutionInput) async throws -> PipelineExecutionIDOutput {
+        if let reason = input.reason, reason.count > 200 {
+            throw APIError.validation("1 validation error detected: Value at 'reason' failed to satisfy constraint: Member must have length less than or equal to 200")
+        }
+        let id = ExecutionID(rawValue: input.pipelineExecutionId)
+        try await engine.stopExecution(id, of: input.pipelineName, abandon: input.abandon ?? false, reason: input.reason)
+        return PipelineExecutionIDOutput(pipelineExecutionId: id.rawValue)
+    }
+
+    func retryStageExecution(_ input: RetryStageExecutionInput) async throws -> PipelineExecutionIDOutput {
+        guard let mode = ExecutionStateMachine.RetryMode(rawValue: input.retryMode) else {
+            throw APIError.validation("1 validation error detected: Value '\(input.retryMode)' at 'retryMode' failed to satisfy constraint: Member must satisfy enum value set: [FAILED_ACTIONS, ALL_ACTIONS]")
+        }
+        let id = ExecutionID(rawValue: input.pipelineExecutionId)
+        try await engine.retryStage(input.stageName, of: id, in: input.pipelineName, mode: mode)
+        return PipelineExecutionIDOutput(pipelineExecutionId: id.rawValue)
+    }
+
+    func setStageTransition(_ input: StageTransitionInput, enabled: Bool) async throws -> EmptyOutput {
+        guard let type = PipelineStateMachine.TransitionType(rawValue: input.transitionType) else {
+            throw APIError.validation("1 validation error detected: Value '\(input.transitionType)' at 'transitionType' failed to satisfy constraint: Member must satisfy enum value set: [Inbound, Outbound]")
+        }
+        if !enabled {
+            let reason = input.reason ?? ""
+            let allowed = reason.unicodeScalars.allSatisfy { $0.properties.isAlphabetic && $0.isASCII || ("0"..."9").contains($0) || "!@ ().*?-".unicodeScalars.contains($0) }
+            if reason.isEmpty || reason.count > 300 || !allowed {
+                throw APIError.validation("1 validation error detected: Value '\(reason)' at 'reason' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9!@ \\(\\)\\.\\*\\?\\-]+ and have length between 1 and 300")
+            }
+        }
+        try await engine.setTransition(of: input.pipelineName, stage: input.stageName, type: type, enabled: enabled, reason: input.reason)
+        return EmptyOutput()
+    }
+
+    /// Each stage shows the newest execution that has entered it, with that execution's actions,
+    /// its inbound executions and its inbound transition.
     func getPipelineState(_ input: GetPipelineStateInput) async throws -> GetPipelineStateOutput {
         let record = try await engine.pipeline(named: input.name)
         let executions = try await engine.executions(of: input.name)
+        let runtime = try await engine.runtime(of: input.name)
         let stageStates = record.declaration.stages.map { stage -> StageState in
-            let latest = executions.lazy.compactMap { execution -> (PipelineExecution, StageExecution, StageExecutionStatus)? in
+            // The execution that entered the stage last, by the engine's record; else the newest that did.
+            let entered = runtime.state.lastEntered[stage.name]
+            let candidates = executions.filter { $0.id == entered } + executions.filter { $0.id != entered }
+            let latest = candidates.lazy.compactMap { execution -> (PipelineExecution, StageExecution, StageExecutionStatus)? in
                 guard let stageExecution = execution.stages.first(where: { $0.name == stage.name }),
                       let status = stageExecution.status else { return nil }
                 return (execution, stageExecution, status)
@@ -46,10 +89,15 @@ extension CodePipelineAPI {
                 let state = executed.flatMap { action in action.status.map { ActionExecutionState(action, status: $0) } }
                 return ActionState(actionName: action.name, latestExecution: state)
             }
+            let transition = runtime.state.inbound[stage.name]
             return StageState(
                 stageName: stage.name,
                 actionStates: actionStates,
-                latestExecution: latest.map { StageExecutionShape(pipelineExecutionId: $0.0.id.rawValue, status: $0.2) })
+                latestExecution: latest.map { StageExecutionShape(pipelineExecutionId: $0.0.id.rawValue, status: $0.2) },
+                inboundExecutions: (runtime.inbound[stage.name] ?? []).map { StageExecutionShape(pipelineExecutionId: $0.rawValue, status: .inProgress) },
+                transition: TransitionState(
+                    enabled: transition?.enabled ?? true, lastChangedBy: transition?.lastChangedBy,
+                    lastChangedAt: transition?.lastChangedAt, disabledReason: transition?.disabledReason))
         }
         return GetPipelineStateOutput(
             pipelineName: record.name, pipelineVersion: record.version, stageStates: stageStates,

@@ -1,0 +1,81 @@
+import ArgumentParser
+import BatonAPI
+
+struct StopCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stop",
+        abstract: "Stop an execution: let running actions finish (default) or abandon them.")
+    @Argument(help: "The pipeline's name.") var pipeline: String
+    @Argument(help: "The execution id.") var executionId: String
+    @Flag(help: "Abandon running actions instead of waiting for them.") var abandon = false
+    @Option(help: "Why (recorded as the execution's stop trigger).") var reason: String?
+    @OptionGroup var options: ClientOptions
+
+    func run() async throws {
+        let output = try await options.client().perform(
+            .stopPipelineExecution,
+            StopPipelineExecutionInput(pipelineName: pipeline, pipelineExecutionId: executionId, abandon: abandon, reason: reason),
+            as: PipelineExecutionIDOutput.self)
+        if options.output == .json { return try printJSON(output) }
+        print("stopping \(output.pipelineExecutionId)\(abandon ? " (abandoning running actions)" : "")")
+    }
+}
+
+struct RetryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retry",
+        abstract: "Retry a failed or stopped stage of an execution: its failed actions, or --all of them.")
+    @Argument(help: "The pipeline's name.") var pipeline: String
+    @Argument(help: "The stage to retry.") var stage: String
+    @Argument(help: "The execution id.") var executionId: String
+    @Flag(help: "Re-run every action of the stage, not only the failed ones.") var all = false
+    @OptionGroup var options: ClientOptions
+
+    func run() async throws {
+        let output = try await options.client().perform(
+            .retryStageExecution,
+            RetryStageExecutionInput(pipelineName: pipeline, stageName: stage, pipelineExecutionId: executionId,
+                                     retryMode: all ? "ALL_ACTIONS" : "FAILED_ACTIONS"),
+            as: PipelineExecutionIDOutput.self)
+        if options.output == .json { return try printJSON(output) }
+        print("retrying stage \(stage) of \(output.pipelineExecutionId)")
+    }
+}
+
+struct TransitionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transition",
+        abstract: "Enable or disable the transition into (or, with --outbound, out of) a stage.",
+        subcommands: [Enable.self, Disable.self])
+
+    struct Enable: AsyncParsableCommand {
+        @Argument(help: "The pipeline's name.") var pipeline: String
+        @Argument(help: "The stage.") var stage: String
+        @Flag(help: "The stage's outbound transition rather than its inbound one.") var outbound = false
+        @OptionGroup var options: ClientOptions
+
+        func run() async throws {
+            _ = try await options.client().perform(
+                .enableStageTransition,
+                StageTransitionInput(pipelineName: pipeline, stageName: stage, transitionType: outbound ? "Outbound" : "Inbound"),
+                as: EmptyOutput.self)
+            if options.output == .text { print("enabled the \(outbound ? "outbound" : "inbound") transition of \(stage)") }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        @Argument(help: "The pipeline's name.") var pipeline: String
+        @Argument(help: "The stage.") var stage: String
+        @Flag(help: "The stage's outbound transition rather than its inbound one.") var outbound = false
+        @Option(help: "Why (1–300 letters, digits, spaces and !@().*?-).") var reason: String
+        @OptionGroup var options: ClientOptions
+
+        func run() async throws {
+            _ = try await options.client().perform(
+                .disableStageTransition,
+                StageTransitionInput(pipelineName: pipeline, stageName: stage, transitionType: outbound ? "Outbound" : "Inbound", reason: reason),
+                as: EmptyOutput.self)
+            if options.output == .text { print("disabled the \(outbound ? "outbound" : "inbound") transition of \(stage)") }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import BatonAPI
+import BatonModel
+import BatonTesting
+import Foundation
+import Testing
+
+/// Stop, retry and transitions through the CLI against real coordinator and worker processes.
+@Suite(.timeLimit(.minutes(3))) struct ExecutionControlTests {
+    static func pipeline(_ name: String, build: [String]) -> PipelineDeclaration {
+        PipelineDeclaration(name: name, stages: [
+            PipelineRunTests.sourceStage,
+            StageDeclaration(name: "Build", actions: [ActionDeclaration(name: "Make", actionTypeId: .commands, commands: build, inputArtifacts: ["Src"])]),
+            StageDeclaration(name: "Ship", actions: [ActionDeclaration(name: "Ship", actionTypeId: .commands, commands: ["echo shipped"], inputArtifacts: ["Src"])]),
+        ])
+    }
+
+    @Test func aFailedStageRetriedThroughTheCLIFinishesTheExecution() async throws {
+        try await BatonCluster.with(workers: 1) { cluster in
+            try PipelineRunTests.putSource(in: cluster, content: "x")
+            let fixed = cluster.root.appendingPathComponent("fixed")
+            let _: CreatePipelineOutput = try await cluster.client.call(
+                .createPipeline, CreatePipelineInput(pipeline: Self.pipeline("flaky", build: ["test -e \(fixed.path)"])))
+            let started: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: "flaky"))
+            let id = started.pipelineExecutionId
+            #expect(try await PipelineRunTests.waitForEnd(id, of: "flaky", in: cluster).status == .failed)
+
+            _ = FileManager.default.createFile(atPath: fixed.path, contents: nil)
+            let endpoint = cluster.httpEndpoint.absoluteString
+            let retried = try runBaton(["retry", "flaky", "Build", id, "--endpoint", endpoint])
+            #expect(retried.status == 0, "\(retried.stderr)")
+            #expect(try await PipelineRunTests.waitForEnd(id, of: "flaky", in: cluster).status == .succeeded)
+
+            // A stage without failed actions is not retryable, with CodePipeline's exception.
+            let again = try runBaton(["retry", "flaky", "Build", id, "--endpoint", endpoint])
+            #expect(again.status != 0)
+            #expect(again.stderr.hasPrefix("baton: StageNotRetryableException: "))
+        }
+    }
+
+    @Test func stopWithAbandonEndsARunningExecutionAtOnce() async throws {
+        try await BatonCluster.with(workers: 1) { cluster in
+            try PipelineRunTests.putSource(in: cluster, content: "x")
+            let started = cluster.root.appendingPathComponent("started")
+            let _: CreatePipelineOutput = try await cluster.client.call(
+                .createPipeline, CreatePipelineInput(pipeline: Self.pipeline("long", build: ["touch \(started.path)", "sleep 60"])))
+            let execution: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: "long"))
+            try await withTimeout(.seconds(30), "the build to start") {
+                while !FileManager.default.fileExists(atPath: started.path) { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            let endpoint = cluster.httpEndpoint.absoluteString
+            let stop = try runBaton(["stop", "long", execution.pipelineExecutionId, "--abandon", "--reason", "wrong branch", "--endpoint", endpoint])
+            #expect(stop.status == 0, "\(stop.stderr)")
+            let ended = try await PipelineRunTests.waitForEnd(execution.pipelineExecutionId, of: "long", in: cluster, timeout: .seconds(10))
+            #expect(ended.status == .stopped)
+            let actions = try await PipelineRunTests.state(of: "long", in: cluster)
+            #expect(actions["Build/Make"]?.status == .abandoned)
+            let repeated = try runBaton(["stop", "long", execution.pipelineExecutionId, "--endpoint", endpoint])
+            #expect(repeated.stderr.hasPrefix("baton: PipelineExecutionNotStoppableException: "))
+        }
+    }
+
+    @Test func aDisabledTransitionHoldsAnInboundExecutionUntilEnabled() async throws {
+        try await BatonCluster.with(workers: 1) { cluster in
+            try PipelineRunTests.putSource(in: cluster, content: "x")
+            let _: CreatePipelineOutput = try await cluster.client.call(.createPipeline, CreatePipelineInput(pipeline: Self.pipeline("gated", build: ["true"])))
+            let endpoint = cluster.httpEndpoint.absoluteString
+            let disabled = try runBaton(["transition", "disable", "gated", "Ship", "--reason", "release freeze", "--endpoint", endpoint])
+            #expect(disabled.status == 0, "\(disabled.stderr)")
+            let started: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: "gated"))
+            let state = try await withTimeout(.seconds(30), "the execution to wait at Ship") {
+                while true {
+                    let state: GetPipelineStateOutput = try await cluster.client.call(.getPipelineState, GetPipelineStateInput(name: "gated"))
+                    if state.stageStates[2].inboundExecution != nil { return state }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            #expect(state.stageStates[2].inboundExecution?.pipelineExecutionId == started.pipelineExecutionId)
+            #expect(state.stageStates[2].inboundTransitionState?.enabled == false)
+            #expect(state.stageStates[2].inboundTransitionState?.disabledReason == "release freeze")
+            let enabled = try runBaton(["transition", "enable", "gated", "Ship", "--endpoint", endpoint])
+            #expect(enabled.status == 0, "\(enabled.stderr)")
+            #expect(try await PipelineRunTests.waitForEnd(started.pipelineExecutionId, of: "gated", in: cluster).status == .succeeded)
+        }
+    }
+
+    @Test func aRepeatedClientRequestTokenStartsOneExecution() async throws {
+        try await BatonCluster.with(workers: 0) { cluster in
+            let _: CreatePipelineOutput = try await cluster.client.call(.createPipeline, CreatePipelineInput(pipeline: Self.pipeline("once", build: ["true"])))
+            let first: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: "once", clientRequestToken: "deploy-42"))
+            let second: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: "once", clientRequestToken: "deploy-42"))
+            #expect(first.pipelineExecutionId == second.pipelineExecutionId)
+            let list: ListPipelineExecutionsOutput = try await cluster.client.call(.listPipelineExecutions, ListPipelineExecutionsInput(pipelineName: "once"))
+            #expect(list.pipelineExecutionSummaries.count == 1)
+        }
+    }
+}
