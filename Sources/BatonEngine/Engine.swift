@@ -210,13 +210,13 @@ package actor Engine {
     package func jobSucceeded(_ id: JobID, resultID: String, outputs: ActionOutputs) async throws -> JobResultDisposition {
         try await record(id, resultID: resultID, status: .succeeded, extra: { time in outputs.artifacts.map { StoreChange.artifact($0, at: time) } }) {
             machine, job, time in
-            machine.actionSucceeded(job.executionID, stage: job.stageName, action: job.actionName, outputs: outputs, at: time, newID: newID)
+            machine.actionSucceeded(job.executionID, stage: job.stageName, action: job.actionName, job: job.id, outputs: outputs, at: time, newID: newID)
         }
     }
 
     package func jobFailed(_ id: JobID, resultID: String, failure: FailureDetails) async throws -> JobResultDisposition {
         try await record(id, resultID: resultID, status: .failed, extra: { _ in [] }) { machine, job, time in
-            machine.actionFailed(job.executionID, stage: job.stageName, action: job.actionName, failure: failure, at: time, newID: newID)
+            machine.actionFailed(job.executionID, stage: job.stageName, action: job.actionName, job: job.id, failure: failure, at: time, newID: newID)
         }
     }
 

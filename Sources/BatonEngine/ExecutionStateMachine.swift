@@ -101,11 +101,14 @@ package struct ExecutionStateMachine: Sendable {
 
     // MARK: - Results
 
+    /// The result of job `jobID`. A result for any other job of the action (an earlier attempt,
+    /// a retransmission after the action moved on) changes nothing.
     package mutating func actionSucceeded(
-        stage stageName: String, action actionName: String, outputs: ActionOutputs, at now: Timestamp, newID: () -> String
+        stage stageName: String, action actionName: String, job jobID: JobID, outputs: ActionOutputs, at now: Timestamp, newID: () -> String
     ) -> Step {
         guard let (stageIndex, actionIndex) = locate(stageName, actionName),
-              execution.stages[stageIndex].actions[actionIndex].status == .inProgress
+              execution.stages[stageIndex].actions[actionIndex].status == .inProgress,
+              execution.stages[stageIndex].actions[actionIndex].jobID == jobID
         else { return Step() }
         update(stageIndex, actionIndex, at: now) { action in
             action.status = .succeeded
@@ -119,10 +122,11 @@ package struct ExecutionStateMachine: Sendable {
     }
 
     package mutating func actionFailed(
-        stage stageName: String, action actionName: String, failure: FailureDetails, at now: Timestamp, newID: () -> String
+        stage stageName: String, action actionName: String, job jobID: JobID, failure: FailureDetails, at now: Timestamp, newID: () -> String
     ) -> Step {
         guard let (stageIndex, actionIndex) = locate(stageName, actionName),
-              execution.stages[stageIndex].actions[actionIndex].status == .inProgress
+              execution.stages[stageIndex].actions[actionIndex].status == .inProgress,
+              execution.stages[stageIndex].actions[actionIndex].jobID == jobID
         else { return Step() }
         update(stageIndex, actionIndex, at: now) { action in
             action.status = .failed

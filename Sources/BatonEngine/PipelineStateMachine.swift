@@ -59,20 +59,20 @@ package struct PipelineStateMachine: Sendable {
     }
 
     package mutating func actionSucceeded(
-        _ id: ExecutionID, stage: String, action: String, outputs: ActionOutputs, at now: Timestamp, newID: () -> String
+        _ id: ExecutionID, stage: String, action: String, job: JobID, outputs: ActionOutputs, at now: Timestamp, newID: () -> String
     ) -> [EngineEffect] {
         guard var machine = active[id] else { return [] }
-        let step = machine.actionSucceeded(stage: stage, action: action, outputs: outputs, at: now, newID: newID)
+        let step = machine.actionSucceeded(stage: stage, action: action, job: job, outputs: outputs, at: now, newID: newID)
         active[id] = machine
         changed[id] = machine.execution
         return step.effects + handle(step.stageEnd, of: id, at: now, newID: newID)
     }
 
     package mutating func actionFailed(
-        _ id: ExecutionID, stage: String, action: String, failure: FailureDetails, at now: Timestamp, newID: () -> String
+        _ id: ExecutionID, stage: String, action: String, job: JobID, failure: FailureDetails, at now: Timestamp, newID: () -> String
     ) -> [EngineEffect] {
         guard var machine = active[id] else { return [] }
-        let step = machine.actionFailed(stage: stage, action: action, failure: failure, at: now, newID: newID)
+        let step = machine.actionFailed(stage: stage, action: action, job: job, failure: failure, at: now, newID: newID)
         active[id] = machine
         changed[id] = machine.execution
         return step.effects + handle(step.stageEnd, of: id, at: now, newID: newID)

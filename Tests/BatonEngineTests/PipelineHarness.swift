@@ -80,7 +80,7 @@ struct PipelineHarness {
         let time = tick()
         let produced = outputs ?? ActionOutputs(artifacts: action == "Source" ? [ArtifactReference(name: "Src", digest: ArtifactDigest(hex: String(repeating: "ab", count: 32))!, size: 1)] : [])
         var ids = IDs(next: nextID)
-        let result = machine.actionSucceeded(job.executionID, stage: job.stageName, action: job.actionName, outputs: produced, at: time, newID: { ids.make() })
+        let result = machine.actionSucceeded(job.executionID, stage: job.stageName, action: job.actionName, job: job.id, outputs: produced, at: time, newID: { ids.make() })
         nextID = ids.next
         absorb(result)
     }
@@ -90,7 +90,7 @@ struct PipelineHarness {
         openJobs[job.id] = nil
         let time = tick()
         var ids = IDs(next: nextID)
-        let result = machine.actionFailed(job.executionID, stage: job.stageName, action: job.actionName,
+        let result = machine.actionFailed(job.executionID, stage: job.stageName, action: job.actionName, job: job.id,
                                           failure: FailureDetails(type: .jobFailed, message: "boom"), at: time, newID: { ids.make() })
         nextID = ids.next
         absorb(result)
