@@ -13,6 +13,7 @@ package enum CodePipelineOperation: String, Sendable, CaseIterable {
     case retryStageExecution = "RetryStageExecution"
     case enableStageTransition = "EnableStageTransition"
     case disableStageTransition = "DisableStageTransition"
+    case putApprovalResult = "PutApprovalResult"
 
     package static let targetPrefix = "CodePipeline_20150709"
     package static let contentType = "application/x-amz-json-1.1"

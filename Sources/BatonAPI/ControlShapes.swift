@@ -1,4 +1,6 @@
-/// StopPipelineExecution, RetryStageExecution and Enable/DisableStageTransition.
+import BatonModel
+
+/// StopPipelineExecution, RetryStageExecution, Enable/DisableStageTransition and PutApprovalResult.
 package struct StopPipelineExecutionInput: Sendable, Codable {
     package var pipelineName: String
     package var pipelineExecutionId: String
@@ -44,4 +46,35 @@ package struct StageTransitionInput: Sendable, Codable {
         self.transitionType = transitionType
         self.reason = reason
     }
+}
+
+package struct ApprovalResult: Sendable, Codable {
+    package var summary: String
+    package var status: String
+
+    package init(summary: String, status: String) {
+        self.summary = summary
+        self.status = status
+    }
+}
+
+package struct PutApprovalResultInput: Sendable, Codable {
+    package var pipelineName: String
+    package var stageName: String
+    package var actionName: String
+    package var result: ApprovalResult
+    package var token: String
+
+    package init(pipelineName: String, stageName: String, actionName: String, result: ApprovalResult, token: String) {
+        self.pipelineName = pipelineName
+        self.stageName = stageName
+        self.actionName = actionName
+        self.result = result
+        self.token = token
+    }
+}
+
+package struct PutApprovalResultOutput: Sendable, Codable {
+    package var approvedAt: Timestamp?
+    package init(approvedAt: Timestamp?) { self.approvedAt = approvedAt }
 }

@@ -152,8 +152,12 @@ package struct ActionExecutionState: Sendable, Codable {
     package var lastStatusChange: Timestamp?
     package var externalExecutionId: String?
     package var errorDetails: ErrorDetails?
+    package var token: String?
+    package var lastUpdatedBy: String?
 
     package init(_ action: ActionExecution, status: ActionExecutionStatus) {
+        token = status == .inProgress ? action.token : nil
+        lastUpdatedBy = action.lastUpdatedBy
         actionExecutionId = action.actionExecutionId?.rawValue
         self.status = status
         summary = action.summary

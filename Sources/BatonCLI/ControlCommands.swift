@@ -79,3 +79,33 @@ struct TransitionCommand: AsyncParsableCommand {
         }
     }
 }
+
+/// `baton approve` and `baton reject`: PutApprovalResult, finding the pending token when none is given.
+struct ApprovalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "approve",
+        abstract: "Approve a pending manual approval (use --reject to reject it).")
+    @Argument(help: "The pipeline's name.") var pipeline: String
+    @Argument(help: "The stage holding the approval.") var stage: String
+    @Argument(help: "The approval action.") var action: String
+    @Option(help: "The approval token (default: the pending one shown by status).") var token: String?
+    @Option(help: "A note recorded with the decision.") var summary: String = ""
+    @Flag(help: "Reject instead of approve.") var reject = false
+    @OptionGroup var options: ClientOptions
+
+    func run() async throws {
+        let client = try options.client()
+        var token = self.token
+        if token == nil {
+            let state = try await client.perform(.getPipelineState, GetPipelineStateInput(name: pipeline), as: GetPipelineStateOutput.self)
+            token = state.stageStates.first { $0.stageName == stage }?.actionStates.first { $0.actionName == action }?.latestExecution?.token
+        }
+        guard let token else { throw ClientFailure(description: "no approval is pending for \(stage)/\(action) in pipeline \(pipeline)") }
+        _ = try await client.perform(
+            .putApprovalResult,
+            PutApprovalResultInput(pipelineName: pipeline, stageName: stage, actionName: action,
+                                   result: ApprovalResult(summary: summary, status: reject ? "Rejected" : "Approved"), token: token),
+            as: PutApprovalResultOutput.self)
+        if options.output == .text { print("\(reject ? "rejected" : "approved") \(stage)/\(action)") }
+    }
+}

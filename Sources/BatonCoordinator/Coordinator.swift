@@ -57,6 +57,7 @@ package struct Coordinator: Service {
                 loop: loop, socket: artifactSocket, files: store.artifacts,
                 chunkSize: configuration.dispatch.chunkSize, credit: configuration.dispatch.credit, logger: logger)
             group.addTask { await broker.run() }
+            group.addTask { await engine.runTimers() }
             group.addTask { await artifactServer.run() }
 
             let workers = control.boundEndpoints[0]

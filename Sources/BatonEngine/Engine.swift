@@ -2,6 +2,7 @@ import BatonModel
 import BatonStore
 import Foundation
 import Logging
+import Synchronization
 
 // BatonEngine: the coordinator's decisions. `Engine` is the only writer of pipeline state: each
 // request becomes a step of a pure `PipelineStateMachine`, the step's changes are committed to
@@ -32,6 +33,8 @@ package actor Engine {
 
     /// Jobs to hand out and to withdraw, in the order decided.
     package nonisolated let dispatches: AsyncStream<DispatchCommand>
+    /// Resumed to wake the timer loop early, when a nearer deadline appears.
+    private nonisolated let timerWakeup = Mutex<(waiter: CheckedContinuation<Void, Never>?, pending: Bool)>((nil, false))
 
     package init(
         store: Store,
@@ -273,10 +276,83 @@ package actor Engine {
                 dispatchContinuation.yield(.run(job))
             case .cancelJob(let id):
                 dispatchContinuation.yield(.withdraw(id))
+            case .armTimer:
+                wakeTimers()
             case .executionFinished(let id, let status):
                 logger.info("execution finished", metadata: ["execution.id": "\(id)", "execution.status": "\(status.rawValue)"])
             }
         }
+    }
+
+    // MARK: - Approvals and timers
+
+    package func putApprovalResult(
+        pipeline pipelineName: String, stage: String, action: String, token: String, approved: Bool, summary: String?, by actor: String?
+    ) async throws -> Timestamp {
+        guard let machine = machines[pipelineName] else { throw EngineError.pipelineNotFound(pipelineName) }
+        guard let declaration = pipelines[pipelineName]?.declaration, let stageDeclaration = declaration.stage(named: stage) else {
+            throw EngineError.stageNotFound(stage, pipeline: pipelineName)
+        }
+        guard stageDeclaration.actions.contains(where: { $0.name == action }) else { throw EngineError.actionNotFound(action, stage: stage) }
+        guard let id = machine.execution(holdingToken: token, stage: stage, action: action) else {
+            throw EngineError.invalidApprovalToken(token)
+        }
+        let time = now()
+        try await step(pipelineName, at: time) { machine, time in
+            try machine.approvalResult(id, stage: stage, action: action, token: token, approved: approved, summary: summary, by: actor, at: time, newID: newID)
+        }
+        return time
+    }
+
+    /// Fails timed-out actions as their deadlines pass. One loop for all deadlines: it sleeps
+    /// until the nearest one, and is woken early when a step arms a nearer one.
+    package func runTimers() async {
+        while !Task.isCancelled {
+            let next = machines.values.compactMap(\.nextDeadline).min()
+            let delay = next.map { max(0, $0.seconds(since: now())) } ?? 3600
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await Task.sleep(for: .seconds(min(delay, 3600))) }
+                group.addTask { await self.waitForWakeup() }
+                await group.next()
+                group.cancelAll()
+            }
+            guard !Task.isCancelled else { return }
+            for name in machines.keys.sorted() where (machines[name]?.nextDeadline).map({ $0 <= now() }) == true {
+                do {
+                    try await step(name) { machine, time in machine.timersFired(at: time, newID: newID) }
+                } catch {
+                    logger.error("could not time out actions", metadata: ["pipeline.name": "\(name)", "error.message": "\(error)"])
+                }
+            }
+        }
+    }
+
+    /// Returns at the next wake-up; at once if one came while nobody waited, or on cancellation.
+    private nonisolated func waitForWakeup() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = timerWakeup.withLock { state -> Bool in
+                    if state.pending || Task.isCancelled {
+                        state.pending = false
+                        return true
+                    }
+                    state.waiter = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            wakeTimers()
+        }
+    }
+
+    private nonisolated func wakeTimers() {
+        let waiter = timerWakeup.withLock { state -> CheckedContinuation<Void, Never>? in
+            defer { state.waiter = nil }
+            if state.waiter == nil { state.pending = true }
+            return state.waiter
+        }
+        waiter?.resume()
     }
 
     private func declaration(of execution: PipelineExecution) async throws -> PipelineDeclaration? {

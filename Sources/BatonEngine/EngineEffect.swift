@@ -7,6 +7,8 @@ package enum EngineEffect: Sendable, Hashable {
     case dispatch(JobRecord)
     /// Withdraw this job: its action was abandoned or its execution cancelled.
     case cancelJob(JobID)
+    /// Something now times out at this moment: the shell's timer loop must wake by then.
+    case armTimer(Timestamp)
     /// The execution reached a terminal status.
     case executionFinished(ExecutionID, PipelineExecutionStatus)
 }

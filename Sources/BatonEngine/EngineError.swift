@@ -13,6 +13,9 @@ package enum EngineError: Error, Sendable, CustomStringConvertible {
     case duplicatedStop(ExecutionID)
     case stageNotRetryable(String)
     case notLatestExecution(ExecutionID, stage: String)
+    case actionNotFound(String, stage: String)
+    case invalidApprovalToken(String)
+    case approvalAlreadyCompleted(String)
 
     package var description: String {
         switch self {
@@ -26,6 +29,9 @@ package enum EngineError: Error, Sendable, CustomStringConvertible {
         case .notStoppable(let id): "Pipeline execution \(id) is not in progress and cannot be stopped."
         case .duplicatedStop(let id): "A stop request for pipeline execution \(id) has already been made."
         case .stageNotRetryable(let reason): reason
+        case .actionNotFound(let action, let stage): "Action \(action) does not exist in stage \(stage)."
+        case .invalidApprovalToken(let token): "The approval token \(token) is not valid: the approval has already received a response or has expired."
+        case .approvalAlreadyCompleted(let action): "The approval \(action) has already been completed."
         case .notLatestExecution(let id, let stage):
             "The stage has failed in a later run of the pipeline and the pipelineExecutionId \(id) associated with the request is out of date (stage \(stage))."
         }

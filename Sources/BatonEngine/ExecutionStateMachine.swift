@@ -191,6 +191,7 @@ package struct ExecutionStateMachine: Sendable {
             guard let actionIndex = execution.stages[stageIndex].actions.firstIndex(where: { $0.name == action.name }) else { continue }
             let actionExecutionID = ActionExecutionID(rawValue: newID())
             let resolution = action.resolved(in: context)
+            let deadline = now.adding(seconds: ActionTimeouts.seconds(for: action))
             update(stageIndex, actionIndex, at: now) { record in
                 record = ActionExecution(name: action.name)
                 record.actionExecutionId = actionExecutionID
@@ -202,9 +203,17 @@ package struct ExecutionStateMachine: Sendable {
                     record.summary = failure.message
                 } else {
                     record.status = .inProgress
+                    record.deadline = deadline
                 }
             }
             guard case .resolved(let resolved) = resolution else { continue }
+            step.effects.append(.armTimer(deadline))
+            if ActionTimeouts.isManualApproval(action) {
+                // Approvals run on the coordinator: they wait for PutApprovalResult with this token.
+                execution.stages[stageIndex].actions[actionIndex].token = newID()
+                execution.stages[stageIndex].actions[actionIndex].summary = resolved.configuration["CustomData"]
+                continue
+            }
             let jobID = JobID(rawValue: newID())
             execution.stages[stageIndex].actions[actionIndex].jobID = jobID
             let data = JobData(
@@ -224,10 +233,67 @@ package struct ExecutionStateMachine: Sendable {
             createdJobs.append(job)
             step.effects.append(.dispatch(job))
         }
-        if step.effects.isEmpty {
+        if !execution.stages[stageIndex].actions.contains(where: { $0.status == .inProgress }) {
             // Every action of the group failed to start: the stage is decided now.
             return advance(stageIndex, at: now, newID: newID)
         }
+        return step
+    }
+
+    // MARK: - Approvals and timeouts
+
+    /// PutApprovalResult: the approval ends Succeeded (approved) or Failed (rejected).
+    package mutating func approvalResult(
+        stage stageName: String, action actionName: String, token: String, approved: Bool, summary: String?, by actor: String?,
+        at now: Timestamp, newID: () -> String
+    ) throws(EngineError) -> Step {
+        guard let (stageIndex, actionIndex) = locate(stageName, actionName) else {
+            throw .actionNotFound(actionName, stage: stageName)
+        }
+        let record = execution.stages[stageIndex].actions[actionIndex]
+        guard record.token == token else { throw .invalidApprovalToken(token) }
+        guard record.status == .inProgress else { throw .approvalAlreadyCompleted(actionName) }
+        update(stageIndex, actionIndex, at: now) { action in
+            action.status = approved ? .succeeded : .failed
+            action.summary = summary
+            action.lastUpdatedBy = actor
+            action.deadline = nil
+            if !approved {
+                action.errorDetails = FailureDetails(type: .jobFailed, message: "Rejected\(summary.map { ": \($0)" } ?? "")")
+            }
+        }
+        return advance(stageIndex, at: now, newID: newID)
+    }
+
+    /// The earliest moment an action of this execution times out.
+    package var nextDeadline: Timestamp? {
+        guard let index = currentStage else { return nil }
+        return execution.stages[index].actions.compactMap { $0.status == .inProgress ? $0.deadline : nil }.min()
+    }
+
+    /// Fails every running action whose deadline has passed, as CodePipeline fails a timed-out
+    /// action (E-52), and withdraws its job.
+    package mutating func timeOut(at now: Timestamp, newID: () -> String) -> Step {
+        guard let index = currentStage else { return Step() }
+        var effects: [EngineEffect] = []
+        var timedOut = false
+        for actionIndex in execution.stages[index].actions.indices {
+            let action = execution.stages[index].actions[actionIndex]
+            guard action.status == .inProgress, let deadline = action.deadline, deadline <= now else { continue }
+            if let job = action.jobID { effects.append(.cancelJob(job)) }
+            let message = action.token != nil
+                ? "The approval request timed out without a response"
+                : "The action did not finish within its timeout and was failed"
+            update(index, actionIndex, at: now) { record in
+                record.status = .failed
+                record.errorDetails = FailureDetails(type: .jobFailed, message: message)
+                record.summary = message
+            }
+            timedOut = true
+        }
+        guard timedOut else { return Step() }
+        var step = advance(index, at: now, newID: newID)
+        step.effects = effects + step.effects
         return step
     }
 

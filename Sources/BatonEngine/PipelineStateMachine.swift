@@ -78,6 +78,43 @@ package struct PipelineStateMachine: Sendable {
         return step.effects + handle(step.stageEnd, of: id, at: now, newID: newID)
     }
 
+    // MARK: - Approvals and timeouts (E-100…E-110)
+
+    package mutating func approvalResult(
+        _ id: ExecutionID, stage: String, action: String, token: String, approved: Bool, summary: String?, by actor: String?,
+        at now: Timestamp, newID: () -> String
+    ) throws(EngineError) -> [EngineEffect] {
+        guard var machine = active[id] else { throw .invalidApprovalToken(token) }
+        let step = try machine.approvalResult(stage: stage, action: action, token: token, approved: approved, summary: summary, by: actor, at: now, newID: newID)
+        active[id] = machine
+        changed[id] = machine.execution
+        return step.effects + handle(step.stageEnd, of: id, at: now, newID: newID)
+    }
+
+    /// The execution whose approval `action` in `stage` holds `token`.
+    package func execution(holdingToken token: String, stage: String, action: String) -> ExecutionID? {
+        active.values.first { machine in
+            machine.execution.stages.first { $0.name == stage }?.actions.first { $0.name == action }?.token == token
+        }?.execution.id
+    }
+
+    package var nextDeadline: Timestamp? {
+        active.values.compactMap(\.nextDeadline).min()
+    }
+
+    /// Fails every action whose deadline has passed.
+    package mutating func timersFired(at now: Timestamp, newID: () -> String) -> [EngineEffect] {
+        var effects: [EngineEffect] = []
+        for id in active.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
+            guard var machine = active[id], let deadline = machine.nextDeadline, deadline <= now else { continue }
+            let step = machine.timeOut(at: now, newID: newID)
+            active[id] = machine
+            changed[id] = machine.execution
+            effects += step.effects + handle(step.stageEnd, of: id, at: now, newID: newID)
+        }
+        return effects
+    }
+
     // MARK: - Stop (E-41…E-46)
 
     package mutating func stop(_ id: ExecutionID, abandon: Bool, reason: String?, at now: Timestamp, newID: () -> String) throws(EngineError) -> [EngineEffect] {

@@ -35,6 +35,12 @@ struct PipelineHarness {
         machine = PipelineStateMachine(declaration: declaration)
     }
 
+    init(declaration: PipelineDeclaration) {
+        var declaration = declaration
+        declaration.version = 1
+        machine = PipelineStateMachine(declaration: declaration)
+    }
+
     mutating func id() -> String {
         nextID += 1
         return "id-\(nextID)"
@@ -51,7 +57,7 @@ struct PipelineHarness {
             switch effect {
             case .dispatch(let job): openJobs[job.id] = job
             case .cancelJob(let id): openJobs[id] = nil
-            case .executionFinished: break
+            case .executionFinished, .armTimer: break
             }
         }
         for execution in machine.takeChanges().executions { records[execution.id.rawValue] = execution }

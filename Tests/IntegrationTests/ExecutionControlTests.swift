@@ -93,4 +93,35 @@ import Testing
             #expect(list.pipelineExecutionSummaries.count == 1)
         }
     }
+
+    @Test func aManualApprovalHoldsTheExecutionUntilApprovedThroughTheCLI() async throws {
+        try await BatonCluster.with(workers: 1) { cluster in
+            try PipelineRunTests.putSource(in: cluster, content: "x")
+            var declaration = Self.pipeline("gated-release", build: ["true"])
+            declaration.stages.insert(StageDeclaration(name: "Approval", actions: [
+                ActionDeclaration(name: "Release", actionTypeId: .init(category: "Approval", owner: "AWS", provider: "Manual", version: "1"),
+                                  configuration: ["CustomData": "Ship it?"]),
+            ]), at: 2)
+            let _: CreatePipelineOutput = try await cluster.client.call(.createPipeline, CreatePipelineInput(pipeline: declaration))
+            let started: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: "gated-release"))
+            let token = try await withTimeout(.seconds(30), "the approval to be pending") {
+                while true {
+                    let state: GetPipelineStateOutput = try await cluster.client.call(.getPipelineState, GetPipelineStateInput(name: "gated-release"))
+                    if let token = state.stageStates[2].actionStates[0].latestExecution?.token { return token }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            #expect(!token.isEmpty)
+            let endpoint = cluster.httpEndpoint.absoluteString
+            let wrong = try runBaton(["approve", "gated-release", "Approval", "Release", "--token", "not-the-token", "--endpoint", endpoint])
+            #expect(wrong.stderr.hasPrefix("baton: InvalidApprovalTokenException: "))
+            let approved = try runBaton(["approve", "gated-release", "Approval", "Release", "--summary", "ship it", "--endpoint", endpoint])
+            #expect(approved.status == 0, "\(approved.stderr)")
+            #expect(try await PipelineRunTests.waitForEnd(started.pipelineExecutionId, of: "gated-release", in: cluster).status == .succeeded)
+            let actions = try await PipelineRunTests.state(of: "gated-release", in: cluster)
+            #expect(actions["Approval/Release"]?.summary == "ship it")
+            let again = try runBaton(["approve", "gated-release", "Approval", "Release", "--endpoint", endpoint])
+            #expect(again.stderr == "baton: no approval is pending for Approval/Release in pipeline gated-release\n")
+        }
+    }
 }

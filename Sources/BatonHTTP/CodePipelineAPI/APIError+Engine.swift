@@ -33,6 +33,12 @@ extension APIError {
                 self.init(type: "StageNotRetryableException", message: error.description)
             case .notLatestExecution:
                 self.init(type: "NotLatestPipelineExecutionException", message: error.description)
+            case .actionNotFound:
+                self.init(type: "ActionNotFoundException", message: error.description)
+            case .invalidApprovalToken:
+                self.init(type: "InvalidApprovalTokenException", message: error.description)
+            case .approvalAlreadyCompleted:
+                self.init(type: "ApprovalAlreadyCompletedException", message: error.description)
             }
         default:
             self.init(type: "InternalFailure", message: "The coordinator could not complete the request: \(error)")

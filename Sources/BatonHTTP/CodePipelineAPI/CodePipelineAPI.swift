@@ -66,6 +66,7 @@ package struct CodePipelineAPI: Sendable {
         case .retryStageExecution: return try await retryStageExecution(decode(body))
         case .enableStageTransition: return try await setStageTransition(decode(body), enabled: true)
         case .disableStageTransition: return try await setStageTransition(decode(body), enabled: false)
+        case .putApprovalResult: return try await putApprovalResult(decode(body))
         }
     }
 

@@ -36,6 +36,19 @@ extension CodePipelineAPI {
             pipelineExecutionSummaries: items.map { PipelineExecutionSummary($0, mode: mode) }, nextToken: next)
     }
 
+    func putApprovalResult(_ input: PutApprovalResultInput) async throws -> PutApprovalResultOutput {
+        guard ["Approved", "Rejected"].contains(input.result.status) else {
+            throw APIError.validation("1 validation error detected: Value '\(input.result.status)' at 'result.status' failed to satisfy constraint: Member must satisfy enum value set: [Approved, Rejected]")
+        }
+        guard input.result.summary.count <= 512 else {
+            throw APIError.validation("1 validation error detected: Value at 'result.summary' failed to satisfy constraint: Member must have length less than or equal to 512")
+        }
+        let at = try await engine.putApprovalResult(
+            pipeline: input.pipelineName, stage: input.stageName, action: input.actionName, token: input.token,
+            approved: input.result.status == "Approved", summary: input.result.summary.isEmpty ? nil : input.result.summary, by: nil)
+        return PutApprovalResultOutput(approvedAt: at)
+    }
+
     func stopPipelineExecution(_ input: StopPipelineExecutionInput) async throws -> PipelineExecutionIDOutput {
         if let reason = input.reason, reason.count > 200 {
             throw APIError.validation("1 validation error detected: Value at 'reason' failed to satisfy constraint: Member must have length less than or equal to 200")

@@ -126,6 +126,12 @@ package struct ActionExecution: Sendable, Hashable, Codable {
     package var outputVariables: [String: String]
     package var startTime: Timestamp?
     package var lastUpdateTime: Timestamp?
+    /// Manual approvals: the token PutApprovalResult must present.
+    package var token: String?
+    /// When the action times out if it has not ended.
+    package var deadline: Timestamp?
+    /// Who approved or rejected a manual approval.
+    package var lastUpdatedBy: String?
 
     package init(name: String) {
         self.name = name
