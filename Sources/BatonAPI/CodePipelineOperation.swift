@@ -14,6 +14,7 @@ package enum CodePipelineOperation: String, Sendable, CaseIterable {
     case enableStageTransition = "EnableStageTransition"
     case disableStageTransition = "DisableStageTransition"
     case putApprovalResult = "PutApprovalResult"
+    case rollbackStage = "RollbackStage"
 
     package static let targetPrefix = "CodePipeline_20150709"
     package static let contentType = "application/x-amz-json-1.1"

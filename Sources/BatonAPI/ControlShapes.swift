@@ -78,3 +78,19 @@ package struct PutApprovalResultOutput: Sendable, Codable {
     package var approvedAt: Timestamp?
     package init(approvedAt: Timestamp?) { self.approvedAt = approvedAt }
 }
+
+package struct RollbackStageInput: Sendable, Codable {
+    package var pipelineName: String
+    package var stageName: String
+    package var targetPipelineExecutionId: String
+
+    package init(pipelineName: String, stageName: String, targetPipelineExecutionId: String) {
+        self.pipelineName = pipelineName
+        self.stageName = stageName
+        self.targetPipelineExecutionId = targetPipelineExecutionId
+    }
+}
+
+package struct PipelineRollbackMetadata: Sendable, Codable {
+    package var rollbackTargetPipelineExecutionId: String?
+}

@@ -63,8 +63,10 @@ package struct PipelineExecutionShape: Sendable, Codable {
     package var trigger: ExecutionTrigger
     package var executionMode: ExecutionMode
     package var executionType: String
+    package var rollbackMetadata: PipelineRollbackMetadata?
 
     package init(_ execution: PipelineExecution, mode: ExecutionMode) {
+        rollbackMetadata = execution.rollbackTarget.map { PipelineRollbackMetadata(rollbackTargetPipelineExecutionId: $0.rawValue) }
         variables = execution.variables.isEmpty ? nil
             : execution.variables.sorted { $0.key < $1.key }.map { ResolvedPipelineVariable(name: $0.key, resolvedValue: $0.value) }
         pipelineName = execution.pipelineName
@@ -76,7 +78,7 @@ package struct PipelineExecutionShape: Sendable, Codable {
             .map { ArtifactRevision(name: $0.name, revisionId: $0.digest.hex) }
         trigger = execution.trigger
         executionMode = mode
-        executionType = "STANDARD"
+        executionType = execution.executionType
     }
 }
 
@@ -86,13 +88,23 @@ package struct GetPipelineExecutionOutput: Sendable, Codable {
 }
 
 package struct ListPipelineExecutionsInput: Sendable, Codable {
+    package struct Filter: Sendable, Codable {
+        package struct SucceededInStage: Sendable, Codable {
+            package var stageName: String
+        }
+
+        package var succeededInStage: SucceededInStage?
+    }
+
     package var pipelineName: String
     package var maxResults: Int?
+    package var filter: Filter?
     package var nextToken: String?
 
-    package init(pipelineName: String, maxResults: Int? = nil, nextToken: String? = nil) {
+    package init(pipelineName: String, maxResults: Int? = nil, succeededInStage: String? = nil, nextToken: String? = nil) {
         self.pipelineName = pipelineName
         self.maxResults = maxResults
+        filter = succeededInStage.map { Filter(succeededInStage: .init(stageName: $0)) }
         self.nextToken = nextToken
     }
 }
@@ -109,6 +121,7 @@ package struct PipelineExecutionSummary: Sendable, Codable {
     package var lastUpdateTime: Timestamp
     package var trigger: ExecutionTrigger
     package var stopTrigger: StopExecutionTrigger?
+    package var rollbackMetadata: PipelineRollbackMetadata?
     package var executionMode: ExecutionMode
     package var executionType: String
 
@@ -121,7 +134,8 @@ package struct PipelineExecutionSummary: Sendable, Codable {
         trigger = execution.trigger
         stopTrigger = execution.stopReason.map { StopExecutionTrigger(reason: $0) }
         executionMode = mode
-        executionType = "STANDARD"
+        executionType = execution.executionType
+        rollbackMetadata = execution.rollbackTarget.map { PipelineRollbackMetadata(rollbackTargetPipelineExecutionId: $0.rawValue) }
     }
 }
 

@@ -109,3 +109,30 @@ struct ApprovalCommand: AsyncParsableCommand {
         if options.output == .text { print("\(reject ? "rejected" : "approved") \(stage)/\(action)") }
     }
 }
+
+struct RollbackCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollback",
+        abstract: "Roll a stage back to an earlier execution that succeeded in it; prints the rollback execution's id.")
+    @Argument(help: "The pipeline's name.") var pipeline: String
+    @Argument(help: "The stage to roll back.") var stage: String
+    @Argument(help: "The execution to roll back to (default: the latest earlier one that succeeded in the stage).") var target: String?
+    @OptionGroup var options: ClientOptions
+
+    func run() async throws {
+        let client = try options.client()
+        var target = self.target
+        if target == nil {
+            let candidates = try await client.perform(
+                .listPipelineExecutions, ListPipelineExecutionsInput(pipelineName: pipeline, succeededInStage: stage), as: ListPipelineExecutionsOutput.self)
+            // The newest success is what runs now; roll back to the one before it.
+            target = candidates.pipelineExecutionSummaries.filter { $0.executionType == "STANDARD" }.dropFirst().first?.pipelineExecutionId
+        }
+        guard let target else { throw ClientFailure(description: "no earlier execution succeeded in stage \(stage) of pipeline \(pipeline)") }
+        let output = try await client.perform(
+            .rollbackStage, RollbackStageInput(pipelineName: pipeline, stageName: stage, targetPipelineExecutionId: target),
+            as: PipelineExecutionIDOutput.self)
+        if options.output == .json { return try printJSON(output) }
+        print(output.pipelineExecutionId)
+    }
+}

@@ -269,6 +269,7 @@ package actor Engine {
             throw error
         }
         machines[pipelineName] = machine
+        var rollbacks: [(String, ExecutionID)] = []
         for effect in effects {
             switch effect {
             case .dispatch(let job):
@@ -278,10 +279,34 @@ package actor Engine {
                 dispatchContinuation.yield(.withdraw(id))
             case .armTimer:
                 wakeTimers()
+            case .rollback(let stage, let target):
+                rollbacks.append((stage, target))
             case .executionFinished(let id, let status):
                 logger.info("execution finished", metadata: ["execution.id": "\(id)", "execution.status": "\(status.rawValue)"])
             }
         }
+        for (stage, target) in rollbacks {
+            // An automatic rollback (onFailure ROLLBACK) is a step of its own, after the failure is stored.
+            do {
+                _ = try await rollbackStage(stage, of: pipelineName, to: target, automated: true)
+            } catch {
+                logger.warning("automatic rollback not started", metadata: ["pipeline.name": "\(pipelineName)", "stage.name": "\(stage)", "error.message": "\(error)"])
+            }
+        }
+    }
+
+    // MARK: - Rollback
+
+    /// RollbackStage: a new ROLLBACK execution re-runs `stage` with `target`'s artifacts.
+    package func rollbackStage(_ stage: String, of pipelineName: String, to targetID: ExecutionID, automated: Bool = false) async throws -> ExecutionID {
+        guard machines[pipelineName] != nil else { throw EngineError.pipelineNotFound(pipelineName) }
+        let target = try await execution(targetID, of: pipelineName)
+        let id = ExecutionID(rawValue: newID())
+        try await step(pipelineName) { machine, time in
+            try machine.rollback(stage: stage, to: target, id: id, automated: automated, at: time, newID: newID)
+        }
+        logger.info("rollback started", metadata: ["pipeline.name": "\(pipelineName)", "stage.name": "\(stage)", "execution.id": "\(id)", "rollback.target": "\(targetID)"])
+        return id
     }
 
     // MARK: - Approvals and timers

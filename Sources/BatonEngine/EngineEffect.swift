@@ -9,6 +9,8 @@ package enum EngineEffect: Sendable, Hashable {
     case cancelJob(JobID)
     /// Something now times out at this moment: the shell's timer loop must wake by then.
     case armTimer(Timestamp)
+    /// Roll `stage` back to `target` (a failed stage whose onFailure result is ROLLBACK).
+    case rollback(stage: String, target: ExecutionID)
     /// The execution reached a terminal status.
     case executionFinished(ExecutionID, PipelineExecutionStatus)
 }

@@ -16,6 +16,8 @@ package enum EngineError: Error, Sendable, CustomStringConvertible {
     case actionNotFound(String, stage: String)
     case invalidApprovalToken(String)
     case approvalAlreadyCompleted(String)
+    case unableToRollback(String)
+    case executionOutdated(String)
 
     package var description: String {
         switch self {
@@ -32,6 +34,8 @@ package enum EngineError: Error, Sendable, CustomStringConvertible {
         case .actionNotFound(let action, let stage): "Action \(action) does not exist in stage \(stage)."
         case .invalidApprovalToken(let token): "The approval token \(token) is not valid: the approval has already received a response or has expired."
         case .approvalAlreadyCompleted(let action): "The approval \(action) has already been completed."
+        case .unableToRollback(let reason): reason
+        case .executionOutdated(let reason): reason
         case .notLatestExecution(let id, let stage):
             "The stage has failed in a later run of the pipeline and the pipelineExecutionId \(id) associated with the request is out of date (stage \(stage))."
         }

@@ -92,6 +92,10 @@ package struct ExecutionStateMachine: Sendable {
         execution.cancelOnStop = true
     }
 
+    package mutating func recordAutomaticRetry(stage index: Int) {
+        execution.stages[index].autoRetryAttempts = (execution.stages[index].autoRetryAttempts ?? 0) + 1
+    }
+
     package mutating func recordRetry(stage index: Int) {
         execution.stages[index].manualRetryAttempts = (execution.stages[index].manualRetryAttempts ?? 0) + 1
         execution.abandonRequested = false

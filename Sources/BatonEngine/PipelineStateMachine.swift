@@ -177,6 +177,44 @@ package struct PipelineStateMachine: Sendable {
         return step.effects + handle(step.stageEnd, of: execution.id, at: now, newID: newID)
     }
 
+    // MARK: - Rollback (E-80…E-85)
+
+    /// Starts a ROLLBACK execution that re-runs `stage` with `target`'s artifacts and variables.
+    package mutating func rollback(
+        stage stageName: String, to target: PipelineExecution, id: ExecutionID, automated: Bool, at now: Timestamp, newID: () -> String
+    ) throws(EngineError) -> [EngineEffect] {
+        guard let index = declaration.stages.firstIndex(where: { $0.name == stageName }) else {
+            throw .stageNotFound(stageName, pipeline: declaration.name)
+        }
+        guard mode != .parallel else { throw .unableToRollback("Stage rollback is not available in PARALLEL mode") }
+        guard index > 0 else { throw .unableToRollback("The source stage \(stageName) cannot be rolled back") }
+        guard target.executionType == "STANDARD" else {
+            throw .executionOutdated("Execution \(target.id) is itself a rollback and cannot be a rollback target")
+        }
+        guard target.pipelineVersion == declaration.version ?? 1 else {
+            throw .unableToRollback("Execution \(target.id) ran pipeline version \(target.pipelineVersion); the pipeline is now version \(declaration.version ?? 1)")
+        }
+        guard target.stages.indices.contains(index), target.stages[index].status == .succeeded else {
+            throw .unableToRollback("Execution \(target.id) did not succeed in stage \(stageName)")
+        }
+        if let occupant = occupant(of: index) {
+            throw .unableToRollback("Stage \(stageName) is running execution \(occupant)")
+        }
+        var execution = PipelineExecution(
+            id: id, pipeline: declaration, version: declaration.version ?? 1,
+            trigger: ExecutionTrigger(triggerType: automated ? "AutomatedRollback" : "ManualRollback", triggerDetail: target.id.rawValue),
+            variables: target.variables, at: now)
+        execution.executionType = "ROLLBACK"
+        execution.rollbackTarget = target.id
+        // The rolled-back stage consumes what the target had produced before it.
+        execution.artifacts = target.artifacts
+        for earlier in 0..<index { execution.stages[earlier] = target.stages[earlier] }
+        let machine = ExecutionStateMachine(execution: execution, declaration: declaration)
+        active[id] = machine
+        changed[id] = machine.execution
+        return arrive(id, atStage: index, at: now, newID: newID)
+    }
+
     // MARK: - Transitions (E-90…E-95)
 
     package enum TransitionType: String, Sendable {
@@ -288,14 +326,39 @@ package struct PipelineStateMachine: Sendable {
     private mutating func handle(_ stageEnd: ExecutionStateMachine.StageEnd?, of id: ExecutionID, at now: Timestamp, newID: () -> String) -> [EngineEffect] {
         guard let stageEnd, let machine = active[id] else { return [] }
         switch stageEnd {
+        case .succeeded(let index) where machine.execution.executionType == "ROLLBACK":
+            // A rollback re-runs one stage and ends there.
+            return end(id, .succeeded, summary: "Rolled stage \(machine.execution.stages[index].name) back to execution \(machine.execution.rollbackTarget?.rawValue ?? "?")", at: now)
+                + admit(index, at: now, newID: newID)
         case .succeeded(let index):
+            if machine.execution.executionType == "STANDARD", index < declaration.stages.count {
+                runtime.lastSucceeded[declaration.stages[index].name] = id
+                runtimeChanged = true
+            }
             // Leave the stage: arrive at the next entrance first (superseding a waiting older
             // execution there), then let the next execution into the stage just left (E-25).
             return arrive(id, atStage: index + 1, at: now, newID: newID) + admit(index, at: now, newID: newID)
         case .failed(let index):
+            let stageDeclaration = index < declaration.stages.count ? declaration.stages[index] : nil
+            // onFailure RETRY: one automatic retry, in place, while the stage is still held (E-70, E-71).
+            if let failure = stageDeclaration?.onFailure, failure.result == "RETRY", (machine.execution.stages[index].autoRetryAttempts ?? 0) == 0,
+               var retrying = active[id] {
+                let retryMode = ExecutionStateMachine.RetryMode(rawValue: failure.retryConfiguration?.retryMode ?? "") ?? .failedActions
+                retrying.recordAutomaticRetry(stage: index)
+                let step = retrying.enterStage(index, retry: retryMode, at: now, newID: newID)
+                active[id] = retrying
+                changed[id] = retrying.execution
+                return step.effects + handle(step.stageEnd, of: id, at: now, newID: newID)
+            }
             let summary = machine.execution.stages[index].actions.first { $0.status == .failed }
                 .map { "Action \($0.name) in stage \(machine.execution.stages[index].name) failed: \($0.errorDetails?.message ?? "no details")" }
-            return end(id, .failed, summary: summary, at: now) + admit(index, at: now, newID: newID)
+            var effects = end(id, .failed, summary: summary, at: now)
+            // onFailure ROLLBACK: back to the last execution that succeeded in this stage (E-84).
+            if let stageName = stageDeclaration?.name, stageDeclaration?.onFailure?.result == "ROLLBACK", mode != .parallel,
+               machine.execution.executionType == "STANDARD", let target = runtime.lastSucceeded[stageName], target != id {
+                effects.append(.rollback(stage: stageName, target: target))
+            }
+            return effects + admit(index, at: now, newID: newID)
         case .stopped(let index):
             let cancelled = machine.execution.cancelOnStop
             let summary = cancelled ? "The pipeline was updated" : machine.execution.stopReason.map { "Stopped: \($0)" }

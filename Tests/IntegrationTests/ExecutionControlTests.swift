@@ -124,4 +124,33 @@ import Testing
             #expect(again.stderr == "baton: no approval is pending for Approval/Release in pipeline gated-release\n")
         }
     }
+
+    @Test func aRollbackThroughTheCLIRedeploysThePreviousRelease() async throws {
+        try await BatonCluster.with(workers: 1) { cluster in
+            let deployed = cluster.root.appendingPathComponent("deployed.txt")
+            var declaration = Self.pipeline("rollme", build: ["true"])
+            declaration.stages[2].actions[0].commands = ["cp file.txt \(deployed.path)"]
+            let _: CreatePipelineOutput = try await cluster.client.call(.createPipeline, CreatePipelineInput(pipeline: declaration))
+            var runs: [String] = []
+            for version in ["release one", "release two"] {
+                try PipelineRunTests.putSource(in: cluster, content: version)
+                let started: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: "rollme"))
+                #expect(try await PipelineRunTests.waitForEnd(started.pipelineExecutionId, of: "rollme", in: cluster).status == .succeeded)
+                #expect(try String(contentsOf: deployed, encoding: .utf8) == version)
+                runs.append(started.pipelineExecutionId)
+            }
+            let endpoint = cluster.httpEndpoint.absoluteString
+            let rolled = try runBaton(["rollback", "rollme", "Ship", "--endpoint", endpoint])
+            #expect(rolled.status == 0, "\(rolled.stderr)")
+            let id = rolled.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let rollback = try await PipelineRunTests.waitForEnd(id, of: "rollme", in: cluster)
+            #expect(rollback.status == .succeeded, "\(rollback.statusSummary ?? "")")
+            #expect(rollback.executionType == "ROLLBACK")
+            #expect(rollback.rollbackMetadata?.rollbackTargetPipelineExecutionId == runs[0])
+            #expect(try String(contentsOf: deployed, encoding: .utf8) == "release one")
+            // The Source stage cannot be rolled back.
+            let source = try runBaton(["rollback", "rollme", "Source", runs[0], "--endpoint", endpoint])
+            #expect(source.stderr.hasPrefix("baton: UnableToRollbackStageException: "))
+        }
+    }
 }

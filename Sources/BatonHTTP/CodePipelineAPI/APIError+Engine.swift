@@ -39,6 +39,10 @@ extension APIError {
                 self.init(type: "InvalidApprovalTokenException", message: error.description)
             case .approvalAlreadyCompleted:
                 self.init(type: "ApprovalAlreadyCompletedException", message: error.description)
+            case .unableToRollback:
+                self.init(type: "UnableToRollbackStageException", message: error.description)
+            case .executionOutdated:
+                self.init(type: "PipelineExecutionOutdatedException", message: error.description)
             }
         default:
             self.init(type: "InternalFailure", message: "The coordinator could not complete the request: \(error)")

@@ -67,6 +67,7 @@ package struct CodePipelineAPI: Sendable {
         case .enableStageTransition: return try await setStageTransition(decode(body), enabled: true)
         case .disableStageTransition: return try await setStageTransition(decode(body), enabled: false)
         case .putApprovalResult: return try await putApprovalResult(decode(body))
+        case .rollbackStage: return try await rollbackStage(decode(body))
         }
     }
 

@@ -30,10 +30,22 @@ extension CodePipelineAPI {
     func listPipelineExecutions(_ input: ListPipelineExecutionsInput) async throws -> ListPipelineExecutionsOutput {
         let page = try Page(input.nextToken, maxResults: input.maxResults, limit: 100)
         let record = try await engine.pipeline(named: input.pipelineName)
-        let (items, next) = page.slice(try await engine.executions(of: input.pipelineName))
+        var executions = try await engine.executions(of: input.pipelineName)
+        if let stage = input.filter?.succeededInStage?.stageName {
+            // Rollback candidates: executions of the current version that succeeded in the stage.
+            executions = executions.filter { execution in
+                execution.pipelineVersion == record.version && execution.stages.contains { $0.name == stage && $0.status == .succeeded }
+            }
+        }
+        let (items, next) = page.slice(executions)
         let mode = record.declaration.executionMode ?? .superseded
         return ListPipelineExecutionsOutput(
             pipelineExecutionSummaries: items.map { PipelineExecutionSummary($0, mode: mode) }, nextToken: next)
+    }
+
+    func rollbackStage(_ input: RollbackStageInput) async throws -> PipelineExecutionIDOutput {
+        let id = try await engine.rollbackStage(input.stageName, of: input.pipelineName, to: ExecutionID(rawValue: input.targetPipelineExecutionId))
+        return PipelineExecutionIDOutput(pipelineExecutionId: id.rawValue)
     }
 
     func putApprovalResult(_ input: PutApprovalResultInput) async throws -> PutApprovalResultOutput {

@@ -13,16 +13,28 @@ package struct SuccessConditions: Sendable, Hashable, Codable {
 package struct FailureConditions: Sendable, Hashable, Codable {
     package struct RetryConfiguration: Sendable, Hashable, Codable {
         package var retryMode: String?
+        package init(retryMode: String?) { self.retryMode = retryMode }
     }
 
     package var result: String?
     package var retryConfiguration: RetryConfiguration?
     package var conditions: [ConditionDeclaration]?
+
+    package init(result: String? = nil, retryConfiguration: RetryConfiguration? = nil, conditions: [ConditionDeclaration]? = nil) {
+        self.result = result
+        self.retryConfiguration = retryConfiguration
+        self.conditions = conditions
+    }
 }
 
 package struct ConditionDeclaration: Sendable, Hashable, Codable {
     package var result: String?
     package var rules: [RuleDeclaration]
+
+    package init(result: String?, rules: [RuleDeclaration]) {
+        self.result = result
+        self.rules = rules
+    }
 }
 
 package struct RuleDeclaration: Sendable, Hashable, Codable {

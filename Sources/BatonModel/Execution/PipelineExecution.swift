@@ -26,6 +26,8 @@ package struct PipelineExecution: Sendable, Hashable, Codable {
     package var abandonRequested: Bool
     /// A pipeline update is cancelling this execution once its running actions finish.
     package var cancelOnStop: Bool
+    /// For a ROLLBACK execution: the execution whose artifacts and variables it re-runs.
+    package var rollbackTarget: ExecutionID?
 
     package init(
         id: ExecutionID,
@@ -73,6 +75,7 @@ package struct PipelineExecution: Sendable, Hashable, Codable {
         clientRequestToken = try container.decodeIfPresent(String.self, forKey: .clientRequestToken)
         abandonRequested = try container.decodeIfPresent(Bool.self, forKey: .abandonRequested) ?? false
         cancelOnStop = try container.decodeIfPresent(Bool.self, forKey: .cancelOnStop) ?? false
+        rollbackTarget = try container.decodeIfPresent(ExecutionID.self, forKey: .rollbackTarget)
     }
 
     /// What `#{…}` references resolve against now: pipeline variables, execution facts, and the
@@ -112,6 +115,7 @@ package struct StageExecution: Sendable, Hashable, Codable {
     package var status: StageExecutionStatus?
     package var actions: [ActionExecution]
     package var manualRetryAttempts: Int?
+    package var autoRetryAttempts: Int?
 }
 
 package struct ActionExecution: Sendable, Hashable, Codable {
