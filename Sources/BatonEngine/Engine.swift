@@ -21,7 +21,11 @@ package enum JobResultDisposition: Sendable, Equatable {
 
 package actor Engine {
     private let store: Store
+    private let commits: CommitQueue
     private let logger: Logger
+    /// Set when a commit failed: memory is then ahead of the disk, so the engine refuses every
+    /// further step until the coordinator restarts and recovers from what is durable.
+    private var halted: (any Error)?
     private let now: @Sendable () -> Timestamp
     private let newID: @Sendable () -> String
     private var pipelines: [String: PipelineRecord] = [:]
@@ -43,6 +47,7 @@ package actor Engine {
         newID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }
     ) {
         self.store = store
+        commits = CommitQueue(store: store)
         self.logger = logger
         self.now = now
         self.newID = newID
@@ -243,12 +248,17 @@ package actor Engine {
 
     // MARK: - The shell
 
-    /// Runs one state-machine step for a pipeline, commits everything it changed in one
-    /// transaction, then carries out its effects.
+    /// Runs one state-machine step for a pipeline, makes everything it changed durable, then
+    /// carries out its effects.
+    ///
+    /// The new state is installed before the commit is awaited, so steps that run while this one
+    /// waits build on it (the actor is re-entered during the await) and their commits join the
+    /// same group commit. Effects — jobs for workers, acknowledgements — wait for durability.
     private func step(
         _ pipelineName: String, at time: Timestamp? = nil, extra: [StoreChange] = [],
         _ body: (inout PipelineStateMachine, Timestamp) throws -> [EngineEffect]
     ) async throws {
+        if let halted { throw EngineError.halted("\(halted)") }
         guard var machine = machines[pipelineName] else { throw EngineError.pipelineNotFound(pipelineName) }
         let effects = try body(&machine, time ?? now())
         let changes = machine.takeChanges()
@@ -261,19 +271,20 @@ package actor Engine {
         }
         var storeChanges = extra + changes.executions.map(StoreChange.execution) + changes.jobs.map(StoreChange.job) + withdrawn.map(StoreChange.job)
         if let runtime = changes.runtime { storeChanges.append(.runtime(pipeline: pipelineName, runtime)) }
-        do {
-            try await store.commit(storeChanges)
-        } catch {
-            // Nothing was committed: keep the state as it was before this step.
-            logger.error("could not commit a step; state unchanged", metadata: ["pipeline.name": "\(pipelineName)", "error.message": "\(error)"])
-            throw error
-        }
         machines[pipelineName] = machine
+        for case .dispatch(let job) in effects { openJobs[job.id] = job }
+        do {
+            try await commits.commit(storeChanges)
+        } catch {
+            halted = error
+            logger.critical("could not commit a step; refusing further changes until the coordinator restarts",
+                            metadata: ["pipeline.name": "\(pipelineName)", "error.message": "\(error)"])
+            throw EngineError.halted("\(error)")
+        }
         var rollbacks: [(String, ExecutionID)] = []
         for effect in effects {
             switch effect {
             case .dispatch(let job):
-                openJobs[job.id] = job
                 dispatchContinuation.yield(.run(job))
             case .cancelJob(let id):
                 dispatchContinuation.yield(.withdraw(id))

@@ -17,6 +17,7 @@ package enum EngineError: Error, Sendable, CustomStringConvertible {
     case invalidApprovalToken(String)
     case approvalAlreadyCompleted(String)
     case unableToRollback(String)
+    case halted(String)
     case executionOutdated(String)
 
     package var description: String {
@@ -35,6 +36,7 @@ package enum EngineError: Error, Sendable, CustomStringConvertible {
         case .invalidApprovalToken(let token): "The approval token \(token) is not valid: the approval has already received a response or has expired."
         case .approvalAlreadyCompleted(let action): "The approval \(action) has already been completed."
         case .unableToRollback(let reason): reason
+        case .halted(let reason): "The coordinator could not store a change (\(reason)) and accepts no more until it is restarted."
         case .executionOutdated(let reason): reason
         case .notLatestExecution(let id, let stage):
             "The stage has failed in a later run of the pipeline and the pipelineExecutionId \(id) associated with the request is out of date (stage \(stage))."

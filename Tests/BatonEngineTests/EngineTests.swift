@@ -149,3 +149,44 @@ import Testing
         }
     }
 }
+
+@Suite(.timeLimit(.minutes(1))) struct EngineConcurrencyTests {
+    /// Results arriving together for parallel actions are all applied: steps that run while an
+    /// earlier one awaits its commit build on its state, and commit in the same group.
+    @Test func concurrentResultsForParallelActionsAreAllApplied() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-engine-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let engine = Engine(store: try Store(directory: directory), logger: Logger(label: "test"))
+        let width = 20
+        let declaration = PipelineDeclaration(name: "wide", stages: [
+            StageDeclaration(name: "Source", actions: [
+                ActionDeclaration(
+                    name: "Fetch", actionTypeId: .init(category: "Source", owner: "AWS", provider: "S3", version: "1"),
+                    configuration: ["S3Bucket": "b", "S3ObjectKey": "k.zip"], outputArtifacts: [OutputArtifact(name: "Src")]),
+            ]),
+            StageDeclaration(name: "Build", actions: (0..<width).map {
+                ActionDeclaration(name: "A\($0)", actionTypeId: .commands, commands: ["true"], inputArtifacts: ["Src"])
+            }),
+        ])
+        _ = try await engine.createPipeline(declaration)
+        let id = try await engine.startExecution(of: "wide", trigger: .startPipelineExecution)
+        var iterator = engine.dispatches.makeAsyncIterator()
+        guard case .run(let fetch)? = await iterator.next() else { Issue.record("no source job"); return }
+        #expect(try await engine.jobSucceeded(fetch.id, resultID: "r", outputs: ActionOutputs()) == .accepted)
+        var jobs: [JobRecord] = []
+        while jobs.count < width, case .run(let job)? = await iterator.next() { jobs.append(job) }
+        let results = try await withThrowingTaskGroup(of: JobResultDisposition.self) { group in
+            for job in jobs {
+                group.addTask { try await engine.jobSucceeded(job.id, resultID: "r-\(job.id)", outputs: ActionOutputs()) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.allSatisfy { $0 == .accepted })
+        let execution = try await engine.execution(id, of: "wide")
+        #expect(execution.status == .succeeded)
+        #expect(execution.stages[1].actions.allSatisfy { $0.status == .succeeded })
+        // And the same from the store, as a restarted coordinator would see it.
+        let stored = try #require(try await Store(directory: directory).execution(id))
+        #expect(stored.status == .succeeded)
+    }
+}

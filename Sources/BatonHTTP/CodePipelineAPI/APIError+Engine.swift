@@ -39,6 +39,8 @@ extension APIError {
                 self.init(type: "InvalidApprovalTokenException", message: error.description)
             case .approvalAlreadyCompleted:
                 self.init(type: "ApprovalAlreadyCompletedException", message: error.description)
+            case .halted:
+                self.init(type: "InternalFailure", message: error.description)
             case .unableToRollback:
                 self.init(type: "UnableToRollbackStageException", message: error.description)
             case .executionOutdated:
