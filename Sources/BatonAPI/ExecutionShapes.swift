@@ -217,8 +217,25 @@ package struct TransitionState: Sendable, Codable {
     }
 }
 
+package struct ConditionExecutionShape: Sendable, Codable {
+    package var status: String
+    package var summary: String?
+    package var lastStatusChange: Timestamp?
+}
+
+package struct StageConditionStateShape: Sendable, Codable {
+    package var latestExecution: ConditionExecutionShape?
+
+    package init(_ record: ConditionRecord?) {
+        latestExecution = record.map { ConditionExecutionShape(status: $0.status, summary: $0.summary, lastStatusChange: $0.lastStatusChange) }
+    }
+}
+
 package struct StageState: Sendable, Codable {
     package var stageName: String
+    package var beforeEntryConditionState: StageConditionStateShape?
+    package var onSuccessConditionState: StageConditionStateShape?
+    package var onFailureConditionState: StageConditionStateShape?
     package var inboundExecution: StageExecutionShape?
     package var inboundExecutions: [StageExecutionShape]
     package var inboundTransitionState: TransitionState?
@@ -227,9 +244,13 @@ package struct StageState: Sendable, Codable {
 
     package init(
         stageName: String, actionStates: [ActionState], latestExecution: StageExecutionShape?,
-        inboundExecutions: [StageExecutionShape] = [], transition: TransitionState = TransitionState(enabled: true)
+        inboundExecutions: [StageExecutionShape] = [], transition: TransitionState = TransitionState(enabled: true),
+        conditions: [String: ConditionRecord]? = nil
     ) {
         self.stageName = stageName
+        beforeEntryConditionState = conditions?["beforeEntry"].map { StageConditionStateShape($0) }
+        onSuccessConditionState = conditions?["onSuccess"].map { StageConditionStateShape($0) }
+        onFailureConditionState = conditions?["onFailure"].map { StageConditionStateShape($0) }
         inboundExecution = inboundExecutions.first
         self.inboundExecutions = inboundExecutions
         inboundTransitionState = transition

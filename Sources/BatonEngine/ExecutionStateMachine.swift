@@ -10,6 +10,10 @@ package struct ExecutionStateMachine: Sendable {
         case succeeded(Int)
         case failed(Int)
         case stopped(Int)
+        /// A beforeEntry condition with result SKIP failed: the stage did not run.
+        case skipped(Int)
+        /// An onSuccess condition with result ROLLBACK failed.
+        case failedForRollback(Int)
     }
 
     package struct Step: Sendable {
@@ -66,7 +70,39 @@ package struct ExecutionStateMachine: Sendable {
             }
             if reset { execution.stages[index].actions[actionIndex] = ActionExecution(name: action.name) }
         }
+        // Entry conditions run once the stage is entered (and locked), before any action (E-16).
+        if retry == nil, let condition = declaration.stages[index].beforeEntry?.conditions.first {
+            let outcome = condition.evaluate(in: execution.variableContext(declaration: declaration))
+            record(outcome, hook: "beforeEntry", stage: index, at: now)
+            if outcome != .succeeded {
+                if condition.result == "SKIP" {
+                    execution.stages[index].status = .skipped
+                    return Step(stageEnd: .skipped(index))
+                }
+                execution.stages[index].status = .failed
+                execution.statusSummary = "The entry condition of stage \(declaration.stages[index].name) was not met: \(describe(outcome))"
+                return Step(stageEnd: .failed(index))
+            }
+        }
         return advance(index, at: now, newID: newID)
+    }
+
+    private mutating func record(_ outcome: RuleOutcome, hook: String, stage index: Int, at now: Timestamp) {
+        let status = switch outcome {
+        case .succeeded: "Succeeded"
+        case .failed: "Failed"
+        case .errored: "Errored"
+        }
+        var conditions = execution.stages[index].conditions ?? [:]
+        conditions[hook] = ConditionRecord(status: status, summary: outcome == .succeeded ? nil : describe(outcome), lastStatusChange: now)
+        execution.stages[index].conditions = conditions
+    }
+
+    private func describe(_ outcome: RuleOutcome) -> String {
+        switch outcome {
+        case .succeeded: "met"
+        case .failed(let reason), .errored(let reason): reason
+        }
     }
 
     package mutating func finish(_ status: PipelineExecutionStatus, summary: String?, at now: Timestamp) -> [EngineEffect] {
@@ -175,11 +211,29 @@ package struct ExecutionStateMachine: Sendable {
         }
         if stage.actions.contains(where: { $0.status == .failed }) {
             execution.stages[stageIndex].status = .failed
+            // onFailure conditions decide whether its result (such as ROLLBACK) is engaged.
+            if let failure = declaration.stages[stageIndex].onFailure, let condition = failure.conditions?.first {
+                let outcome = condition.evaluate(in: execution.variableContext(declaration: declaration))
+                record(outcome, hook: "onFailure", stage: stageIndex, at: now)
+                if outcome == .succeeded && (condition.result ?? failure.result) == "ROLLBACK" {
+                    return Step(stageEnd: .failedForRollback(stageIndex))
+                }
+            }
             return Step(stageEnd: .failed(stageIndex))
         }
         let groups = declaration.stages[stageIndex].runOrderGroups
         if let next = groups.first(where: { group in group.contains { status(stageIndex, $0.name) == nil } }) {
             return startGroup(next.filter { status(stageIndex, $0.name) == nil }, inStage: stageIndex, at: now, newID: newID)
+        }
+        // Every action succeeded: the onSuccess condition decides whether the stage did.
+        if let condition = declaration.stages[stageIndex].onSuccess?.conditions.first {
+            let outcome = condition.evaluate(in: execution.variableContext(declaration: declaration))
+            record(outcome, hook: "onSuccess", stage: stageIndex, at: now)
+            if outcome != .succeeded {
+                execution.stages[stageIndex].status = .failed
+                execution.statusSummary = "The success condition of stage \(declaration.stages[stageIndex].name) was not met: \(describe(outcome))"
+                return Step(stageEnd: condition.result == "ROLLBACK" ? .failedForRollback(stageIndex) : .failed(stageIndex))
+            }
         }
         execution.stages[stageIndex].status = .succeeded
         return Step(stageEnd: .succeeded(stageIndex))

@@ -326,6 +326,16 @@ package struct PipelineStateMachine: Sendable {
     private mutating func handle(_ stageEnd: ExecutionStateMachine.StageEnd?, of id: ExecutionID, at now: Timestamp, newID: () -> String) -> [EngineEffect] {
         guard let stageEnd, let machine = active[id] else { return [] }
         switch stageEnd {
+        case .skipped(let index):
+            // The stage did not run; the execution goes on to the next one (E-121).
+            return arrive(id, atStage: index + 1, at: now, newID: newID) + admit(index, at: now, newID: newID)
+        case .failedForRollback(let index):
+            var effects = end(id, .failed, summary: machine.execution.statusSummary, at: now)
+            let stageName = declaration.stages[index].name
+            if mode != .parallel, machine.execution.executionType == "STANDARD", let target = runtime.lastSucceeded[stageName], target != id {
+                effects.append(.rollback(stage: stageName, target: target))
+            }
+            return effects + admit(index, at: now, newID: newID)
         case .succeeded(let index) where machine.execution.executionType == "ROLLBACK":
             // A rollback re-runs one stage and ends there.
             return end(id, .succeeded, summary: "Rolled stage \(machine.execution.stages[index].name) back to execution \(machine.execution.rollbackTarget?.rawValue ?? "?")", at: now)
@@ -342,7 +352,7 @@ package struct PipelineStateMachine: Sendable {
             let stageDeclaration = index < declaration.stages.count ? declaration.stages[index] : nil
             // onFailure RETRY: one automatic retry, in place, while the stage is still held (E-70, E-71).
             if let failure = stageDeclaration?.onFailure, failure.result == "RETRY", (machine.execution.stages[index].autoRetryAttempts ?? 0) == 0,
-               var retrying = active[id] {
+               machine.execution.stages[index].actions.contains(where: { $0.status == .failed }), var retrying = active[id] {
                 let retryMode = ExecutionStateMachine.RetryMode(rawValue: failure.retryConfiguration?.retryMode ?? "") ?? .failedActions
                 retrying.recordAutomaticRetry(stage: index)
                 let step = retrying.enterStage(index, retry: retryMode, at: now, newID: newID)
@@ -352,9 +362,11 @@ package struct PipelineStateMachine: Sendable {
             }
             let summary = machine.execution.stages[index].actions.first { $0.status == .failed }
                 .map { "Action \($0.name) in stage \(machine.execution.stages[index].name) failed: \($0.errorDetails?.message ?? "no details")" }
+                ?? machine.execution.statusSummary
             var effects = end(id, .failed, summary: summary, at: now)
-            // onFailure ROLLBACK: back to the last execution that succeeded in this stage (E-84).
-            if let stageName = stageDeclaration?.name, stageDeclaration?.onFailure?.result == "ROLLBACK", mode != .parallel,
+            // onFailure ROLLBACK without conditions: back to the last execution that succeeded here (E-84).
+            if let stageName = stageDeclaration?.name, stageDeclaration?.onFailure?.result == "ROLLBACK",
+               stageDeclaration?.onFailure?.conditions == nil, mode != .parallel,
                machine.execution.executionType == "STANDARD", let target = runtime.lastSucceeded[stageName], target != id {
                 effects.append(.rollback(stage: stageName, target: target))
             }

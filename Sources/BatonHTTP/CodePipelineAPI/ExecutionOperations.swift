@@ -122,7 +122,8 @@ extension CodePipelineAPI {
                 inboundExecutions: (runtime.inbound[stage.name] ?? []).map { StageExecutionShape(pipelineExecutionId: $0.rawValue, status: .inProgress) },
                 transition: TransitionState(
                     enabled: transition?.enabled ?? true, lastChangedBy: transition?.lastChangedBy,
-                    lastChangedAt: transition?.lastChangedAt, disabledReason: transition?.disabledReason))
+                    lastChangedAt: transition?.lastChangedAt, disabledReason: transition?.disabledReason),
+                conditions: latest?.1.conditions)
         }
         return GetPipelineStateOutput(
             pipelineName: record.name, pipelineVersion: record.version, stageStates: stageStates,

@@ -1,11 +1,13 @@
 /// `beforeEntry`: conditions checked when an execution enters the stage (V2).
 package struct BeforeEntryConditions: Sendable, Hashable, Codable {
     package var conditions: [ConditionDeclaration]
+    package init(conditions: [ConditionDeclaration]) { self.conditions = conditions }
 }
 
 /// `onSuccess`: conditions checked after every action of the stage succeeded (V2).
 package struct SuccessConditions: Sendable, Hashable, Codable {
     package var conditions: [ConditionDeclaration]
+    package init(conditions: [ConditionDeclaration]) { self.conditions = conditions }
 }
 
 /// `onFailure`: what happens when the stage fails (V2): a result such as RETRY or ROLLBACK,
@@ -43,6 +45,13 @@ package struct RuleDeclaration: Sendable, Hashable, Codable {
         package var owner: String?
         package var provider: String
         package var version: String?
+
+        package init(category: String, owner: String?, provider: String, version: String?) {
+            self.category = category
+            self.owner = owner
+            self.provider = provider
+            self.version = version
+        }
     }
 
     package var name: String
@@ -53,6 +62,13 @@ package struct RuleDeclaration: Sendable, Hashable, Codable {
     package var roleArn: String?
     package var region: String?
     package var timeoutInMinutes: Int?
+
+    package init(name: String, ruleTypeId: RuleTypeID, configuration: [String: String]? = nil, commands: [String]? = nil) {
+        self.name = name
+        self.ruleTypeId = ruleTypeId
+        self.configuration = configuration
+        self.commands = commands
+    }
 }
 
 /// `blockers`: reserved by CodePipeline for future use; only `{name, type: "Schedule"}` is valid.

@@ -116,6 +116,21 @@ package struct StageExecution: Sendable, Hashable, Codable {
     package var actions: [ActionExecution]
     package var manualRetryAttempts: Int?
     package var autoRetryAttempts: Int?
+    /// The latest evaluation of each condition hook (`beforeEntry`, `onSuccess`, `onFailure`).
+    package var conditions: [String: ConditionRecord]?
+}
+
+package struct ConditionRecord: Sendable, Hashable, Codable {
+    /// CodePipeline's condition statuses: Succeeded, Failed, Errored.
+    package var status: String
+    package var summary: String?
+    package var lastStatusChange: Timestamp
+
+    package init(status: String, summary: String?, lastStatusChange: Timestamp) {
+        self.status = status
+        self.summary = summary
+        self.lastStatusChange = lastStatusChange
+    }
 }
 
 package struct ActionExecution: Sendable, Hashable, Codable {
