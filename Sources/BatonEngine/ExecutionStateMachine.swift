@@ -70,20 +70,116 @@ package struct ExecutionStateMachine: Sendable {
             }
             if reset { execution.stages[index].actions[actionIndex] = ActionExecution(name: action.name) }
         }
+        execution.stages[index].ruleJobs = nil
+        execution.stages[index].conditions = nil
         // Entry conditions run once the stage is entered (and locked), before any action (E-16).
-        if retry == nil, let condition = declaration.stages[index].beforeEntry?.conditions.first {
-            let outcome = condition.evaluate(in: execution.variableContext(declaration: declaration))
-            record(outcome, hook: "beforeEntry", stage: index, at: now)
-            if outcome != .succeeded {
-                if condition.result == "SKIP" {
-                    execution.stages[index].status = .skipped
-                    return Step(stageEnd: .skipped(index))
+        if retry == nil, declaration.stages[index].beforeEntry?.conditions.first != nil {
+            return evaluateEntry(index, at: now, newID: newID)
+        }
+        return advance(index, at: now, newID: newID)
+    }
+
+    /// Evaluates the entry condition; waits while its rule jobs run, then starts the stage's
+    /// actions, skips the stage or fails it.
+    private mutating func evaluateEntry(_ index: Int, at now: Timestamp, newID: () -> String) -> Step {
+        guard let condition = declaration.stages[index].beforeEntry?.conditions.first else { return advance(index, at: now, newID: newID) }
+        switch evaluate(condition, hook: "beforeEntry", stage: index, at: now, newID: newID) {
+        case .waiting(let effects):
+            return Step(effects: effects)
+        case .decided(.succeeded):
+            return advance(index, at: now, newID: newID)
+        case .decided(let outcome):
+            if condition.result == "SKIP" {
+                execution.stages[index].status = .skipped
+                return Step(stageEnd: .skipped(index))
+            }
+            execution.stages[index].status = .failed
+            execution.statusSummary = "The entry condition of stage \(declaration.stages[index].name) was not met: \(describe(outcome))"
+            return Step(stageEnd: .failed(index))
+        }
+    }
+
+    enum ConditionProgress {
+        case decided(RuleOutcome)
+        case waiting([EngineEffect])
+    }
+
+    /// Evaluates a condition: VariableCheck rules at once, Commands rules as jobs on workers
+    /// (started on first evaluation, read back once they reported). Waits while any runs.
+    private mutating func evaluate(_ condition: ConditionDeclaration, hook: String, stage index: Int, at now: Timestamp, newID: () -> String) -> ConditionProgress {
+        let context = execution.variableContext(declaration: declaration)
+        var effects: [EngineEffect] = []
+        var waiting = false
+        for rule in condition.rules {
+            guard rule.ruleTypeId.provider == "Commands" else {
+                let outcome = rule.evaluate(in: context)
+                if outcome != .succeeded {
+                    record(outcome, hook: hook, stage: index, at: now)
+                    return .decided(outcome)
                 }
-                execution.stages[index].status = .failed
-                execution.statusSummary = "The entry condition of stage \(declaration.stages[index].name) was not met: \(describe(outcome))"
-                return Step(stageEnd: .failed(index))
+                continue
+            }
+            let key = "\(hook)/\(rule.name)"
+            if let job = execution.stages[index].ruleJobs?[key] {
+                switch job.outcome {
+                case "Succeeded": continue
+                case nil: waiting = true
+                default:
+                    let outcome = RuleOutcome.failed("Rule \(rule.name): \(job.message ?? "the commands failed")")
+                    record(outcome, hook: hook, stage: index, at: now)
+                    return .decided(outcome)
+                }
+            } else {
+                effects += startRuleJob(rule, key: key, stage: index, context: context, newID: newID)
+                waiting = true
             }
         }
+        if waiting {
+            var conditions = execution.stages[index].conditions ?? [:]
+            conditions[hook] = ConditionRecord(status: "InProgress", summary: nil, lastStatusChange: now)
+            execution.stages[index].conditions = conditions
+            return .waiting(effects)
+        }
+        record(.succeeded, hook: hook, stage: index, at: now)
+        return .decided(.succeeded)
+    }
+
+    private mutating func startRuleJob(_ rule: RuleDeclaration, key: String, stage index: Int, context: VariableContext, newID: () -> String) -> [EngineEffect] {
+        var commands = rule.commands ?? []
+        for commandIndex in commands.indices {
+            commands[commandIndex] = (try? VariableReference.substitute(in: commands[commandIndex], context.value(of:)).result) ?? commands[commandIndex]
+        }
+        let jobID = JobID(rawValue: newID())
+        let data = JobData(
+            actionTypeId: .commands,
+            configuration: [:],
+            pipelineContext: PipelineContext(
+                pipelineName: execution.pipelineName, stageName: declaration.stages[index].name, actionName: "#rule/\(key)",
+                actionExecutionID: ActionExecutionID(rawValue: newID()), executionID: execution.id),
+            inputArtifacts: (rule.inputArtifacts ?? []).compactMap { execution.artifacts[$0.name].map(JobArtifact.input) },
+            outputArtifacts: [],
+            commands: commands)
+        var jobs = execution.stages[index].ruleJobs ?? [:]
+        jobs[key] = RuleJob(jobID: jobID)
+        execution.stages[index].ruleJobs = jobs
+        let job = JobRecord(
+            id: jobID, executionID: execution.id, stageName: declaration.stages[index].name, actionName: "#rule/\(key)",
+            status: .queued, attempt: 1, data: data)
+        createdJobs.append(job)
+        return [.dispatch(job)]
+    }
+
+    /// A rule job reported: record it and carry on with the hook that waited for it.
+    private mutating func ruleReported(stage stageName: String, key: String, job jobID: JobID, succeeded: Bool, message: String?, at now: Timestamp, newID: () -> String) -> Step {
+        guard let index = execution.stages.firstIndex(where: { $0.name == stageName }),
+              execution.stages[index].status == .inProgress,
+              var rule = execution.stages[index].ruleJobs?[key], rule.jobID == jobID, rule.outcome == nil
+        else { return Step() }
+        rule.outcome = succeeded ? "Succeeded" : "Failed"
+        rule.message = message
+        execution.stages[index].ruleJobs?[key] = rule
+        execution.lastUpdateTime = now
+        if key.hasPrefix("beforeEntry/") { return evaluateEntry(index, at: now, newID: newID) }
         return advance(index, at: now, newID: newID)
     }
 
@@ -146,6 +242,9 @@ package struct ExecutionStateMachine: Sendable {
     package mutating func actionSucceeded(
         stage stageName: String, action actionName: String, job jobID: JobID, outputs: ActionOutputs, at now: Timestamp, newID: () -> String
     ) -> Step {
+        if actionName.hasPrefix("#rule/") {
+            return ruleReported(stage: stageName, key: String(actionName.dropFirst(6)), job: jobID, succeeded: true, message: nil, at: now, newID: newID)
+        }
         guard let (stageIndex, actionIndex) = locate(stageName, actionName),
               execution.stages[stageIndex].actions[actionIndex].status == .inProgress,
               execution.stages[stageIndex].actions[actionIndex].jobID == jobID
@@ -164,6 +263,9 @@ package struct ExecutionStateMachine: Sendable {
     package mutating func actionFailed(
         stage stageName: String, action actionName: String, job jobID: JobID, failure: FailureDetails, at now: Timestamp, newID: () -> String
     ) -> Step {
+        if actionName.hasPrefix("#rule/") {
+            return ruleReported(stage: stageName, key: String(actionName.dropFirst(6)), job: jobID, succeeded: false, message: failure.message, at: now, newID: newID)
+        }
         guard let (stageIndex, actionIndex) = locate(stageName, actionName),
               execution.stages[stageIndex].actions[actionIndex].status == .inProgress,
               execution.stages[stageIndex].actions[actionIndex].jobID == jobID
@@ -210,15 +312,20 @@ package struct ExecutionStateMachine: Sendable {
             return Step(stageEnd: .stopped(stageIndex))
         }
         if stage.actions.contains(where: { $0.status == .failed }) {
-            execution.stages[stageIndex].status = .failed
             // onFailure conditions decide whether its result (such as ROLLBACK) is engaged.
             if let failure = declaration.stages[stageIndex].onFailure, let condition = failure.conditions?.first {
-                let outcome = condition.evaluate(in: execution.variableContext(declaration: declaration))
-                record(outcome, hook: "onFailure", stage: stageIndex, at: now)
-                if outcome == .succeeded && (condition.result ?? failure.result) == "ROLLBACK" {
-                    return Step(stageEnd: .failedForRollback(stageIndex))
+                switch evaluate(condition, hook: "onFailure", stage: stageIndex, at: now, newID: newID) {
+                case .waiting(let effects):
+                    return Step(effects: effects)
+                case .decided(let outcome):
+                    execution.stages[stageIndex].status = .failed
+                    if outcome == .succeeded && (condition.result ?? failure.result) == "ROLLBACK" {
+                        return Step(stageEnd: .failedForRollback(stageIndex))
+                    }
+                    return Step(stageEnd: .failed(stageIndex))
                 }
             }
+            execution.stages[stageIndex].status = .failed
             return Step(stageEnd: .failed(stageIndex))
         }
         let groups = declaration.stages[stageIndex].runOrderGroups
@@ -227,8 +334,11 @@ package struct ExecutionStateMachine: Sendable {
         }
         // Every action succeeded: the onSuccess condition decides whether the stage did.
         if let condition = declaration.stages[stageIndex].onSuccess?.conditions.first {
-            let outcome = condition.evaluate(in: execution.variableContext(declaration: declaration))
-            record(outcome, hook: "onSuccess", stage: stageIndex, at: now)
+            let outcome: RuleOutcome
+            switch evaluate(condition, hook: "onSuccess", stage: stageIndex, at: now, newID: newID) {
+            case .waiting(let effects): return Step(effects: effects)
+            case .decided(let decided): outcome = decided
+            }
             if outcome != .succeeded {
                 execution.stages[stageIndex].status = .failed
                 execution.statusSummary = "The success condition of stage \(declaration.stages[stageIndex].name) was not met: \(describe(outcome))"

@@ -95,3 +95,35 @@ import Testing
         #expect((rule.evaluate(in: context) == .succeeded) == comparison.holds)
     }
 }
+
+@Suite struct CommandsRuleTests {
+    static func harness() -> PipelineHarness {
+        StageConditionTests.harness { stage in
+            let rule = RuleDeclaration(name: "Health", ruleTypeId: .init(category: "Rule", owner: "AWS", provider: "Commands", version: "1"),
+                                       commands: ["curl -fsS http://localhost/health?run=#{codepipeline.PipelineExecutionId}"])
+            stage.onSuccess = SuccessConditions(conditions: [ConditionDeclaration(result: "FAIL", rules: [rule])])
+        }
+    }
+
+    @Test func aCommandsRuleRunsAsAJobAndTheStageWaitsForIt() throws {
+        var pipeline = Self.harness()
+        StageConditionTests.start(&pipeline)
+        pipeline.succeed("e1", "Build")
+        let rule = try #require(pipeline.job("e1", "#rule/onSuccess/Health"))
+        #expect(rule.data.commands == ["curl -fsS http://localhost/health?run=e1"])
+        #expect(pipeline.stage(of: "e1") == 1)
+        #expect(pipeline.job("e1", "Deploy") == nil)
+        pipeline.succeed("e1", "#rule/onSuccess/Health")
+        #expect(pipeline.job("e1", "Deploy") != nil)
+        #expect(pipeline.records["e1"]?.stages[1].conditions?["onSuccess"]?.status == "Succeeded")
+    }
+
+    @Test func aFailingCommandsRuleEngagesTheConditionsResult() throws {
+        var pipeline = Self.harness()
+        StageConditionTests.start(&pipeline)
+        pipeline.succeed("e1", "Build")
+        pipeline.fail("e1", "#rule/onSuccess/Health")
+        #expect(pipeline.finished["e1"] == .failed)
+        #expect(pipeline.records["e1"]?.stages[1].conditions?["onSuccess"]?.status == "Failed")
+    }
+}

@@ -153,4 +153,28 @@ import Testing
             #expect(source.stderr.hasPrefix("baton: UnableToRollbackStageException: "))
         }
     }
+
+    @Test func aCommandsRuleInASuccessConditionRunsOnAWorkerAndDecidesTheStage() async throws {
+        try await BatonCluster.with(workers: 1) { cluster in
+            try PipelineRunTests.putSource(in: cluster, content: "x")
+            let healthy = cluster.root.appendingPathComponent("healthy")
+            var declaration = Self.pipeline("checked", build: ["true"])
+            declaration.pipelineType = "V2"
+            declaration.stages[1].onSuccess = SuccessConditions(conditions: [ConditionDeclaration(result: "FAIL", rules: [
+                RuleDeclaration(name: "Health", ruleTypeId: .init(category: "Rule", owner: "AWS", provider: "Commands", version: "1"),
+                                commands: ["test -e \(healthy.path)"]),
+            ])])
+            let _: CreatePipelineOutput = try await cluster.client.call(.createPipeline, CreatePipelineInput(pipeline: declaration))
+            let first: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: "checked"))
+            let failed = try await PipelineRunTests.waitForEnd(first.pipelineExecutionId, of: "checked", in: cluster)
+            #expect(failed.status == .failed)
+            #expect(failed.statusSummary?.contains("The success condition of stage Build was not met") == true)
+            let state: GetPipelineStateOutput = try await cluster.client.call(.getPipelineState, GetPipelineStateInput(name: "checked"))
+            #expect(state.stageStates[1].onSuccessConditionState?.latestExecution?.status == "Failed")
+
+            _ = FileManager.default.createFile(atPath: healthy.path, contents: nil)
+            let second: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: "checked"))
+            #expect(try await PipelineRunTests.waitForEnd(second.pipelineExecutionId, of: "checked", in: cluster).status == .succeeded)
+        }
+    }
 }

@@ -118,6 +118,19 @@ package struct StageExecution: Sendable, Hashable, Codable {
     package var autoRetryAttempts: Int?
     /// The latest evaluation of each condition hook (`beforeEntry`, `onSuccess`, `onFailure`).
     package var conditions: [String: ConditionRecord]?
+    /// Rules that run as jobs on workers (Commands rules), by `hook/ruleName`.
+    package var ruleJobs: [String: RuleJob]?
+}
+
+/// A condition rule running as a job: its job and, once reported, how it ended.
+package struct RuleJob: Sendable, Hashable, Codable {
+    package var jobID: JobID
+    package var outcome: String?
+    package var message: String?
+
+    package init(jobID: JobID) {
+        self.jobID = jobID
+    }
 }
 
 package struct ConditionRecord: Sendable, Hashable, Codable {

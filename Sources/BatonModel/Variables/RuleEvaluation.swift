@@ -14,7 +14,7 @@ extension RuleDeclaration {
     /// GT, LT); other rule types report `errored`.
     package func evaluate(in context: VariableContext) -> RuleOutcome {
         guard ruleTypeId.provider == "VariableCheck" else {
-            return .errored("Rule \(name) is a \(ruleTypeId.provider) rule, which this Baton does not evaluate yet; only VariableCheck rules are evaluated")
+            return .errored("Rule \(name) is a \(ruleTypeId.provider) rule, which this Baton does not evaluate yet; VariableCheck rules are evaluated by the engine and Commands rules run on workers")
         }
         let configuration = self.configuration ?? [:]
         guard let variable = configuration["Variable"], let expected = configuration["Value"] else {
