@@ -15,6 +15,7 @@ package enum CodePipelineOperation: String, Sendable, CaseIterable {
     case disableStageTransition = "DisableStageTransition"
     case putApprovalResult = "PutApprovalResult"
     case rollbackStage = "RollbackStage"
+    case overrideStageCondition = "OverrideStageCondition"
 
     package static let targetPrefix = "CodePipeline_20150709"
     package static let contentType = "application/x-amz-json-1.1"

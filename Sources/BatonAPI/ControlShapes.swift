@@ -94,3 +94,17 @@ package struct RollbackStageInput: Sendable, Codable {
 package struct PipelineRollbackMetadata: Sendable, Codable {
     package var rollbackTargetPipelineExecutionId: String?
 }
+
+package struct OverrideStageConditionInput: Sendable, Codable {
+    package var pipelineName: String
+    package var stageName: String
+    package var pipelineExecutionId: String
+    package var conditionType: String
+
+    package init(pipelineName: String, stageName: String, pipelineExecutionId: String, conditionType: String) {
+        self.pipelineName = pipelineName
+        self.stageName = stageName
+        self.pipelineExecutionId = pipelineExecutionId
+        self.conditionType = conditionType
+    }
+}

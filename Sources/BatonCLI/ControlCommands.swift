@@ -136,3 +136,23 @@ struct RollbackCommand: AsyncParsableCommand {
         print(output.pipelineExecutionId)
     }
 }
+
+struct OverrideCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "override",
+        abstract: "Override a stage's entry or success condition for an execution (OverrideStageCondition).")
+    @Argument(help: "The pipeline's name.") var pipeline: String
+    @Argument(help: "The stage.") var stage: String
+    @Argument(help: "The execution id.") var executionId: String
+    @Flag(help: "Override the entry condition rather than the success condition.") var beforeEntry = false
+    @OptionGroup var options: ClientOptions
+
+    func run() async throws {
+        _ = try await options.client().perform(
+            .overrideStageCondition,
+            OverrideStageConditionInput(pipelineName: pipeline, stageName: stage, pipelineExecutionId: executionId,
+                                        conditionType: beforeEntry ? "BEFORE_ENTRY" : "ON_SUCCESS"),
+            as: EmptyOutput.self)
+        if options.output == .text { print("overrode the \(beforeEntry ? "entry" : "success") condition of \(stage)") }
+    }
+}

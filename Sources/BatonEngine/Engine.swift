@@ -306,6 +306,14 @@ package actor Engine {
         }
     }
 
+    package func overrideStageCondition(
+        _ type: PipelineStateMachine.ConditionType, stage: String, of id: ExecutionID, in pipelineName: String
+    ) async throws {
+        guard machines[pipelineName] != nil else { throw EngineError.pipelineNotFound(pipelineName) }
+        let execution = try await execution(id, of: pipelineName)
+        try await step(pipelineName) { machine, time in try machine.overrideCondition(type, stage: stage, execution: execution, at: time, newID: newID) }
+    }
+
     // MARK: - Rollback
 
     /// RollbackStage: a new ROLLBACK execution re-runs `stage` with `target`'s artifacts.

@@ -18,6 +18,7 @@ package enum EngineError: Error, Sendable, CustomStringConvertible {
     case approvalAlreadyCompleted(String)
     case unableToRollback(String)
     case halted(String)
+    case conditionNotOverridable(String)
     case executionOutdated(String)
 
     package var description: String {
@@ -36,6 +37,7 @@ package enum EngineError: Error, Sendable, CustomStringConvertible {
         case .invalidApprovalToken(let token): "The approval token \(token) is not valid: the approval has already received a response or has expired."
         case .approvalAlreadyCompleted(let action): "The approval \(action) has already been completed."
         case .unableToRollback(let reason): reason
+        case .conditionNotOverridable(let reason): reason
         case .halted(let reason): "The coordinator could not store a change (\(reason)) and accepts no more until it is restarted."
         case .executionOutdated(let reason): reason
         case .notLatestExecution(let id, let stage):

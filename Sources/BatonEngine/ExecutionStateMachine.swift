@@ -235,6 +235,44 @@ package struct ExecutionStateMachine: Sendable {
         execution.stopReason = nil
     }
 
+    // MARK: - Overriding a condition (OverrideStageCondition)
+
+    /// Overrides a condition still being evaluated: its rule jobs are withdrawn and the stage
+    /// proceeds — into its actions (BEFORE_ENTRY) or as succeeded (ON_SUCCESS).
+    package mutating func overrideCondition(hook: String, stage index: Int, at now: Timestamp, newID: () -> String) -> Step {
+        var effects: [EngineEffect] = []
+        for (key, rule) in (execution.stages[index].ruleJobs ?? [:]) where key.hasPrefix("\(hook)/") && rule.outcome == nil {
+            effects.append(.cancelJob(rule.jobID))
+            execution.stages[index].ruleJobs?[key]?.outcome = "Abandoned"
+        }
+        var conditions = execution.stages[index].conditions ?? [:]
+        conditions[hook] = ConditionRecord(status: "Overridden", summary: "Overridden", lastStatusChange: now)
+        execution.stages[index].conditions = conditions
+        execution.lastUpdateTime = now
+        var step: Step
+        if hook == "beforeEntry" {
+            step = advance(index, at: now, newID: newID)
+        } else {
+            execution.stages[index].status = .succeeded
+            step = Step(stageEnd: .succeeded(index))
+        }
+        step.effects = effects + step.effects
+        return step
+    }
+
+    /// Resumes an execution that failed only because its onSuccess condition was not met: the
+    /// stage counts as succeeded and the execution goes on.
+    package mutating func resumeAfterOverride(stage index: Int, at now: Timestamp) -> Step {
+        execution.status = .inProgress
+        execution.statusSummary = nil
+        execution.stages[index].status = .succeeded
+        var conditions = execution.stages[index].conditions ?? [:]
+        conditions["onSuccess"] = ConditionRecord(status: "Overridden", summary: "Overridden", lastStatusChange: now)
+        execution.stages[index].conditions = conditions
+        execution.lastUpdateTime = now
+        return Step(stageEnd: .succeeded(index))
+    }
+
     // MARK: - Results
 
     /// The result of job `jobID`. A result for any other job of the action (an earlier attempt,

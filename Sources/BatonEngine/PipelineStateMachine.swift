@@ -215,6 +215,45 @@ package struct PipelineStateMachine: Sendable {
         return arrive(id, atStage: index, at: now, newID: newID)
     }
 
+    // MARK: - OverrideStageCondition (§2.17)
+
+    package enum ConditionType: String, Sendable {
+        case beforeEntry = "BEFORE_ENTRY"
+        case onSuccess = "ON_SUCCESS"
+    }
+
+    /// Overrides a stage's entry or success condition for `execution` (passed in, as it may have
+    /// ended when its success condition failed).
+    package mutating func overrideCondition(
+        _ type: ConditionType, stage stageName: String, execution: PipelineExecution, at now: Timestamp, newID: () -> String
+    ) throws(EngineError) -> [EngineEffect] {
+        guard let index = declaration.stages.firstIndex(where: { $0.name == stageName }), execution.stages.indices.contains(index) else {
+            throw .stageNotFound(stageName, pipeline: declaration.name)
+        }
+        let hook = type == .beforeEntry ? "beforeEntry" : "onSuccess"
+        let stage = declaration.stages[index]
+        let condition = type == .beforeEntry ? stage.beforeEntry?.conditions.first : stage.onSuccess?.conditions.first
+        guard let condition else { throw .conditionNotOverridable("Stage \(stageName) has no \(hook) condition") }
+        guard condition.result != "SKIP" else { throw .conditionNotOverridable("An entry condition with result SKIP cannot be overridden") }
+        guard runtime.lastEntered[stageName] == execution.id else { throw .notLatestExecution(execution.id, stage: stageName) }
+        let status = execution.stages[index].conditions?[hook]?.status
+        if var machine = active[execution.id], machine.currentStage == index, status == "InProgress" {
+            let step = machine.overrideCondition(hook: hook, stage: index, at: now, newID: newID)
+            active[execution.id] = machine
+            changed[execution.id] = machine.execution
+            return step.effects + handle(step.stageEnd, of: execution.id, at: now, newID: newID)
+        }
+        if type == .onSuccess, active[execution.id] == nil, execution.status == .failed, status == "Failed",
+           execution.stages[index].status == .failed, !execution.stages[index].actions.contains(where: { $0.status != .succeeded }) {
+            var machine = ExecutionStateMachine(execution: execution, declaration: declaration)
+            let step = machine.resumeAfterOverride(stage: index, at: now)
+            active[execution.id] = machine
+            changed[execution.id] = machine.execution
+            return step.effects + handle(step.stageEnd, of: execution.id, at: now, newID: newID)
+        }
+        throw .conditionNotOverridable("The \(hook) condition of stage \(stageName) in execution \(execution.id) is \(status ?? "not evaluated") and cannot be overridden")
+    }
+
     // MARK: - Transitions (E-90…E-95)
 
     package enum TransitionType: String, Sendable {

@@ -127,3 +127,40 @@ import Testing
         #expect(pipeline.records["e1"]?.stages[1].conditions?["onSuccess"]?.status == "Failed")
     }
 }
+
+@Suite struct OverrideConditionTests {
+    @Test func overridingARunningSuccessConditionLetsTheExecutionProceed() throws {
+        var pipeline = CommandsRuleTests.harness()
+        StageConditionTests.start(&pipeline)
+        pipeline.succeed("e1", "Build")
+        let rule = try #require(pipeline.job("e1", "#rule/onSuccess/Health"))
+        let execution = try #require(pipeline.machine.active[ExecutionID(rawValue: "e1")]?.execution)
+        try pipeline.run { machine, time, id throws(EngineError) in try machine.overrideCondition(.onSuccess, stage: "Build", execution: execution, at: time, newID: id) }
+        #expect(pipeline.effects.contains(.cancelJob(rule.id)))
+        #expect(pipeline.job("e1", "Deploy") != nil)
+        #expect(pipeline.records["e1"]?.stages[1].conditions?["onSuccess"]?.status == "Overridden")
+    }
+
+    @Test func overridingAFailedSuccessConditionResumesTheExecution() throws {
+        var pipeline = CommandsRuleTests.harness()
+        StageConditionTests.start(&pipeline)
+        pipeline.succeed("e1", "Build")
+        pipeline.fail("e1", "#rule/onSuccess/Health")
+        #expect(pipeline.finished["e1"] == .failed)
+        let failed = try #require(pipeline.records["e1"])
+        try pipeline.run { machine, time, id throws(EngineError) in try machine.overrideCondition(.onSuccess, stage: "Build", execution: failed, at: time, newID: id) }
+        #expect(pipeline.job("e1", "Deploy") != nil)
+        pipeline.succeed("e1", "Deploy")
+        #expect(pipeline.status("e1") == .succeeded)
+    }
+
+    @Test func aStageWithoutSuchAConditionIsNotOverridable() throws {
+        var pipeline = PipelineHarness()
+        pipeline.start("e1")
+        let execution = try #require(pipeline.machine.active[ExecutionID(rawValue: "e1")]?.execution)
+        let error = #expect(throws: EngineError.self) {
+            try pipeline.run { machine, time, id throws(EngineError) in try machine.overrideCondition(.beforeEntry, stage: "Build", execution: execution, at: time, newID: id) }
+        }
+        guard case .conditionNotOverridable? = error else { Issue.record("expected ConditionNotOverridable, got \(String(describing: error))"); return }
+    }
+}

@@ -39,6 +39,8 @@ extension APIError {
                 self.init(type: "InvalidApprovalTokenException", message: error.description)
             case .approvalAlreadyCompleted:
                 self.init(type: "ApprovalAlreadyCompletedException", message: error.description)
+            case .conditionNotOverridable:
+                self.init(type: "ConditionNotOverridableException", message: error.description)
             case .halted:
                 self.init(type: "InternalFailure", message: error.description)
             case .unableToRollback:

@@ -68,6 +68,7 @@ package struct CodePipelineAPI: Sendable {
         case .disableStageTransition: return try await setStageTransition(decode(body), enabled: false)
         case .putApprovalResult: return try await putApprovalResult(decode(body))
         case .rollbackStage: return try await rollbackStage(decode(body))
+        case .overrideStageCondition: return try await overrideStageCondition(decode(body))
         }
     }
 

@@ -43,6 +43,14 @@ extension CodePipelineAPI {
             pipelineExecutionSummaries: items.map { PipelineExecutionSummary($0, mode: mode) }, nextToken: next)
     }
 
+    func overrideStageCondition(_ input: OverrideStageConditionInput) async throws -> EmptyOutput {
+        guard let type = PipelineStateMachine.ConditionType(rawValue: input.conditionType) else {
+            throw APIError.validation("1 validation error detected: Value '\(input.conditionType)' at 'conditionType' failed to satisfy constraint: Member must satisfy enum value set: [BEFORE_ENTRY, ON_SUCCESS]")
+        }
+        try await engine.overrideStageCondition(type, stage: input.stageName, of: ExecutionID(rawValue: input.pipelineExecutionId), in: input.pipelineName)
+        return EmptyOutput()
+    }
+
     func rollbackStage(_ input: RollbackStageInput) async throws -> PipelineExecutionIDOutput {
         let id = try await engine.rollbackStage(input.stageName, of: input.pipelineName, to: ExecutionID(rawValue: input.targetPipelineExecutionId))
         return PipelineExecutionIDOutput(pipelineExecutionId: id.rawValue)
