@@ -16,6 +16,9 @@ package struct PipelineStateMachine: Sendable {
     private var createdJobs: [JobRecord] = []
     private var runtimeChanged = false
 
+    /// A transition disabled for longer than this does not resume what waited at it (E-94).
+    package static let staleTransitionSeconds = 30.0 * 24 * 3600
+
     /// Concurrent executions a QUEUED pipeline accepts before it fails new ones.
     package static let queuedLimit = 50
 
@@ -267,6 +270,7 @@ package struct PipelineStateMachine: Sendable {
         guard let index = declaration.stages.firstIndex(where: { $0.name == stageName }) else {
             throw .stageNotFound(stageName, pipeline: declaration.name)
         }
+        let previous = type == .inbound ? runtime.inbound[stageName] : runtime.outbound[stageName]
         let transition = PipelineRuntimeState.Transition(
             enabled: enabled, disabledReason: enabled ? nil : reason, lastChangedAt: now, lastChangedBy: actor)
         switch type {
@@ -275,8 +279,16 @@ package struct PipelineStateMachine: Sendable {
         }
         runtimeChanged = true
         guard enabled else { return [] }
+        let entrance = type == .inbound ? index : index + 1
+        var effects: [EngineEffect] = []
+        // Disabled for more than 30 days: what waited there does not resume (E-94).
+        if let since = previous?.lastChangedAt, previous?.enabled == false, now.seconds(since: since) > Self.staleTransitionSeconds {
+            for waiting in inbound(at: entrance) {
+                effects += end(waiting, .stopped, summary: "The transition into stage \(stageName) was disabled for more than 30 days; start a new execution", at: now)
+            }
+        }
         // Executions held by this transition may now move.
-        return admit(type == .inbound ? index : index + 1, at: now, newID: newID)
+        return effects + admit(entrance, at: now, newID: newID)
     }
 
     // MARK: - Pipeline updates (E-40)

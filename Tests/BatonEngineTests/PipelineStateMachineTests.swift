@@ -289,3 +289,17 @@ extension PipelineHarness {
         machine.active[ExecutionID(rawValue: name)]?.execution ?? records[name]
     }
 }
+
+@Suite struct StaleTransitionTests {
+    @Test func aTransitionDisabledForMoreThanThirtyDaysDoesNotResumeWhatWaited() throws {
+        var pipeline = PipelineHarness()
+        try pipeline.run { machine, time, id throws(EngineError) in try machine.setTransition(stage: "Build", type: .inbound, enabled: false, reason: "hold", by: nil, at: time, newID: id) }
+        pipeline.start("e1")
+        pipeline.succeed("e1", "Source")
+        #expect(pipeline.waiting("e1") == 1)
+        pipeline.clock = pipeline.clock.adding(seconds: PipelineStateMachine.staleTransitionSeconds + 60)
+        try pipeline.run { machine, time, id throws(EngineError) in try machine.setTransition(stage: "Build", type: .inbound, enabled: true, reason: nil, by: nil, at: time, newID: id) }
+        #expect(pipeline.finished["e1"] == .stopped)
+        #expect(pipeline.job("e1", "Build") == nil)
+    }
+}

@@ -177,4 +177,22 @@ import Testing
             #expect(try await PipelineRunTests.waitForEnd(second.pipelineExecutionId, of: "checked", in: cluster).status == .succeeded)
         }
     }
+
+    @Test func aParallelPipelineHasNoSharedPipelineState() async throws {
+        try await BatonCluster.with(workers: 0) { cluster in
+            var declaration = Self.pipeline("fanout", build: ["true"])
+            declaration.executionMode = .parallel
+            declaration.pipelineType = "V2"
+            let _: CreatePipelineOutput = try await cluster.client.call(.createPipeline, CreatePipelineInput(pipeline: declaration))
+            let started: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: "fanout"))
+            let state: GetPipelineStateOutput = try await cluster.client.call(.getPipelineState, GetPipelineStateInput(name: "fanout"))
+            #expect(state.stageStates.map(\.stageName) == ["Source", "Build", "Ship"])
+            #expect(state.stageStates.allSatisfy { $0.latestExecution == nil && $0.actionStates.isEmpty })
+            // The execution itself is inspected by its id.
+            let execution: GetPipelineExecutionOutput = try await cluster.client.call(
+                .getPipelineExecution, GetPipelineExecutionInput(pipelineName: "fanout", pipelineExecutionId: started.pipelineExecutionId))
+            #expect(execution.pipelineExecution.status == .inProgress)
+            #expect(execution.pipelineExecution.executionMode == .parallel)
+        }
+    }
 }

@@ -106,6 +106,13 @@ extension CodePipelineAPI {
     /// its inbound executions and its inbound transition.
     func getPipelineState(_ input: GetPipelineStateInput) async throws -> GetPipelineStateOutput {
         let record = try await engine.pipeline(named: input.name)
+        if record.declaration.executionMode == .parallel {
+            // PARALLEL executions share no pipeline state; each is inspected by its id (E-37, E-38).
+            return GetPipelineStateOutput(
+                pipelineName: record.name, pipelineVersion: record.version,
+                stageStates: record.declaration.stages.map { StageState(stageName: $0.name, actionStates: [], latestExecution: nil) },
+                created: record.created, updated: record.updated)
+        }
         let executions = try await engine.executions(of: input.name)
         let runtime = try await engine.runtime(of: input.name)
         let stageStates = record.declaration.stages.map { stage -> StageState in
