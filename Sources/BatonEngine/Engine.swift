@@ -31,6 +31,8 @@ package actor Engine {
     private var pipelines: [String: PipelineRecord] = [:]
     private var machines: [String: PipelineStateMachine] = [:]
     private var openJobs: [JobID: JobRecord] = [:]
+    /// Client request tokens of executions started since this process began, by pipeline.
+    private var startedTokens: [String: ExecutionID] = [:]
     private let dispatchContinuation: AsyncStream<DispatchCommand>.Continuation
     /// The action types pipelines may use.
     package private(set) var actionTypes = ActionTypeRegistry.builtIn
@@ -153,9 +155,8 @@ package actor Engine {
         of pipelineName: String, trigger: ExecutionTrigger, variables overrides: [String: String] = [:], clientRequestToken: String? = nil
     ) async throws -> ExecutionID {
         guard let record = pipelines[pipelineName] else { throw EngineError.pipelineNotFound(pipelineName) }
-        if let token = clientRequestToken, let existing = try await store.execution(forClientToken: token, pipeline: pipelineName) {
-            return existing
-        }
+        let tokenKey = clientRequestToken.map { "\(pipelineName)\u{0}\($0)" }
+        if let tokenKey, let reserved = startedTokens[tokenKey] { return reserved }
         let values: [String: String]
         do {
             values = try record.declaration.pipelineVariableValues(overrides)
@@ -167,8 +168,26 @@ package actor Engine {
             id: ExecutionID(rawValue: newID()), pipeline: record.declaration, version: record.version, trigger: trigger,
             variables: values, at: time)
         execution.clientRequestToken = clientRequestToken
+        if let tokenKey, let token = clientRequestToken {
+            // Reserve the token before the first await, so a concurrent start with it waits on this one.
+            startedTokens[tokenKey] = execution.id
+            do {
+                if let existing = try await store.execution(forClientToken: token, pipeline: pipelineName) {
+                    startedTokens[tokenKey] = existing
+                    return existing
+                }
+            } catch {
+                startedTokens[tokenKey] = nil
+                throw error
+            }
+        }
         let extra: [StoreChange] = clientRequestToken.map { [.clientToken(pipeline: pipelineName, token: $0, execution: execution.id)] } ?? []
-        try await step(pipelineName, extra: extra) { machine, time in machine.start(execution, at: time, newID: newID) }
+        do {
+            try await step(pipelineName, extra: extra) { machine, time in machine.start(execution, at: time, newID: newID) }
+        } catch {
+            if let tokenKey { startedTokens[tokenKey] = nil }
+            throw error
+        }
         logger.info("execution started", metadata: ["pipeline.name": "\(pipelineName)", "execution.id": "\(execution.id)"])
         return execution.id
     }

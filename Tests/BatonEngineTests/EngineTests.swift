@@ -190,3 +190,24 @@ import Testing
         #expect(stored.status == .succeeded)
     }
 }
+
+@Suite(.timeLimit(.minutes(1))) struct ClientTokenTests {
+    @Test func concurrentStartsWithOneTokenStartOneExecution() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-engine-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let engine = Engine(store: try Store(directory: directory), logger: Logger(label: "test"))
+        _ = try await engine.createPipeline(EngineTests.declaration())
+        let ids = try await withThrowingTaskGroup(of: ExecutionID.self) { group in
+            for _ in 0..<10 {
+                group.addTask { try await engine.startExecution(of: "p", trigger: .startPipelineExecution, clientRequestToken: "deploy-7") }
+            }
+            return try await group.reduce(into: Set<ExecutionID>()) { $0.insert($1) }
+        }
+        #expect(ids.count == 1)
+        #expect(try await engine.executions(of: "p").count == 1)
+        // After a restart the token still names the same execution.
+        let restarted = Engine(store: try Store(directory: directory), logger: Logger(label: "test"))
+        try await restarted.recover()
+        #expect(try await restarted.startExecution(of: "p", trigger: .startPipelineExecution, clientRequestToken: "deploy-7") == ids.first)
+    }
+}
