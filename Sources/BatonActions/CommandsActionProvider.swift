@@ -21,7 +21,13 @@ package struct CommandsActionProvider: ActionProvider {
         guard let commands = job.data.commands, !commands.isEmpty else {
             return .failed(FailureDetails(type: .configurationError, message: "The Commands action has no commands to run"))
         }
-        var environment: [Environment.Key: String?] = [
+        // Names arrive over the wire: refuse any that could not be an environment variable or a
+        // folder name, rather than build a broken environment or a path outside the job.
+        let names = job.data.inputArtifacts.map(\.name) + (job.data.environmentVariables ?? []).map(\.name)
+        if let bad = names.first(where: { !Self.isPlainName($0) }) {
+            return .failed(FailureDetails(type: .configurationError, message: "'\(bad)' is not a valid artifact or environment variable name (letters, digits, '_' and '-' only)"))
+        }
+        var environment: [String: String] = [
             "CODEBUILD_SRC_DIR": job.workDirectory.path,
             "CODEPIPELINE_PIPELINE_NAME": job.data.pipelineContext.pipelineName,
             "CODEPIPELINE_EXECUTION_ID": job.data.pipelineContext.pipelineExecutionId.rawValue,
@@ -39,10 +45,10 @@ package struct CommandsActionProvider: ActionProvider {
             } catch {
                 return .failed(FailureDetails(type: .jobFailed, message: "\(error)"))
             }
-            if index > 0 { environment[Environment.Key(rawValue: "CODEBUILD_SRC_DIR_\(artifact.name)")!] = destination.path }
+            if index > 0 { environment["CODEBUILD_SRC_DIR_\(artifact.name)"] = destination.path }
         }
         for variable in job.data.environmentVariables ?? [] {
-            environment[Environment.Key(rawValue: variable.name)!] = variable.value
+            environment[variable.name] = variable.value
         }
 
         let control = job.outputDirectory.appendingPathComponent("control")
@@ -54,7 +60,9 @@ package struct CommandsActionProvider: ActionProvider {
         let result = try await Subprocess.run(
             .path("/bin/sh"),
             arguments: [script.path],
-            environment: .inherit.updating(environment),
+            environment: .inherit.updating(Dictionary(uniqueKeysWithValues: environment.compactMap { name, value in
+                Environment.Key(rawValue: name).map { ($0, Optional(value)) }
+            })),
             workingDirectory: .init(job.workDirectory.path),
             output: .string(limit: 64 << 20),
             error: .combinedWithOutput)
@@ -95,6 +103,10 @@ package struct CommandsActionProvider: ActionProvider {
         return .succeeded(ActionProducts(
             artifacts: artifacts, variables: variables,
             summary: "Ran \(commands.count) command\(commands.count == 1 ? "" : "s")"))
+    }
+
+    static func isPlainName(_ name: String) -> Bool {
+        !name.isEmpty && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }
     }
 
     /// One shell script: each command announced as CodeBuild does and its index written to

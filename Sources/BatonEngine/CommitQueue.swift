@@ -10,9 +10,6 @@ actor CommitQueue {
     private let store: Store
     private var pending: [(changes: [StoreChange], done: CheckedContinuation<Void, any Error>)] = []
     private var isWriting = false
-    /// Transactions written and steps they carried, for the benchmark and logs.
-    private(set) var transactions = 0
-    private(set) var steps = 0
 
     init(store: Store) {
         self.store = store
@@ -35,8 +32,6 @@ actor CommitQueue {
             } catch {
                 result = .failure(error)
             }
-            transactions += 1
-            steps += batch.count
             for entry in batch {
                 if let done = entry.done { done.resume(with: result) } else { ownResult = result }
             }

@@ -60,10 +60,8 @@ package actor Engine {
     /// their open jobs again.
     package func recover() async throws {
         let runtimes = try await store.runtimeStates()
-        for record in try await store.pipelines() {
-            pipelines[record.name] = record
-            machines[record.name] = PipelineStateMachine(declaration: record.declaration, runtime: runtimes[record.name] ?? PipelineRuntimeState())
-        }
+        let records = try await store.pipelines()
+        for record in records { pipelines[record.name] = record }
         var active: [String: [ExecutionStateMachine]] = [:]
         for execution in try await store.executions(activeOnly: true) {
             guard let declaration = try await declaration(of: execution) else {
@@ -72,9 +70,9 @@ package actor Engine {
             }
             active[execution.pipelineName, default: []].append(ExecutionStateMachine(execution: execution, declaration: declaration))
         }
-        for (name, executions) in active {
-            guard let record = pipelines[name] else { continue }
-            machines[name] = PipelineStateMachine(declaration: record.declaration, runtime: runtimes[name] ?? PipelineRuntimeState(), active: executions)
+        for record in records {
+            machines[record.name] = PipelineStateMachine(
+                declaration: record.declaration, runtime: runtimes[record.name] ?? PipelineRuntimeState(), active: active[record.name] ?? [])
         }
         let activeIDs = Set(active.values.flatMap { $0.map(\.execution.id) })
         for job in try await store.jobs(status: .queued) where activeIDs.contains(job.executionID) {
@@ -256,7 +254,8 @@ package actor Engine {
             if let stored = try await store.job(id), stored.resultID == resultID { return .duplicate }
             return .stale
         }
-        guard let pipeline = machines.first(where: { $0.value.active[job.executionID] != nil })?.key else { return .stale }
+        let pipeline = job.data.pipelineContext.pipelineName
+        guard machines[pipeline]?.active[job.executionID] != nil else { return .stale }
         job.status = status
         job.resultID = resultID
         let time = now()

@@ -123,34 +123,35 @@ extension Worker {
         }
     }
 
+    private enum Reply {
+        case ack(JobID)
+        case result(String)
+    }
+
     private func awaitAck(_ jobID: JobID) async -> Acked? {
-        let timeout = configuration.replyTimeout
-        return await withCheckedContinuation { continuation in
-            ackWaiters[jobID] = continuation
-            Task { [weak self] in
-                // Bridge: a timer that gives up on the ACKED if none arrives in time.
-                try? await Task.sleep(for: timeout)
-                await self?.expireAck(jobID)
-            }
-        }
-    }
-
-    private func expireAck(_ jobID: JobID) {
-        ackWaiters.removeValue(forKey: jobID)?.resume(returning: nil)
-    }
-
-    private func awaitResultAck(_ resultID: String, timeout: Duration) async -> ResultAck? {
         await withCheckedContinuation { continuation in
-            resultWaiters[resultID] = continuation
-            Task { [weak self] in
-                // Bridge: the retransmission timer.
-                try? await Task.sleep(for: timeout)
-                await self?.expireResultAck(resultID)
-            }
+            ackWaiters.add(jobID, continuation, timer: timeout(.ack(jobID), after: configuration.replyTimeout))
         }
     }
 
-    private func expireResultAck(_ resultID: String) {
-        resultWaiters.removeValue(forKey: resultID)?.resume(returning: nil)
+    private func awaitResultAck(_ resultID: String, timeout delay: Duration) async -> ResultAck? {
+        await withCheckedContinuation { continuation in
+            resultWaiters.add(resultID, continuation, timer: timeout(.result(resultID), after: delay))
+        }
+    }
+
+    private func timeout(_ reply: Reply, after delay: Duration) -> Task<Void, Never> {
+        Task { [weak self] in
+            // Bridge: the reply's timer, cancelled by ReplyWaiters when the reply arrives.
+            do { try await Task.sleep(for: delay) } catch { return }
+            await self?.expire(reply)
+        }
+    }
+
+    private func expire(_ reply: Reply) {
+        switch reply {
+        case .ack(let id): ackWaiters.resolve(id, with: nil)
+        case .result(let id): resultWaiters.resolve(id, with: nil)
+        }
     }
 }

@@ -26,8 +26,8 @@ package actor Worker: Service {
     /// Offers accepted but not finished, so free slots are right.
     var busy = 0
     var running: [JobID: JobClaim] = [:]
-    var ackWaiters: [JobID: CheckedContinuation<Acked?, Never>] = [:]
-    var resultWaiters: [String: CheckedContinuation<ResultAck?, Never>] = [:]
+    var ackWaiters = ReplyWaiters<JobID, Acked>()
+    var resultWaiters = ReplyWaiters<String, ResultAck>()
     var chunkStreams: [ArtifactDigest: AsyncStream<ArtifactReply>.Continuation] = [:]
     var uploadStreams: [String: AsyncStream<ArtifactReply>.Continuation] = [:]
     var downloads: [ArtifactDigest: Task<URL, any Error>] = [:]
@@ -154,9 +154,9 @@ package actor Worker: Service {
             busy += 1
             offerContinuation.yield(offer)
         case .acked(let acked):
-            ackWaiters.removeValue(forKey: acked.jobId)?.resume(returning: acked)
+            ackWaiters.resolve(acked.jobId, with: acked)
         case .resultAck(let ack):
-            resultWaiters.removeValue(forKey: ack.resultId)?.resume(returning: ack)
+            resultWaiters.resolve(ack.resultId, with: ack)
         case .heartbeat:
             break
         case .disconnect(let disconnect):

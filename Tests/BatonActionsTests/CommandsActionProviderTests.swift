@@ -60,6 +60,16 @@ import ZIPFoundation
         #expect(!FileManager.default.fileExists(atPath: job.workDirectory.appendingPathComponent("never").path))
     }
 
+    @Test func aJobWithAnUnusableVariableOrArtifactNameFailsClearly() async throws {
+        var job = try Self.context(commands: ["true"])
+        var data = job.data
+        data.environmentVariables = [EnvironmentVariable(name: "A=B", value: "x")]
+        job = JobContext(jobID: job.jobID, data: data, workDirectory: job.workDirectory, inputs: [:], outputDirectory: job.outputDirectory, logger: job.logger, log: job.log)
+        guard case .failed(let failure) = try await CommandsActionProvider().run(job) else { Issue.record("expected failure"); return }
+        #expect(failure.type == .configurationError)
+        #expect(failure.message.contains("'A=B' is not a valid artifact or environment variable name"))
+    }
+
     @Test func anOutputWhoseGlobsMatchNothingFailsTheAction() async throws {
         let job = try Self.context(commands: ["true"], outputs: [OutputArtifact(name: "Out", files: ["dist/**"])])
         guard case .failed(let failure) = try await CommandsActionProvider().run(job) else { Issue.record("expected failure"); return }

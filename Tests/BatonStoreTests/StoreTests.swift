@@ -88,11 +88,12 @@ import Testing
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try Store(directory: directory)
-        let file = directory.appendingPathComponent("input")
         let bytes = (0..<10_000).map { UInt8(truncatingIfNeeded: $0) }
-        try Data(bytes).write(to: file)
-        let (digest, size) = try store.artifacts.store(contentsOf: file)
-        #expect(size == 10_000)
+        let digest = ArtifactDigest(SHA256.hash(data: bytes))
+        let upload = try store.artifacts.beginUpload(id: "u", digest: digest, size: Int64(bytes.count))
+        try bytes.withUnsafeBytes { try upload.append($0) }
+        try upload.finish()
+        #expect(store.artifacts.size(of: digest) == 10_000)
         var buffer = [UInt8](repeating: 0, count: 4096)
         let read = try buffer.withUnsafeMutableBytes { try store.artifacts.read(digest, at: 8192, into: $0) }
         #expect(read == 10_000 - 8192)

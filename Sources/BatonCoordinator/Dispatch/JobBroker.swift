@@ -150,8 +150,7 @@ actor JobBroker {
         }
         send(.welcome(Welcome(
             epoch: epoch,
-            heartbeatIntervalMs: Int(configuration.heartbeatInterval.components.seconds * 1000
-                + configuration.heartbeatInterval.components.attoseconds / 1_000_000_000_000_000),
+            heartbeatIntervalMs: Int(configuration.heartbeatInterval / .milliseconds(1)),
             heartbeatLiveness: configuration.heartbeatLiveness,
             artifactPort: artifactPort,
             chunkSize: configuration.chunkSize,
@@ -209,9 +208,9 @@ actor JobBroker {
                 logger.error("could not record a job result", metadata: ["job.id": "\(jobID)", "error.message": "\(error)"])
                 return
             }
-            if outcome == .accepted {
-                dispatched[jobID] = nil
-                // After a restart the job may also be queued again; it needs no second run.
+            // A job we did not dispatch in this session (the result comes from before a restart)
+            // may be queued again: it needs no second run. A dispatched job is never queued.
+            if outcome == .accepted, dispatched.removeValue(forKey: jobID) == nil {
                 queue.removeAll { $0.job.id == jobID }
             }
         }
@@ -231,22 +230,36 @@ actor JobBroker {
         dispatched[id] = nil
     }
 
+    /// Hands queued jobs, oldest first, to workers with credit. Stops as soon as no worker has
+    /// credit left, so a long queue costs nothing while every worker is busy.
     private func assignQueued() {
+        guard !queue.isEmpty, workers.values.contains(where: { $0.credit > 0 }) else { return }
         var remaining: [(job: JobRecord, attempt: Int)] = []
-        for entry in queue {
+        remaining.reserveCapacity(queue.count)
+        var index = queue.startIndex
+        while index < queue.endIndex {
+            let entry = queue[index]
             if let key = pickWorker(for: entry.job.data.actionTypeId) {
                 dispatch(entry.job, attempt: entry.attempt, to: key)
+                if !workers.values.contains(where: { $0.credit > 0 }) {
+                    remaining += queue[(index + 1)...]
+                    break
+                }
             } else {
                 remaining.append(entry)
             }
+            index += 1
         }
         queue = remaining
     }
 
     /// The worker with the most credit among those that can run `type`.
     private func pickWorker(for type: ActionTypeID) -> [UInt8]? {
-        workers.filter { $0.value.canRun(type) && $0.value.credit > 0 }
-            .max { $0.value.credit < $1.value.credit }?.key
+        var best: (key: [UInt8], credit: Int)?
+        for (key, worker) in workers where worker.credit > (best?.credit ?? 0) && worker.canRun(type) {
+            best = (key, worker.credit)
+        }
+        return best?.key
     }
 
     private func dispatch(_ job: JobRecord, attempt: Int, to key: [UInt8]) {

@@ -92,19 +92,21 @@ extension PipelineDeclaration {
         for variable in declared {
             if let value = variable.defaultValue { values[variable.name] = value }
         }
+        var refused: Set<String> = []
         for (name, value) in overrides.sorted(by: { $0.key < $1.key }) {
             let path = DeclarationPath(["variables"])
             if !declared.contains(where: { $0.name == name }) {
                 issues.append(.init(exception: .validation, path: path,
                                     message: "Variable \(name) is not declared in pipeline \(self.name)"))
             } else if value.isEmpty || value.count > 1000 {
+                refused.insert(name)
                 issues.append(.init(exception: .validation, path: path,
                                     message: "Value of variable \(name) failed to satisfy constraint: Member must have length between 1 and 1000"))
             } else {
                 values[name] = value
             }
         }
-        for variable in declared where values[variable.name] == nil && !issues.contains(where: { $0.message.contains(" \(variable.name) ") }) {
+        for variable in declared where values[variable.name] == nil && !refused.contains(variable.name) {
             issues.append(.init(exception: .validation, path: DeclarationPath(["variables"]),
                                 message: "Variable \(variable.name) of pipeline \(name) has no default value and no value was supplied"))
         }

@@ -66,17 +66,6 @@ package final class ArtifactFiles: Sendable {
         let staging = root.appendingPathComponent("staging").appendingPathComponent("\(safeID).part")
         return try StagedUpload(path: staging, destination: url(for: digest), digest: digest, size: size)
     }
-
-    /// Stores a file that is already complete (used by the coordinator for its own artifacts and
-    /// by tests), verifying nothing: the digest is computed here.
-    package func store(contentsOf file: URL) throws -> (ArtifactDigest, Int64) {
-        let data = try Data(contentsOf: file)
-        let digest = ArtifactDigest(SHA256.hash(data: data))
-        let upload = try beginUpload(id: UUID().uuidString, digest: digest, size: Int64(data.count))
-        try data.withUnsafeBytes { try upload.append($0) }
-        try upload.finish()
-        return (digest, Int64(data.count))
-    }
 }
 
 /// One upload being written into staging: bytes arrive in order, are hashed as they are written,
