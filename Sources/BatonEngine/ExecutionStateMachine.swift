@@ -104,34 +104,54 @@ package struct ExecutionStateMachine: Sendable {
         case waiting([EngineEffect])
     }
 
-    /// Evaluates a condition: VariableCheck rules at once, Commands rules as jobs on workers
-    /// (started on first evaluation, read back once they reported). Waits while any runs.
+    /// Evaluates a condition: VariableCheck and DeploymentWindow rules at once, Commands and
+    /// LambdaInvoke rules as jobs on workers (started on first evaluation, read back once they
+    /// reported). Waits while any runs, and an entry condition waits for its deployment window
+    /// to open (as CodePipeline holds the stage, rather than failing it).
     private mutating func evaluate(_ condition: ConditionDeclaration, hook: String, stage index: Int, at now: Timestamp, newID: () -> String) -> ConditionProgress {
         let context = execution.variableContext(declaration: declaration)
         var effects: [EngineEffect] = []
         var waiting = false
+        execution.stages[index].conditionWakeAt = nil
         for rule in condition.rules {
-            guard rule.ruleTypeId.provider == "Commands" else {
+            switch rule.ruleTypeId.provider {
+            case "Commands", "LambdaInvoke":
+                let key = "\(hook)/\(rule.name)"
+                if let job = execution.stages[index].ruleJobs?[key] {
+                    switch job.outcome {
+                    case "Succeeded": continue
+                    case nil: waiting = true
+                    default:
+                        let outcome = RuleOutcome.failed("Rule \(rule.name): \(job.message ?? "the rule's job failed")")
+                        record(outcome, hook: hook, stage: index, at: now)
+                        return .decided(outcome)
+                    }
+                } else {
+                    effects += startRuleJob(rule, key: key, stage: index, context: context, newID: newID)
+                    waiting = true
+                }
+            case "DeploymentWindow":
+                switch rule.deploymentWindow(at: now) {
+                case .open:
+                    continue
+                case .invalid(let reason):
+                    record(.errored(reason), hook: hook, stage: index, at: now)
+                    return .decided(.errored(reason))
+                case .closed(let opening?, _) where hook == "beforeEntry":
+                    let wake = min(opening, execution.stages[index].conditionWakeAt ?? opening)
+                    execution.stages[index].conditionWakeAt = wake
+                    effects.append(.armTimer(wake))
+                    waiting = true
+                case .closed(_, let reason):
+                    record(.failed(reason), hook: hook, stage: index, at: now)
+                    return .decided(.failed(reason))
+                }
+            default:
                 let outcome = rule.evaluate(in: context)
                 if outcome != .succeeded {
                     record(outcome, hook: hook, stage: index, at: now)
                     return .decided(outcome)
                 }
-                continue
-            }
-            let key = "\(hook)/\(rule.name)"
-            if let job = execution.stages[index].ruleJobs?[key] {
-                switch job.outcome {
-                case "Succeeded": continue
-                case nil: waiting = true
-                default:
-                    let outcome = RuleOutcome.failed("Rule \(rule.name): \(job.message ?? "the commands failed")")
-                    record(outcome, hook: hook, stage: index, at: now)
-                    return .decided(outcome)
-                }
-            } else {
-                effects += startRuleJob(rule, key: key, stage: index, context: context, newID: newID)
-                waiting = true
             }
         }
         if waiting {
@@ -145,20 +165,20 @@ package struct ExecutionStateMachine: Sendable {
     }
 
     private mutating func startRuleJob(_ rule: RuleDeclaration, key: String, stage index: Int, context: VariableContext, newID: () -> String) -> [EngineEffect] {
-        var commands = rule.commands ?? []
-        for commandIndex in commands.indices {
-            commands[commandIndex] = (try? VariableReference.substitute(in: commands[commandIndex], context.value(of:)).result) ?? commands[commandIndex]
+        func substitute(_ text: String) -> String {
+            (try? VariableReference.substitute(in: text, context.value(of:)).result) ?? text
         }
+        let isLambda = rule.ruleTypeId.provider == "LambdaInvoke"
         let jobID = JobID(rawValue: newID())
         let data = JobData(
-            actionTypeId: .commands,
-            configuration: [:],
+            actionTypeId: isLambda ? .lambdaInvoke : .commands,
+            configuration: isLambda ? (rule.configuration ?? [:]).mapValues(substitute) : [:],
             pipelineContext: PipelineContext(
                 pipelineName: execution.pipelineName, stageName: declaration.stages[index].name, actionName: "#rule/\(key)",
                 actionExecutionID: ActionExecutionID(rawValue: newID()), executionID: execution.id),
             inputArtifacts: (rule.inputArtifacts ?? []).compactMap { execution.artifacts[$0.name].map(JobArtifact.input) },
             outputArtifacts: [],
-            commands: commands)
+            commands: isLambda ? nil : (rule.commands ?? []).map(substitute))
         var jobs = execution.stages[index].ruleJobs ?? [:]
         jobs[key] = RuleJob(jobID: jobID)
         execution.stages[index].ruleJobs = jobs
@@ -245,6 +265,7 @@ package struct ExecutionStateMachine: Sendable {
             effects.append(.cancelJob(rule.jobID))
             execution.stages[index].ruleJobs?[key]?.outcome = "Abandoned"
         }
+        execution.stages[index].conditionWakeAt = nil
         var conditions = execution.stages[index].conditions ?? [:]
         conditions[hook] = ConditionRecord(status: "Overridden", summary: "Overridden", lastStatusChange: now)
         execution.stages[index].conditions = conditions
@@ -471,16 +492,23 @@ package struct ExecutionStateMachine: Sendable {
         return advance(stageIndex, at: now, newID: newID)
     }
 
-    /// The earliest moment an action of this execution times out.
+    /// The earliest moment an action of this execution times out, or its entry condition
+    /// looks again at a deployment window.
     package var nextDeadline: Timestamp? {
         guard let index = currentStage else { return nil }
-        return execution.stages[index].actions.compactMap { $0.status == .inProgress ? $0.deadline : nil }.min()
+        let stage = execution.stages[index]
+        let wake = stage.status == .inProgress ? stage.conditionWakeAt : nil
+        return (stage.actions.compactMap { $0.status == .inProgress ? $0.deadline : nil } + [wake].compactMap { $0 }).min()
     }
 
     /// Fails every running action whose deadline has passed, as CodePipeline fails a timed-out
     /// action (E-52), and withdraws its job.
     package mutating func timeOut(at now: Timestamp, newID: () -> String) -> Step {
         guard let index = currentStage else { return Step() }
+        if let wake = execution.stages[index].conditionWakeAt, wake <= now, execution.stages[index].status == .inProgress {
+            execution.stages[index].conditionWakeAt = nil
+            return evaluateEntry(index, at: now, newID: newID)
+        }
         var effects: [EngineEffect] = []
         var timedOut = false
         for actionIndex in execution.stages[index].actions.indices {

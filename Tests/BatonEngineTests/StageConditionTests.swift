@@ -164,3 +164,70 @@ import Testing
         guard case .conditionNotOverridable? = error else { Issue.record("expected ConditionNotOverridable, got \(String(describing: error))"); return }
     }
 }
+
+@Suite struct DeploymentWindowRuleTests {
+    /// The harness clock starts at 1970-01-01 00:16:40 UTC; this window opens at 00:30.
+    static func harness(_ hook: String) -> PipelineHarness {
+        StageConditionTests.harness { stage in
+            var rule = RuleDeclaration(name: "Window", ruleTypeId: .init(category: "Rule", owner: "AWS", provider: "DeploymentWindow", version: "1"))
+            rule.configuration = ["Cron": "* 30-59 0 ? * *", "TimeZone": "UTC"]
+            let condition = ConditionDeclaration(result: "FAIL", rules: [rule])
+            if hook == "beforeEntry" {
+                stage.beforeEntry = BeforeEntryConditions(conditions: [condition])
+            } else {
+                stage.onSuccess = SuccessConditions(conditions: [condition])
+            }
+        }
+    }
+
+    @Test func anEntryConditionOutsideItsWindowHoldsTheStageUntilTheWindowOpens() throws {
+        var pipeline = Self.harness("beforeEntry")
+        StageConditionTests.start(&pipeline)
+        #expect(pipeline.job("e1", "Build") == nil)
+        #expect(pipeline.records["e1"]?.stages[1].conditions?["beforeEntry"]?.status == "InProgress")
+        #expect(pipeline.machine.nextDeadline == Timestamp(secondsSince1970: 1800))
+        #expect(pipeline.effects.contains(.armTimer(Timestamp(secondsSince1970: 1800))))
+        pipeline.clock = Timestamp(secondsSince1970: 1799)
+        try pipeline.run { machine, time, id in machine.timersFired(at: time, newID: id) }
+        #expect(pipeline.job("e1", "Build") != nil)
+        #expect(pipeline.records["e1"]?.stages[1].conditions?["beforeEntry"]?.status == "Succeeded")
+        #expect(pipeline.machine.nextDeadline != Timestamp(secondsSince1970: 1800))
+    }
+
+    @Test func aSuccessConditionOutsideItsWindowFailsAtOnceNamingTheNextOpening() throws {
+        var pipeline = Self.harness("onSuccess")
+        StageConditionTests.start(&pipeline)
+        pipeline.succeed("e1", "Build")
+        #expect(pipeline.finished["e1"] == .failed)
+        let summary = try #require(pipeline.records["e1"]?.statusSummary)
+        #expect(summary.contains("outside the deployment window"))
+        #expect(summary.contains("1970-01-01T00:30:00Z"))
+    }
+
+    @Test func overridingAnEntryConditionWaitingForItsWindowStartsTheStage() throws {
+        var pipeline = Self.harness("beforeEntry")
+        StageConditionTests.start(&pipeline)
+        let execution = try #require(pipeline.machine.active[ExecutionID(rawValue: "e1")]?.execution)
+        try pipeline.run { machine, time, id throws(EngineError) in try machine.overrideCondition(.beforeEntry, stage: "Build", execution: execution, at: time, newID: id) }
+        #expect(pipeline.job("e1", "Build") != nil)
+        #expect(pipeline.machine.nextDeadline != Timestamp(secondsSince1970: 1800))
+    }
+}
+
+@Suite struct LambdaInvokeRuleTests {
+    @Test func aLambdaInvokeRuleRunsAsALambdaJobWithItsResolvedConfiguration() throws {
+        var pipeline = StageConditionTests.harness { stage in
+            var rule = RuleDeclaration(name: "Gate", ruleTypeId: .init(category: "Rule", owner: "AWS", provider: "LambdaInvoke", version: "1"))
+            rule.configuration = ["FunctionName": "check-scan", "UserParameters": "env=#{variables.Env}"]
+            stage.beforeEntry = BeforeEntryConditions(conditions: [ConditionDeclaration(result: "FAIL", rules: [rule])])
+        }
+        StageConditionTests.start(&pipeline)
+        let job = try #require(pipeline.job("e1", "#rule/beforeEntry/Gate"))
+        #expect(job.data.actionTypeId == .lambdaInvoke)
+        #expect(job.data.actionConfiguration.configuration == ["FunctionName": "check-scan", "UserParameters": "env=staging"])
+        #expect(pipeline.job("e1", "Build") == nil)
+        pipeline.succeed("e1", "#rule/beforeEntry/Gate")
+        #expect(pipeline.job("e1", "Build") != nil)
+    }
+}
+

@@ -195,6 +195,17 @@ import Testing
         Case("known rule types", base: conditions, .invalidStageDeclaration, "pipeline.stages.3.member.onSuccess.conditions.1.member.rules.1.member.ruleTypeId", "unknown rule type Telepathy") { pipeline in
             pipeline.stages[2].onSuccess?.conditions[0].rules[0].ruleTypeId.provider = "Telepathy"
         },
+        Case("CloudWatchAlarm cannot apply self-hosted", base: conditions, .invalidStageDeclaration, "pipeline.stages.3.member.onSuccess.conditions.1.member.rules.1.member.ruleTypeId", "cannot apply to a self-hosted Baton") { pipeline in
+            pipeline.stages[2].onSuccess?.conditions[0].rules[0] = Self.rule("CloudWatchAlarm")
+        },
+        Case("a deployment window's cron parses", base: conditions, .invalidStageDeclaration, "pipeline.stages.3.member.onSuccess.conditions.1.member.rules.1.member.configuration.Cron", "'25' is not in 0-23") { pipeline in
+            var rule = Self.rule("DeploymentWindow")
+            rule.configuration = ["Cron": "* * 25 ? * MON-FRI"]
+            pipeline.stages[2].onSuccess?.conditions[0].rules[0] = rule
+        },
+        Case("LambdaInvoke names its function", base: conditions, .invalidStageDeclaration, "pipeline.stages.3.member.onSuccess.conditions.1.member.rules.1.member.configuration.FunctionName", "needs configuration FunctionName") { pipeline in
+            pipeline.stages[2].onSuccess?.conditions[0].rules[0] = Self.rule("LambdaInvoke")
+        },
         Case("rule category is Rule", base: conditions, .validation, "pipeline.stages.3.member.onSuccess.conditions.1.member.rules.1.member.ruleTypeId.category", "[Rule]") { pipeline in
             pipeline.stages[2].onSuccess?.conditions[0].rules[0].ruleTypeId.category = "Test"
         },

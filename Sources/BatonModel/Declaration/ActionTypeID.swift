@@ -16,4 +16,7 @@ package struct ActionTypeID: Sendable, Hashable, Codable, CustomStringConvertibl
 
     /// CodePipeline's Compute `Commands` action.
     package static let commands = ActionTypeID(category: "Compute", owner: "AWS", provider: "Commands", version: "1")
+
+    /// CodePipeline's Invoke `Lambda` action, which also runs LambdaInvoke condition rules.
+    package static let lambdaInvoke = ActionTypeID(category: "Invoke", owner: "AWS", provider: "Lambda", version: "1")
 }

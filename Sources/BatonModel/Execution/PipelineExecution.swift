@@ -120,6 +120,8 @@ package struct StageExecution: Sendable, Hashable, Codable {
     package var conditions: [String: ConditionRecord]?
     /// Rules that run as jobs on workers (Commands rules), by `hook/ruleName`.
     package var ruleJobs: [String: RuleJob]?
+    /// When an entry condition waiting for a deployment window looks again.
+    package var conditionWakeAt: Timestamp?
 }
 
 /// A condition rule running as a job: its job and, once reported, how it ended.

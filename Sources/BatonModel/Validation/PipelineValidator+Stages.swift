@@ -99,6 +99,7 @@ extension PipelineValidator {
                 fail(.invalidStageDeclaration, at.appending("ruleTypeId"),
                      "Stage \(stage.name): rule \(rule.name) uses unknown rule type \(rule.ruleTypeId.provider); Baton knows CloudWatchAlarm, DeploymentWindow, LambdaInvoke, VariableCheck and Commands")
             }
+            checkRuleConfiguration(rule, stage: stage.name, at: at)
             checkCount(rule.configuration.map { Array($0) }, at: at.appending("configuration"), 0...200)
             for (key, value) in (rule.configuration ?? [:]).sorted(by: { $0.key < $1.key }) {
                 checkLength(key, at: at.appending("configuration").appending(key), 1...50)

@@ -14,7 +14,7 @@ extension RuleDeclaration {
     /// GT, LT); other rule types report `errored`.
     package func evaluate(in context: VariableContext) -> RuleOutcome {
         guard ruleTypeId.provider == "VariableCheck" else {
-            return .errored("Rule \(name) is a \(ruleTypeId.provider) rule, which this Baton does not evaluate yet; VariableCheck rules are evaluated by the engine and Commands rules run on workers")
+            return .errored("Rule \(name) is a \(ruleTypeId.provider) rule, which the engine does not evaluate: VariableCheck and DeploymentWindow rules are evaluated by the engine, Commands and LambdaInvoke rules run on workers")
         }
         let configuration = self.configuration ?? [:]
         guard let variable = configuration["Variable"], let expected = configuration["Value"] else {
@@ -59,5 +59,30 @@ extension ConditionDeclaration {
             if outcome != .succeeded { return outcome }
         }
         return .succeeded
+    }
+}
+
+/// Where a moment stands against a `DeploymentWindow` rule.
+package enum DeploymentWindowCheck: Sendable, Hashable {
+    case open
+    /// Outside the window; `opening` is when it next opens (nil: not within five years).
+    case closed(opening: Timestamp?, reason: String)
+    case invalid(String)
+}
+
+extension RuleDeclaration {
+    package func deploymentWindow(at now: Timestamp) -> DeploymentWindowCheck {
+        let configuration = self.configuration ?? [:]
+        guard let cron = configuration["Cron"] else { return .invalid("Rule \(name) needs configuration Cron") }
+        let schedule: CronSchedule
+        do {
+            schedule = try CronSchedule(cron, timeZone: configuration["TimeZone"])
+        } catch {
+            return .invalid("Rule \(name): \(error)")
+        }
+        if schedule.contains(now) { return .open }
+        let opening = schedule.nextOpening(after: now)
+        let when = opening.map { "it opens next at \($0.date.ISO8601Format())" } ?? "it does not open within five years"
+        return .closed(opening: opening, reason: "Rule \(name): outside the deployment window '\(cron)' (\(schedule.timeZone.identifier)); \(when)")
     }
 }
