@@ -14,6 +14,7 @@ package struct CommandsActionProvider: ActionProvider {
     package let actionTypes = [ActionTypeID.commands]
     /// Most output kept for a failure message.
     static let failureTail = 20
+    static let failureTailBytes = 16 << 10
 
     package init() {}
 
@@ -57,6 +58,9 @@ package struct CommandsActionProvider: ActionProvider {
         try Self.script(commands: commands, outputVariables: job.data.outputVariables ?? [], control: control)
             .write(to: script, atomically: true, encoding: .utf8)
 
+        // The child gets its own process group, so a cancelled job's teardown reaches it.
+        var platform = PlatformOptions()
+        platform.processGroupID = 0
         let result = try await Subprocess.run(
             .path("/bin/sh"),
             arguments: [script.path],
@@ -64,11 +68,22 @@ package struct CommandsActionProvider: ActionProvider {
                 Environment.Key(rawValue: name).map { ($0, Optional(value)) }
             })),
             workingDirectory: .init(job.workDirectory.path),
-            output: .string(limit: 64 << 20),
-            error: .combinedWithOutput)
-        let output = result.standardOutput
-        job.log(output)
-
+            platformOptions: platform,
+            input: .none,
+            output: .sequence,
+            error: .combinedWithOutput
+        ) { execution in
+            // Output goes to the job's log as it comes; only the tail is kept for a failure message.
+            var tail: [UInt8] = []
+            for try await buffer in execution.standardOutput {
+                let bytes = buffer.withUnsafeBytes { Array($0) }
+                job.log(bytes)
+                tail += bytes
+                if tail.count > Self.failureTailBytes * 2 { tail.removeFirst(tail.count - Self.failureTailBytes) }
+            }
+            return String(decoding: tail, as: UTF8.self)
+        }
+        let output = result.closureResult
         guard case .exited(0) = result.terminationStatus else {
             let failedIndex = (try? String(contentsOf: control.appendingPathComponent("current"), encoding: .utf8))
                 .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }

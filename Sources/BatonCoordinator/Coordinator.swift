@@ -50,8 +50,9 @@ package struct Coordinator: Service {
             let artifactEndpoint = artifactSocket.boundEndpoints[0]
             let artifactPort = Int(artifactEndpoint.split(separator: ":").last ?? "") ?? 0
 
+            let logs = try JobLogs(directory: configuration.dataDirectory.appendingPathComponent("logs"), logger: logger)
             let broker = JobBroker(
-                loop: loop, socket: control, engine: engine, artifacts: store.artifacts,
+                loop: loop, socket: control, engine: engine, artifacts: store.artifacts, logs: logs,
                 configuration: configuration.dispatch, artifactPort: artifactPort, logger: logger)
             let artifactServer = ArtifactServer(
                 loop: loop, socket: artifactSocket, files: store.artifacts,

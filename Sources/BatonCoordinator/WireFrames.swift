@@ -8,6 +8,8 @@ enum WireFrames {
         let routingID: Frame
         let message: WorkerMessage
         let payload: Frame?
+        /// The user id a ZAP handler gave the connection (the worker a CURVE key belongs to).
+        let userID: String?
     }
 
     static func decode(_ message: Message) throws(ProtocolError) -> Incoming {
@@ -19,7 +21,8 @@ enum WireFrames {
         return Incoming(
             routingID: message.frames[0],
             message: try WireCodec.decodeWorkerMessage(envelope),
-            payload: envelope.command.hasPayload ? body.last : nil)
+            payload: envelope.command.hasPayload ? body.last : nil,
+            userID: body.first?.metadata("User-Id").flatMap { $0.isEmpty ? nil : $0 })
     }
 
     static func encode(_ message: CoordinatorMessage, to routingID: Frame, payload: Frame? = nil) -> Message {

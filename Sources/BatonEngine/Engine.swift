@@ -239,6 +239,22 @@ package actor Engine {
         }
     }
 
+    /// PROGRESS of an open job, shown on its action. Progress of a job no longer open is ignored.
+    package func jobProgressed(_ id: JobID, percent: Int?, summary: String?, externalExecutionId: String?) async throws {
+        guard let job = openJobs[id] else { return }
+        try await step(job.data.pipelineContext.pipelineName) { machine, time in
+            machine.actionProgressed(job, percent: percent, summary: summary, externalExecutionId: externalExecutionId, at: time)
+        }
+    }
+
+    /// A success with a continuation token: the job is done, the action runs again as a new
+    /// job carrying the token.
+    package func jobContinued(_ id: JobID, resultID: String, token: String, summary: String?, externalExecutionId: String?) async throws -> JobResultDisposition {
+        try await record(id, resultID: resultID, status: .succeeded, extra: { _ in [] }) { machine, job, time in
+            machine.actionContinued(job, token: token, summary: summary, externalExecutionId: externalExecutionId, at: time, newID: newID)
+        }
+    }
+
     package func jobFailed(_ id: JobID, resultID: String, failure: FailureDetails) async throws -> JobResultDisposition {
         try await record(id, resultID: resultID, status: .failed, extra: { _ in [] }) { machine, job, time in
             machine.actionFailed(job.executionID, stage: job.stageName, action: job.actionName, job: job.id, failure: failure, at: time, newID: newID)

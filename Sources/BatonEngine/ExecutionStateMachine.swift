@@ -319,6 +319,44 @@ package struct ExecutionStateMachine: Sendable {
         return advance(stageIndex, at: now, newID: newID)
     }
 
+    /// PROGRESS from the worker running job `jobID`: shown on the action, changes nothing else.
+    package mutating func actionProgressed(
+        stage stageName: String, action actionName: String, job jobID: JobID, percent: Int?, summary: String?, externalExecutionId: String?, at now: Timestamp
+    ) {
+        guard let (stageIndex, actionIndex) = locate(stageName, actionName),
+              execution.stages[stageIndex].actions[actionIndex].status == .inProgress,
+              execution.stages[stageIndex].actions[actionIndex].jobID == jobID
+        else { return }
+        update(stageIndex, actionIndex, at: now) { action in
+            action.percentComplete = percent.map { min(100, max(0, $0)) } ?? action.percentComplete
+            action.summary = summary ?? action.summary
+            action.externalExecutionId = externalExecutionId ?? action.externalExecutionId
+        }
+    }
+
+    /// A success carrying a continuation token: the action is not done. It stays InProgress and
+    /// runs again as a new job whose data carries the token (CodePipeline's continuation).
+    package mutating func actionContinued(
+        _ finished: JobRecord, token: String, summary: String?, externalExecutionId: String?, at now: Timestamp, newID: () -> String
+    ) -> Step {
+        guard let (stageIndex, actionIndex) = locate(finished.stageName, finished.actionName),
+              execution.stages[stageIndex].actions[actionIndex].status == .inProgress,
+              execution.stages[stageIndex].actions[actionIndex].jobID == finished.id
+        else { return Step() }
+        var data = finished.data
+        data.continuationToken = token
+        let job = JobRecord(
+            id: JobID(rawValue: newID()), executionID: execution.id, stageName: finished.stageName, actionName: finished.actionName,
+            status: .queued, attempt: finished.attempt, data: data)
+        createdJobs.append(job)
+        update(stageIndex, actionIndex, at: now) { action in
+            action.jobID = job.id
+            action.summary = summary ?? action.summary
+            action.externalExecutionId = externalExecutionId ?? action.externalExecutionId
+        }
+        return Step(effects: [.dispatch(job)])
+    }
+
     package mutating func actionFailed(
         stage stageName: String, action actionName: String, job jobID: JobID, failure: FailureDetails, at now: Timestamp, newID: () -> String
     ) -> Step {
@@ -443,7 +481,7 @@ package struct ExecutionStateMachine: Sendable {
             }
             let jobID = JobID(rawValue: newID())
             execution.stages[stageIndex].actions[actionIndex].jobID = jobID
-            let data = JobData(
+            var data = JobData(
                 actionTypeId: action.actionTypeId,
                 configuration: resolved.configuration,
                 pipelineContext: PipelineContext(
@@ -454,6 +492,7 @@ package struct ExecutionStateMachine: Sendable {
                 commands: resolved.commands,
                 outputVariables: action.outputVariables,
                 environmentVariables: resolved.environmentVariables)
+            data.requiredLabels = action.requiredWorkerLabels
             let job = JobRecord(
                 id: jobID, executionID: execution.id, stageName: stageName, actionName: action.name,
                 status: .queued, attempt: 1, data: data)

@@ -71,6 +71,24 @@ package struct PipelineStateMachine: Sendable {
         return step.effects + handle(step.stageEnd, of: id, at: now, newID: newID)
     }
 
+    package mutating func actionProgressed(_ job: JobRecord, percent: Int?, summary: String?, externalExecutionId: String?, at now: Timestamp) -> [EngineEffect] {
+        guard var machine = active[job.executionID] else { return [] }
+        machine.actionProgressed(stage: job.stageName, action: job.actionName, job: job.id, percent: percent, summary: summary, externalExecutionId: externalExecutionId, at: now)
+        active[job.executionID] = machine
+        changed[job.executionID] = machine.execution
+        return []
+    }
+
+    package mutating func actionContinued(
+        _ job: JobRecord, token: String, summary: String?, externalExecutionId: String?, at now: Timestamp, newID: () -> String
+    ) -> [EngineEffect] {
+        guard var machine = active[job.executionID] else { return [] }
+        let step = machine.actionContinued(job, token: token, summary: summary, externalExecutionId: externalExecutionId, at: now, newID: newID)
+        active[job.executionID] = machine
+        changed[job.executionID] = machine.execution
+        return step.effects
+    }
+
     package mutating func actionFailed(
         _ id: ExecutionID, stage: String, action: String, job: JobID, failure: FailureDetails, at now: Timestamp, newID: () -> String
     ) -> [EngineEffect] {

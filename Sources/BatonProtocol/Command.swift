@@ -5,19 +5,24 @@ package enum Command: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case hello = 0x01
     case poll = 0x02
     case ack = 0x03
+    case reject = 0x04
+    case progress = 0x05
     case log = 0x06
     case success = 0x07
     case failure = 0x08
     case heartbeat = 0x09
     case disconnect = 0x0A
+    case details = 0x0B
 
     // Control socket, coordinator → worker.
     case welcome = 0x81
     case job = 0x82
     case acked = 0x83
     case resultAck = 0x84
+    case cancel = 0x85
     case coordinatorHeartbeat = 0x89
     case coordinatorDisconnect = 0x8A
+    case jobDetails = 0x8B
 
     // Artifact socket.
     case fetch = 0x20
@@ -34,6 +39,10 @@ package enum Command: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .hello: "HELLO"
         case .poll: "POLL"
         case .ack: "ACK"
+        case .reject: "REJECT"
+        case .progress: "PROGRESS"
+        case .cancel: "CANCEL"
+        case .details, .jobDetails: "DETAILS"
         case .log: "LOG"
         case .success: "SUCCESS"
         case .failure: "FAILURE"

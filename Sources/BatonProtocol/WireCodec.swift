@@ -43,6 +43,9 @@ package enum WireCodec {
         case .hello: return .hello(try decode(Hello.self, header, envelope.command))
         case .poll: return .poll(try decode(Poll.self, header, envelope.command))
         case .ack: return .ack(try decode(JobClaim.self, header, envelope.command))
+        case .reject: return .reject(try decode(JobRejected.self, header, envelope.command))
+        case .progress: return .progress(try decode(JobProgress.self, header, envelope.command))
+        case .details: return .details(try decode(JobClaim.self, header, envelope.command))
         case .log: return .log(try decode(LogChunk.self, header, envelope.command))
         case .success: return .success(try decode(JobSucceeded.self, header, envelope.command))
         case .failure: return .failure(try decode(JobFailed.self, header, envelope.command))
@@ -52,7 +55,7 @@ package enum WireCodec {
         case .putBegin: return .putBegin(try decode(PutBegin.self, header, envelope.command))
         case .putChunk: return .putChunk(try decode(PutChunk.self, header, envelope.command))
         case .putEnd: return .putEnd(try decode(PutEnd.self, header, envelope.command))
-        case .welcome, .job, .acked, .resultAck, .coordinatorHeartbeat, .coordinatorDisconnect,
+        case .welcome, .job, .acked, .resultAck, .cancel, .jobDetails, .coordinatorHeartbeat, .coordinatorDisconnect,
              .chunk, .putCredit, .putDone, .artifactError:
             throw .unexpectedCommand(envelope.command, socket: "coordinator")
         }
@@ -65,13 +68,15 @@ package enum WireCodec {
         case .job: return .job(try decode(JobOffer.self, header, envelope.command))
         case .acked: return .acked(try decode(Acked.self, header, envelope.command))
         case .resultAck: return .resultAck(try decode(ResultAck.self, header, envelope.command))
+        case .cancel: return .cancel(try decode(JobCancelled.self, header, envelope.command))
+        case .jobDetails: return .details(try decode(JobDetails.self, header, envelope.command))
         case .coordinatorHeartbeat: return .heartbeat(try decode(CoordinatorHeartbeat.self, header, envelope.command))
         case .coordinatorDisconnect: return .disconnect(try decode(Disconnect.self, header, envelope.command))
         case .chunk: return .chunk(try decode(Chunk.self, header, envelope.command))
         case .putCredit: return .putCredit(try decode(PutCredit.self, header, envelope.command))
         case .putDone: return .putDone(try decode(PutDone.self, header, envelope.command))
         case .artifactError: return .artifactError(try decode(ArtifactError.self, header, envelope.command))
-        case .hello, .poll, .ack, .log, .success, .failure, .heartbeat, .disconnect,
+        case .hello, .poll, .ack, .reject, .progress, .details, .log, .success, .failure, .heartbeat, .disconnect,
              .fetch, .putBegin, .putChunk, .putEnd:
             throw .unexpectedCommand(envelope.command, socket: "worker")
         }
@@ -84,6 +89,9 @@ package enum WireCodec {
         case .hello(let value): (.hello, encode(value))
         case .poll(let value): (.poll, encode(value))
         case .ack(let value): (.ack, encode(value))
+        case .reject(let value): (.reject, encode(value))
+        case .progress(let value): (.progress, encode(value))
+        case .details(let value): (.details, encode(value))
         case .log(let value): (.log, encode(value))
         case .success(let value): (.success, encode(value))
         case .failure(let value): (.failure, encode(value))
@@ -102,6 +110,8 @@ package enum WireCodec {
         case .job(let value): (.job, encode(value))
         case .acked(let value): (.acked, encode(value))
         case .resultAck(let value): (.resultAck, encode(value))
+        case .cancel(let value): (.cancel, encode(value))
+        case .details(let value): (.jobDetails, encode(value))
         case .heartbeat(let value): (.coordinatorHeartbeat, encode(value))
         case .disconnect(let value): (.coordinatorDisconnect, encode(value))
         case .chunk(let value): (.chunk, encode(value))

@@ -23,10 +23,15 @@ package struct JobContext: Sendable {
     /// Where providers put files they produce outside the work tree (output archives).
     package let outputDirectory: URL
     package let logger: Logger
-    /// Appends to the job's log (shown live by the coordinator).
-    package let log: @Sendable (String) -> Void
+    /// Appends bytes to the job's log, which the coordinator shows live.
+    package let log: @Sendable ([UInt8]) -> Void
+    /// Reports how far the job is (CodePipeline's ExecutionDetails); shown on the action.
+    package let progress: @Sendable (JobProgressReport) -> Void
 
-    package init(jobID: JobID, data: JobData, workDirectory: URL, inputs: [String: URL], outputDirectory: URL, logger: Logger, log: @escaping @Sendable (String) -> Void) {
+    package init(
+        jobID: JobID, data: JobData, workDirectory: URL, inputs: [String: URL], outputDirectory: URL, logger: Logger,
+        log: @escaping @Sendable ([UInt8]) -> Void, progress: @escaping @Sendable (JobProgressReport) -> Void = { _ in }
+    ) {
         self.jobID = jobID
         self.data = data
         self.workDirectory = workDirectory
@@ -34,6 +39,24 @@ package struct JobContext: Sendable {
         self.outputDirectory = outputDirectory
         self.logger = logger
         self.log = log
+        self.progress = progress
+    }
+
+    /// Appends text to the job's log.
+    package func log(_ text: String) {
+        log(Array(text.utf8))
+    }
+}
+
+package struct JobProgressReport: Sendable, Hashable {
+    package var percentComplete: Int?
+    package var summary: String?
+    package var externalExecutionId: String?
+
+    package init(percentComplete: Int? = nil, summary: String? = nil, externalExecutionId: String? = nil) {
+        self.percentComplete = percentComplete
+        self.summary = summary
+        self.externalExecutionId = externalExecutionId
     }
 }
 
@@ -47,10 +70,14 @@ package struct ActionProducts: Sendable {
     package var artifacts: [String: URL]
     package var variables: [String: String]
     package var summary: String?
+    /// Not done yet: the action runs again as a new job carrying this token, and the artifacts
+    /// and variables of this run are not used (CodePipeline's continuation token).
+    package var continuationToken: String?
 
-    package init(artifacts: [String: URL] = [:], variables: [String: String] = [:], summary: String? = nil) {
+    package init(artifacts: [String: URL] = [:], variables: [String: String] = [:], summary: String? = nil, continuationToken: String? = nil) {
         self.artifacts = artifacts
         self.variables = variables
         self.summary = summary
+        self.continuationToken = continuationToken
     }
 }

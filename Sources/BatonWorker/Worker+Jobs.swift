@@ -2,6 +2,7 @@ import BatonModel
 import BatonProtocol
 import Foundation
 import Logging
+import ZeroMQ
 
 extension Worker {
     /// Runs each accepted offer as a child task, so one job never blocks another and a job's
@@ -24,6 +25,11 @@ extension Worker {
         jobLogger[metadataKey: "job.id"] = "\(offer.jobId)"
         jobLogger[metadataKey: "action.name"] = "\(offer.data.pipelineContext.action.name)"
 
+        guard providers[offer.data.actionTypeId] != nil else {
+            // Should not happen (we advertise what we run), but a REJECT lets another worker take it.
+            send(.reject(JobRejected(jobId: offer.jobId, nonce: offer.nonce, reason: "no provider for \(offer.data.actionTypeId)")))
+            return
+        }
         // Claim the job; only an InProgress ACKED makes it ours.
         send(.ack(offer.claim))
         guard let acked = await awaitAck(offer.jobId), acked.status == .inProgress else {
@@ -35,14 +41,22 @@ extension Worker {
 
         let jobDirectory = configuration.workDirectory.appendingPathComponent("jobs").appendingPathComponent("\(offer.jobId)-\(offer.nonce.prefix(8))")
         defer { try? FileManager.default.removeItem(at: jobDirectory) }
-        let result = await execute(offer, in: jobDirectory, logger: jobLogger)
+        // The job runs in its own task so a CANCEL can stop it (its process is torn down).
+        let task = Task { await self.execute(offer, in: jobDirectory, logger: jobLogger) }
+        jobTasks[offer.jobId] = task
+        let result = await task.value
+        jobTasks[offer.jobId] = nil
+        if cancelledJobs.remove(offer.jobId) != nil {
+            jobLogger.info("job cancelled by the coordinator; no result sent")
+            return
+        }
 
         let resultID = UUID().uuidString.lowercased()
         let message: WorkerMessage
         switch result {
-        case .success(let outputs):
-            message = .success(JobSucceeded(jobId: offer.jobId, nonce: offer.nonce, resultId: resultID, outputs: outputs))
-            jobLogger.info("job succeeded")
+        case .success(let outputs, let token):
+            message = .success(JobSucceeded(jobId: offer.jobId, nonce: offer.nonce, resultId: resultID, outputs: outputs, continuationToken: token))
+            jobLogger.info(token == nil ? "job succeeded" : "job continues", metadata: token.map { ["continuation": "\($0)"] } ?? [:])
         case .failure(let failure):
             message = .failure(JobFailed(jobId: offer.jobId, nonce: offer.nonce, resultId: resultID, failure: failure))
             jobLogger.info("job failed", metadata: ["failure.type": "\(failure.type.rawValue)", "failure.message": "\(failure.message)"])
@@ -50,8 +64,16 @@ extension Worker {
         await deliver(message, resultID: resultID, logger: jobLogger)
     }
 
-    private enum Outcome {
-        case success(ActionOutputs)
+    /// CANCEL: stops a job we run under that nonce; it sends no result.
+    func cancelJob(_ cancel: JobCancelled) {
+        guard running[cancel.jobId]?.nonce == cancel.nonce, let task = jobTasks[cancel.jobId] else { return }
+        logger.info("cancelling a job", metadata: ["job.id": "\(cancel.jobId)", "reason": "\(cancel.reason)"])
+        cancelledJobs.insert(cancel.jobId)
+        task.cancel()
+    }
+
+    enum Outcome: Sendable {
+        case success(ActionOutputs, continuationToken: String?)
         case failure(FailureDetails)
     }
 
@@ -72,14 +94,28 @@ extension Worker {
             return .failure(FailureDetails(type: .jobFailed, message: "\(error)"))
         }
 
-        let logFile = jobDirectory.appendingPathComponent("log.txt")
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        let logHandle = try? FileHandle(forWritingTo: logFile)
-        defer { try? logHandle?.close() }
+        let log: JobLogStream
+        do {
+            log = try JobLogStream(file: jobDirectory.appendingPathComponent("log.txt")) { [weak self] offset, bytes in
+                // Offsets make the order these sends take harmless: the coordinator writes each
+                // chunk where it belongs.
+                Task { await self?.send(.log(LogChunk(jobId: offer.jobId, nonce: offer.nonce, stream: "output", offset: offset)), payload: Frame(bytes)) }
+            }
+        } catch {
+            return .failure(FailureDetails(type: .jobFailed, message: "cannot create the job's log: \(error)"))
+        }
+        defer { log.close() }
         let context = JobContext(
             jobID: offer.jobId, data: offer.data, workDirectory: workDirectory, inputs: inputs,
             outputDirectory: outputDirectory, logger: logger,
-            log: { text in logHandle?.write(Data(text.utf8)) })
+            log: { bytes in log.append(bytes) },
+            progress: { [weak self] report in
+                Task {
+                    await self?.send(.progress(JobProgress(
+                        jobId: offer.jobId, nonce: offer.nonce, percentComplete: report.percentComplete,
+                        summary: report.summary, externalExecutionId: report.externalExecutionId)))
+                }
+            })
 
         let result: ActionResult
         do {
@@ -90,6 +126,8 @@ extension Worker {
         switch result {
         case .failed(let failure):
             return .failure(failure)
+        case .succeeded(let products) where products.continuationToken != nil:
+            return .success(ActionOutputs(artifacts: [], variables: [:], summary: products.summary), continuationToken: products.continuationToken)
         case .succeeded(let products):
             var references: [ArtifactReference] = []
             for declared in offer.data.outputArtifacts {
@@ -102,7 +140,7 @@ extension Worker {
                     return .failure(FailureDetails(type: .jobFailed, message: "\(error)"))
                 }
             }
-            return .success(ActionOutputs(artifacts: references, variables: products.variables, summary: products.summary))
+            return .success(ActionOutputs(artifacts: references, variables: products.variables, summary: products.summary), continuationToken: nil)
         }
     }
 

@@ -26,6 +26,8 @@ package actor Worker: Service {
     /// Offers accepted but not finished, so free slots are right.
     var busy = 0
     var running: [JobID: JobClaim] = [:]
+    var jobTasks: [JobID: Task<Outcome, Never>] = [:]
+    var cancelledJobs: Set<JobID> = []
     var ackWaiters = ReplyWaiters<JobID, Acked>()
     var resultWaiters = ReplyWaiters<String, ResultAck>()
     var chunkStreams: [ArtifactDigest: AsyncStream<ArtifactReply>.Continuation] = [:]
@@ -157,6 +159,10 @@ package actor Worker: Service {
             ackWaiters.resolve(acked.jobId, with: acked)
         case .resultAck(let ack):
             resultWaiters.resolve(ack.resultId, with: ack)
+        case .cancel(let cancel):
+            cancelJob(cancel)
+        case .details(let details):
+            logger.debug("job details", metadata: ["job.id": "\(details.jobId)", "status": "\(details.status?.rawValue ?? "-")"])
         case .heartbeat:
             break
         case .disconnect(let disconnect):
@@ -231,9 +237,9 @@ package actor Worker: Service {
         send(.poll(Poll(freeSlots: freeSlots, lastJobSeq: lastJobSeq)))
     }
 
-    func send(_ message: WorkerMessage) {
+    func send(_ message: WorkerMessage, payload: Frame? = nil) {
         guard let control else { return }
-        loop.post(WorkerFrames.encode(message), on: control.handle)
+        loop.post(WorkerFrames.encode(message, payload: payload), on: control.handle)
     }
 
     func sendArtifact(_ message: WorkerMessage, payload: Frame? = nil) -> Bool {

@@ -11,45 +11,59 @@ package struct DispatchConfiguration: Sendable {
     package var heartbeatInterval: Duration = .seconds(2)
     /// Missed heartbeat intervals after which a worker is taken for dead and its jobs re-queued.
     package var heartbeatLiveness = 5
+    /// How long a worker has to ACK a JOB before it is offered elsewhere under a new nonce.
+    package var ackDeadline: Duration = .seconds(10)
+    /// Dispatches of one job lost with their workers before the job is failed instead.
+    package var maxLostAttempts = 5
     package var chunkSize = 1 << 20
     package var credit = 8
+    /// When set, HELLO must come over a CURVE connection whose ZAP user id is the worker id.
+    package var requireAuthenticatedWorkers = false
 
     package init() {}
 }
 
 /// Hands jobs to workers over the control ROUTER socket and takes their results back.
 ///
-/// Jobs wait in one queue in the order they became ready; a worker receives a job only when it
-/// advertises the job's action type and has credit (free slots it reported in POLL, minus JOBs
-/// sent since). Each dispatch carries a fresh nonce; a result counts only under the current one.
+/// Jobs wait in a `JobQueue`; a worker receives a job only when it advertises the job's action
+/// type, carries its required labels, has not rejected it, and has credit (free slots it reported
+/// in POLL, minus JOBs sent since). Each dispatch carries a fresh 128-bit nonce; ACK, PROGRESS,
+/// LOG and results count only under the current one.
 actor JobBroker {
-    private struct Dispatch {
-        var job: JobRecord
+    struct Dispatch {
+        var entry: JobQueue.Entry
         var nonce: String
-        var attempt: Int
         var workerKey: [UInt8]
+        var sentAt: ContinuousClock.Instant
         var acknowledged = false
     }
 
-    private let loop: SocketLoop
-    private let socket: OpenedSocket
-    private let engine: Engine
-    private let artifacts: ArtifactFiles
-    private let configuration: DispatchConfiguration
-    private let artifactPort: Int
-    private let logger: Logger
-    private let epoch = UUID().uuidString.lowercased()
-    private let clock = ContinuousClock()
+    let loop: SocketLoop
+    let socket: OpenedSocket
+    let engine: Engine
+    let artifacts: ArtifactFiles
+    let logs: JobLogs
+    let configuration: DispatchConfiguration
+    let artifactPort: Int
+    let logger: Logger
+    let epoch = UUID().uuidString.lowercased()
+    let clock = ContinuousClock()
 
-    private var workers: [[UInt8]: WorkerSession] = [:]
-    private var queue: [(job: JobRecord, attempt: Int)] = []
-    private var dispatched: [JobID: Dispatch] = [:]
+    var workers: [[UInt8]: WorkerSession] = [:]
+    var queue = JobQueue()
+    var dispatched: [JobID: Dispatch] = [:]
+    /// Results being made durable, by job: a retransmission of one waits for the first's RESULT_ACK.
+    var settling: [JobID: String] = [:]
+    /// Jobs whose reason for waiting has been logged, so a long wait logs once.
+    var reportedWaits: [JobID: WaitingReason] = [:]
 
-    init(loop: SocketLoop, socket: OpenedSocket, engine: Engine, artifacts: ArtifactFiles, configuration: DispatchConfiguration, artifactPort: Int, logger: Logger) {
+    init(loop: SocketLoop, socket: OpenedSocket, engine: Engine, artifacts: ArtifactFiles, logs: JobLogs,
+         configuration: DispatchConfiguration, artifactPort: Int, logger: Logger) {
         self.loop = loop
         self.socket = socket
         self.engine = engine
         self.artifacts = artifacts
+        self.logs = logs
         self.configuration = configuration
         self.artifactPort = artifactPort
         self.logger = logger
@@ -70,7 +84,7 @@ actor JobBroker {
                 for await message in self.socket.inbound { await self.receive(message) }
             }
             group.addTask {
-                // One timer for all workers: liveness is checked once per heartbeat interval.
+                // One timer for all workers and leases, once per heartbeat interval.
                 while !Task.isCancelled {
                     try? await Task.sleep(for: self.configuration.heartbeatInterval)
                     await self.heartbeatTick()
@@ -91,7 +105,7 @@ actor JobBroker {
         }
         let key = incoming.routingID.bytes
         if case .hello(let hello) = incoming.message {
-            welcome(hello, routingID: incoming.routingID)
+            welcome(hello, routingID: incoming.routingID, authenticatedAs: incoming.userID)
             return
         }
         guard workers[key] != nil else {
@@ -109,30 +123,52 @@ actor JobBroker {
             assignQueued()
         case .ack(let claim):
             acknowledge(claim, from: key, routingID: incoming.routingID)
+        case .reject(let rejection):
+            reject(rejection, from: key)
+        case .progress(let progress):
+            guard isCurrent(progress.jobId, progress.nonce, from: key) else { return }
+            Task {
+                try? await engine.jobProgressed(progress.jobId, percent: progress.percentComplete, summary: progress.summary,
+                                                externalExecutionId: progress.externalExecutionId)
+            }
+        case .details(let claim):
+            details(claim, from: key, routingID: incoming.routingID)
         case .heartbeat(let heartbeat):
             workers[key]?.polledFreeSlots = heartbeat.freeSlots
             if let seq = workers[key]?.jobSeq { workers[key]?.pollSeq = seq }
             send(.heartbeat(CoordinatorHeartbeat(epoch: epoch)), to: incoming.routingID)
             assignQueued()
         case .success(let result):
-            await succeeded(result, routingID: incoming.routingID)
+            guard beginSettling(result.jobId, resultID: result.resultId) else { return }
+            Task { await succeeded(result, routingID: incoming.routingID) }
         case .failure(let result):
-            await failed(result, routingID: incoming.routingID)
-        case .log:
-            break
+            guard beginSettling(result.jobId, resultID: result.resultId) else { return }
+            Task { await failed(result, routingID: incoming.routingID) }
+        case .log(let chunk):
+            guard isCurrent(chunk.jobId, chunk.nonce, from: key), let payload = incoming.payload,
+                  let job = dispatched[chunk.jobId]?.entry.job
+            else { return }
+            logs.write(payload, at: chunk.offset, for: job.data.pipelineContext.action.actionExecutionId)
         case .disconnect(let reason):
             logger.info("worker disconnected", metadata: ["worker.id": "\(workers[key]?.workerID ?? "?")", "reason": "\(reason.reason)"])
-            dropWorker(key)
+            dropWorker(key, because: "it disconnected")
         case .fetch, .putBegin, .putChunk, .putEnd:
             logger.warning("artifact command on the control socket ignored")
         }
     }
 
-    private func welcome(_ hello: Hello, routingID: Frame) {
+    private func welcome(_ hello: Hello, routingID: Frame, authenticatedAs userID: String?) {
         let key = routingID.bytes
+        if configuration.requireAuthenticatedWorkers, userID != hello.workerId {
+            logger.warning("refused a HELLO whose worker id does not match its CURVE key", metadata: [
+                "worker.id": "\(hello.workerId)", "key.owner": "\(userID ?? "none")",
+            ])
+            send(.disconnect(Disconnect(reason: "worker id \(hello.workerId) does not match the CURVE key this connection authenticated with (\(userID ?? "none"))")), to: routingID)
+            return
+        }
         // The same worker id under a new session means its old process is gone: release its jobs now.
         for (otherKey, other) in workers where other.workerID == hello.workerId && (otherKey != key || other.session != hello.session) {
-            dropWorker(otherKey)
+            dropWorker(otherKey, because: "it came back as a new process")
         }
         workers[key] = WorkerSession(
             routingID: routingID, workerID: hello.workerId, session: hello.session,
@@ -140,9 +176,8 @@ actor JobBroker {
         // Jobs the worker still runs (we restarted, or it reconnected): re-attach them under the
         // nonce it holds instead of running them a second time elsewhere.
         for claim in hello.running {
-            if let index = queue.firstIndex(where: { $0.job.id == claim.jobId }) {
-                let entry = queue.remove(at: index)
-                dispatched[claim.jobId] = Dispatch(job: entry.job, nonce: claim.nonce, attempt: entry.attempt, workerKey: key, acknowledged: true)
+            if let entry = queue.remove(claim.jobId) {
+                dispatched[claim.jobId] = Dispatch(entry: entry, nonce: claim.nonce, workerKey: key, sentAt: clock.now, acknowledged: true)
                 logger.info("re-attached a running job", metadata: ["job.id": "\(claim.jobId)", "worker.id": "\(hello.workerId)"])
             } else if let existing = dispatched[claim.jobId], existing.nonce == claim.nonce {
                 dispatched[claim.jobId]?.workerKey = key
@@ -158,15 +193,23 @@ actor JobBroker {
         logger.info("worker connected", metadata: [
             "worker.id": "\(hello.workerId)", "worker.slots": "\(hello.maxSlots)",
             "worker.types": "\(hello.actionTypes.map(\.description).joined(separator: ","))",
+            "worker.labels": "\(hello.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))",
         ])
     }
 
+    /// Whether `nonce` is the job's current dispatch to this worker; ACK, PROGRESS and LOG under
+    /// any other nonce change nothing. Job traffic renews the lease.
+    func isCurrent(_ id: JobID, _ nonce: String, from key: [UInt8]) -> Bool {
+        guard let dispatch = dispatched[id], dispatch.nonce == nonce, dispatch.workerKey == key else { return false }
+        return true
+    }
+
     private func acknowledge(_ claim: JobClaim, from key: [UInt8], routingID: Frame) {
-        guard let dispatch = dispatched[claim.jobId] else {
+        guard dispatched[claim.jobId] != nil else {
             send(.acked(Acked(jobId: claim.jobId, nonce: claim.nonce, status: .jobNotFound)), to: routingID)
             return
         }
-        guard dispatch.nonce == claim.nonce, dispatch.workerKey == key else {
+        guard isCurrent(claim.jobId, claim.nonce, from: key) else {
             send(.acked(Acked(jobId: claim.jobId, nonce: claim.nonce, status: .invalidNonce)), to: routingID)
             return
         }
@@ -174,127 +217,29 @@ actor JobBroker {
         send(.acked(Acked(jobId: claim.jobId, nonce: claim.nonce, status: .inProgress)), to: routingID)
     }
 
-    private func succeeded(_ result: JobSucceeded, routingID: Frame) async {
-        let missing = result.outputs.artifacts.filter { artifacts.size(of: $0.digest) != $0.size }.map(\.name)
-        if !missing.isEmpty {
-            send(.resultAck(ResultAck(jobId: result.jobId, nonce: result.nonce, resultId: result.resultId, outcome: .missingArtifacts, missing: missing)), to: routingID)
-            return
-        }
-        await settle(result.jobId, nonce: result.nonce, resultID: result.resultId, routingID: routingID) {
-            try await self.engine.jobSucceeded(result.jobId, resultID: result.resultId, outputs: result.outputs)
-        }
-    }
-
-    private func failed(_ result: JobFailed, routingID: Frame) async {
-        await settle(result.jobId, nonce: result.nonce, resultID: result.resultId, routingID: routingID) {
-            try await self.engine.jobFailed(result.jobId, resultID: result.resultId, failure: result.failure)
-        }
-    }
-
-    /// Records a result through the engine (durably) and only then acknowledges it.
-    private func settle(_ jobID: JobID, nonce: String, resultID: String, routingID: Frame, record: () async throws -> JobResultDisposition) async {
-        let outcome: ResultAck.Outcome
-        if let dispatch = dispatched[jobID], dispatch.nonce != nonce {
-            outcome = .stale
-        } else {
-            do {
-                switch try await record() {
-                case .accepted: outcome = .accepted
-                case .duplicate: outcome = .duplicate
-                case .stale: outcome = .stale
-                }
-            } catch {
-                // Not recorded: no RESULT_ACK, so the worker retransmits.
-                logger.error("could not record a job result", metadata: ["job.id": "\(jobID)", "error.message": "\(error)"])
-                return
-            }
-            // A job we did not dispatch in this session (the result comes from before a restart)
-            // may be queued again: it needs no second run. A dispatched job is never queued.
-            if outcome == .accepted, dispatched.removeValue(forKey: jobID) == nil {
-                queue.removeAll { $0.job.id == jobID }
-            }
-        }
-        send(.resultAck(ResultAck(jobId: jobID, nonce: nonce, resultId: resultID, outcome: outcome)), to: routingID)
-    }
-
-    // MARK: - Dispatch
-
-    private func enqueue(_ job: JobRecord, attempt: Int) {
-        queue.append((job, attempt))
+    private func reject(_ rejection: JobRejected, from key: [UInt8]) {
+        guard isCurrent(rejection.jobId, rejection.nonce, from: key), var dispatch = dispatched.removeValue(forKey: rejection.jobId),
+              let worker = workers[key]
+        else { return }
+        logger.info("worker rejected a job", metadata: ["job.id": "\(rejection.jobId)", "worker.id": "\(worker.workerID)", "reason": "\(rejection.reason)"])
+        dispatch.entry.excluded.insert(worker.workerID)
+        queue.prepend(dispatch.entry)
         assignQueued()
     }
 
-    /// Forgets a job whose action was abandoned or cancelled; a result for it is stale.
-    private func withdraw(_ id: JobID) {
-        queue.removeAll { $0.job.id == id }
-        dispatched[id] = nil
-    }
-
-    /// Hands queued jobs, oldest first, to workers with credit. Stops as soon as no worker has
-    /// credit left, so a long queue costs nothing while every worker is busy.
-    private func assignQueued() {
-        guard !queue.isEmpty, workers.values.contains(where: { $0.credit > 0 }) else { return }
-        var remaining: [(job: JobRecord, attempt: Int)] = []
-        remaining.reserveCapacity(queue.count)
-        var index = queue.startIndex
-        while index < queue.endIndex {
-            let entry = queue[index]
-            if let key = pickWorker(for: entry.job.data.actionTypeId) {
-                dispatch(entry.job, attempt: entry.attempt, to: key)
-                if !workers.values.contains(where: { $0.credit > 0 }) {
-                    remaining += queue[(index + 1)...]
-                    break
-                }
-            } else {
-                remaining.append(entry)
-            }
-            index += 1
+    private func details(_ claim: JobClaim, from key: [UInt8], routingID: Frame) {
+        let answer: JobDetails
+        if let dispatch = dispatched[claim.jobId] {
+            answer = isCurrent(claim.jobId, claim.nonce, from: key)
+                ? JobDetails(jobId: claim.jobId, nonce: claim.nonce, status: dispatch.acknowledged ? .inProgress : nil, data: dispatch.entry.job.data)
+                : JobDetails(jobId: claim.jobId, nonce: claim.nonce, status: .invalidNonce)
+        } else {
+            answer = JobDetails(jobId: claim.jobId, nonce: claim.nonce, status: .jobNotFound)
         }
-        queue = remaining
+        send(.details(answer), to: routingID)
     }
 
-    /// The worker with the most credit among those that can run `type`.
-    private func pickWorker(for type: ActionTypeID) -> [UInt8]? {
-        var best: (key: [UInt8], credit: Int)?
-        for (key, worker) in workers where worker.credit > (best?.credit ?? 0) && worker.canRun(type) {
-            best = (key, worker.credit)
-        }
-        return best?.key
-    }
-
-    private func dispatch(_ job: JobRecord, attempt: Int, to key: [UInt8]) {
-        guard var worker = workers[key] else { return }
-        worker.jobSeq += 1
-        workers[key] = worker
-        let nonce = UUID().uuidString.lowercased()
-        dispatched[job.id] = Dispatch(job: job, nonce: nonce, attempt: attempt, workerKey: key)
-        send(.job(JobOffer(jobSeq: worker.jobSeq, jobId: job.id, nonce: nonce, attempt: attempt, data: job.data)), to: worker.routingID)
-        logger.debug("job dispatched", metadata: ["job.id": "\(job.id)", "worker.id": "\(worker.workerID)", "job.attempt": "\(attempt)"])
-    }
-
-    private func heartbeatTick() {
-        let deadline = clock.now - configuration.heartbeatInterval * configuration.heartbeatLiveness
-        for (key, worker) in workers where worker.lastSeen < deadline {
-            logger.warning("worker missed its heartbeats; re-queueing its jobs", metadata: ["worker.id": "\(worker.workerID)"])
-            dropWorker(key)
-        }
-        for worker in workers.values {
-            send(.heartbeat(CoordinatorHeartbeat(epoch: epoch)), to: worker.routingID)
-        }
-    }
-
-    /// Forgets a worker and puts its jobs back at the front of the queue, to run under new nonces.
-    private func dropWorker(_ key: [UInt8]) {
-        workers[key] = nil
-        let lost = dispatched.filter { $0.value.workerKey == key }
-        for (id, dispatch) in lost {
-            dispatched[id] = nil
-            queue.insert((dispatch.job, dispatch.attempt + 1), at: 0)
-        }
-        if !lost.isEmpty { assignQueued() }
-    }
-
-    private func send(_ message: CoordinatorMessage, to routingID: Frame) {
+    func send(_ message: CoordinatorMessage, to routingID: Frame) {
         loop.post(WireFrames.encode(message, to: routingID), on: socket.handle)
     }
 }

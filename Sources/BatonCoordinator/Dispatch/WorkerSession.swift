@@ -21,4 +21,25 @@ struct WorkerSession {
     var credit: Int { max(0, polledFreeSlots - (jobSeq - min(pollSeq, jobSeq))) }
 
     func canRun(_ type: ActionTypeID) -> Bool { actionTypes.contains(type) }
+
+    /// Whether the worker carries every label the job requires, with the same value.
+    func carries(_ required: [String: String]?) -> Bool {
+        (required ?? [:]).allSatisfy { labels[$0.key] == $0.value }
+    }
+}
+
+/// Why a queued job is not on a worker, as `baton workers` and the logs show it.
+enum WaitingReason: Equatable, CustomStringConvertible {
+    case noWorkerForType(ActionTypeID)
+    case labelsUnmatched([String: String])
+    case allBusy(Int)
+
+    var description: String {
+        switch self {
+        case .noWorkerForType(let type): "no connected worker runs \(type)"
+        case .labelsUnmatched(let labels):
+            "no worker carries the labels \(labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))"
+        case .allBusy(let count): "all \(count) worker(s) that can run it are busy"
+        }
+    }
 }

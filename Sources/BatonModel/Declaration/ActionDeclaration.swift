@@ -64,3 +64,14 @@ package struct EnvironmentVariable: Sendable, Hashable, Codable {
         self.type = type
     }
 }
+
+extension ActionDeclaration {
+    /// The worker labels this action's jobs need: `role` for an action with a `roleArn` (the
+    /// account it acts in) and `region` for one with a `region`; nil when it needs none.
+    package var requiredWorkerLabels: [String: String]? {
+        var labels: [String: String] = [:]
+        if let roleArn { labels["role"] = roleArn }
+        if let region { labels["region"] = region }
+        return labels.isEmpty ? nil : labels
+    }
+}

@@ -12,6 +12,9 @@ package struct JobData: Sendable, Hashable, Codable {
     /// Compute actions: the environment variables whose final values become output variables.
     package var outputVariables: [String]?
     package var environmentVariables: [EnvironmentVariable]?
+    /// Labels a worker must carry to be offered this job: `role` = the action's `roleArn` and
+    /// `region` = its `region`, so an account's or a region's actions run only on its workers.
+    package var requiredLabels: [String: String]?
 
     package init(
         actionTypeId: ActionTypeID,

@@ -166,6 +166,8 @@ package struct ActionExecution: Sendable, Hashable, Codable {
     package var deadline: Timestamp?
     /// Who approved or rejected a manual approval.
     package var lastUpdatedBy: String?
+    /// What the worker last reported with PROGRESS (CodePipeline's `percentComplete`).
+    package var percentComplete: Int?
 
     package init(name: String) {
         self.name = name

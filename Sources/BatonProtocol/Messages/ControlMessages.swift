@@ -109,12 +109,16 @@ package struct JobSucceeded: Sendable, Hashable, Codable {
     package var nonce: String
     package var resultId: String
     package var outputs: ActionOutputs
+    /// Not finished yet: run the action again as a new job carrying this token
+    /// (CodePipeline's `continuationToken`). Outputs are taken only from the final result.
+    package var continuationToken: String?
 
-    package init(jobId: JobID, nonce: String, resultId: String, outputs: ActionOutputs) {
+    package init(jobId: JobID, nonce: String, resultId: String, outputs: ActionOutputs, continuationToken: String? = nil) {
         self.jobId = jobId
         self.nonce = nonce
         self.resultId = resultId
         self.outputs = outputs
+        self.continuationToken = continuationToken
     }
 }
 

@@ -1,0 +1,73 @@
+import BatonModel
+import BatonStore
+
+/// Jobs waiting for a worker, one first-in-first-out line per pipeline, served round-robin so a
+/// pipeline with a thousand ready jobs cannot starve one with a single job.
+struct JobQueue {
+    struct Entry {
+        var job: JobRecord
+        var attempt: Int
+        /// Workers that rejected the job: it is never offered to them again.
+        var excluded: Set<String> = []
+    }
+
+    private var lines: [String: [Entry]] = [:]
+    private var rotation: [String] = []
+    private(set) var count = 0
+
+    var isEmpty: Bool { count == 0 }
+
+    mutating func append(_ entry: Entry) {
+        let pipeline = entry.job.data.pipelineContext.pipelineName
+        if lines[pipeline] == nil { rotation.append(pipeline) }
+        lines[pipeline, default: []].append(entry)
+        count += 1
+    }
+
+    /// Puts a job back at the head of its pipeline's line (a lost worker's job runs next).
+    mutating func prepend(_ entry: Entry) {
+        let pipeline = entry.job.data.pipelineContext.pipelineName
+        if lines[pipeline] == nil { rotation.append(pipeline) }
+        lines[pipeline, default: []].insert(entry, at: 0)
+        count += 1
+    }
+
+    mutating func remove(_ id: JobID) -> Entry? {
+        for (pipeline, line) in lines {
+            if let index = line.firstIndex(where: { $0.job.id == id }) {
+                let entry = lines[pipeline]?.remove(at: index)
+                count -= 1
+                if lines[pipeline]?.isEmpty == true { drop(pipeline) }
+                return entry
+            }
+        }
+        return nil
+    }
+
+    /// Offers jobs round-robin across pipelines, each line in order, to `place`, which returns
+    /// whether it placed the job. Stops when `hasCapacity` says no worker has credit left.
+    mutating func drain(hasCapacity: () -> Bool, place: (Entry) -> Bool) {
+        var progress = true
+        while progress, hasCapacity(), !rotation.isEmpty {
+            progress = false
+            for pipeline in rotation {
+                guard hasCapacity(), var line = lines[pipeline] else { break }
+                // The first job in this line that some worker can take now.
+                if let index = line.firstIndex(where: place) {
+                    line.remove(at: index)
+                    count -= 1
+                    progress = true
+                }
+                lines[pipeline] = line
+            }
+            for pipeline in rotation where lines[pipeline]?.isEmpty == true { drop(pipeline) }
+        }
+    }
+
+    var entries: [Entry] { rotation.flatMap { lines[$0] ?? [] } }
+
+    private mutating func drop(_ pipeline: String) {
+        lines[pipeline] = nil
+        rotation.removeAll { $0 == pipeline }
+    }
+}
