@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "BatonActionsTests", dependencies: ["BatonActions", "BatonWorker", "BatonModel", zipFoundation, logging]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["BatonTesting", "BatonAPI", "BatonModel", "BatonCLI"]
+            dependencies: ["BatonTesting", "BatonAPI", "BatonModel", "BatonProtocol", "ZeroMQ", "BatonCLI", logging]
         ),
     ]
 )

@@ -16,6 +16,9 @@ package enum CodePipelineOperation: String, Sendable, CaseIterable {
     case putApprovalResult = "PutApprovalResult"
     case rollbackStage = "RollbackStage"
     case overrideStageCondition = "OverrideStageCondition"
+    case createCustomActionType = "CreateCustomActionType"
+    case deleteCustomActionType = "DeleteCustomActionType"
+    case listActionTypes = "ListActionTypes"
 
     package static let targetPrefix = "CodePipeline_20150709"
     package static let contentType = "application/x-amz-json-1.1"

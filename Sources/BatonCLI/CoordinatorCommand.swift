@@ -22,6 +22,18 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: "HOST:PORT for the HTTP API (env BATON_LISTEN_HTTP; default 127.0.0.1:7700).")
     var listenHttp: String?
 
+    @Option(help: ArgumentHelp("File holding this coordinator's CURVE secret key (env BATON_CURVE_SECRET_KEY); turns on encryption and worker authentication.", valueName: "file"))
+    var curveSecretKey: String?
+
+    @Option(help: ArgumentHelp("File of 'WORKER_ID PUBLIC_KEY' lines: the workers allowed to connect (env BATON_AUTHORIZED_WORKERS). Needs --curve-secret-key.", valueName: "file"))
+    var authorizedWorkers: String?
+
+    @Flag(help: "Allow listening for workers on a non-loopback address without CURVE.")
+    var insecure = false
+
+    @Option(help: ArgumentHelp("Worker heartbeat interval in milliseconds (env BATON_HEARTBEAT_MS; default 2000). A worker silent for 5 intervals is taken for dead.", valueName: "ms"))
+    var heartbeatInterval: Int?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical (env BATON_LOG_LEVEL).")
     var logLevel: String?
 
@@ -35,12 +47,30 @@ struct CoordinatorCommand: AsyncParsableCommand {
         guard workers.hasPrefix("tcp://") || workers.hasPrefix("ipc://") || workers.hasPrefix("inproc://") else {
             throw ValidationError("--listen-workers '\(workers)' is not a ZeroMQ endpoint such as tcp://127.0.0.1:7600")
         }
-        let configuration = CoordinatorConfiguration(
+        var configuration = CoordinatorConfiguration(
             dataDirectory: URL(fileURLWithPath: setting(dataDir, env: "BATON_DATA_DIR", default: ".baton")),
             workerEndpoint: workers,
             artifactEndpoint: listenArtifacts ?? ProcessInfo.processInfo.environment["BATON_LISTEN_ARTIFACTS"],
             httpHost: String(http[..<colon]),
             httpPort: port)
+        configuration.insecure = insecure
+        let heartbeat = try setting(heartbeatInterval, env: "BATON_HEARTBEAT_MS", default: 2000)
+        guard (50...60_000).contains(heartbeat) else { throw ValidationError("--heartbeat-interval must be between 50 and 60000 ms, not \(heartbeat)") }
+        configuration.dispatch.heartbeatInterval = .milliseconds(heartbeat)
+        let secretFile = curveSecretKey ?? ProcessInfo.processInfo.environment["BATON_CURVE_SECRET_KEY"]
+        let allowFile = authorizedWorkers ?? ProcessInfo.processInfo.environment["BATON_AUTHORIZED_WORKERS"]
+        switch (secretFile, allowFile) {
+        case (let secretFile?, let allowFile?):
+            configuration.curve = .init(
+                secretKey: try readSecretKey(secretFile, flag: "--curve-secret-key"),
+                authorizedWorkers: try AuthorizedWorkers(contentsOf: URL(fileURLWithPath: allowFile)))
+        case (nil, nil):
+            break
+        case (nil, _?):
+            throw ValidationError("--authorized-workers needs --curve-secret-key")
+        case (_?, nil):
+            throw ValidationError("--curve-secret-key needs --authorized-workers: the list of worker public keys allowed in")
+        }
         let coordinator = Coordinator(configuration: configuration, logger: logger) { endpoints in
             print(endpoints.readyLine)
             fflush(nil)

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import UnixSignals
+import ZeroMQ
 
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,6 +30,12 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Folder whose subfolders stand in for S3 buckets (env BATON_BUCKETS; default ./.baton/buckets).")
     var buckets: String?
 
+    @Option(help: ArgumentHelp("File holding this worker's CURVE secret key (env BATON_CURVE_SECRET_KEY).", valueName: "file"))
+    var curveSecretKey: String?
+
+    @Option(help: ArgumentHelp("The coordinator's CURVE public key (env BATON_COORDINATOR_KEY).", valueName: "key"))
+    var coordinatorKey: String?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical (env BATON_LOG_LEVEL).")
     var logLevel: String?
 
@@ -51,8 +58,22 @@ struct WorkerCommand: AsyncParsableCommand {
             throw ValidationError("--coordinator '\(endpoint)' is not a ZeroMQ endpoint such as tcp://127.0.0.1:7600")
         }
         let id = setting(workerId, env: "BATON_WORKER_ID", default: "\(ProcessInfo.processInfo.hostName)-\(workDirectory.lastPathComponent)")
-        let configuration = WorkerConfiguration(
+        var configuration = WorkerConfiguration(
             coordinatorEndpoint: endpoint, workDirectory: workDirectory, workerID: id, labels: parsedLabels, maxConcurrentJobs: slots)
+        let secretFile = curveSecretKey ?? ProcessInfo.processInfo.environment["BATON_CURVE_SECRET_KEY"]
+        let serverKey = coordinatorKey ?? ProcessInfo.processInfo.environment["BATON_COORDINATOR_KEY"]
+        switch (secretFile, serverKey) {
+        case (let secretFile?, let serverKey?):
+            let secret = try readSecretKey(secretFile, flag: "--curve-secret-key")
+            guard serverKey.utf8.count == 40 else { throw ValidationError("--coordinator-key '\(serverKey)' is not a 40-character Z85 CURVE public key") }
+            configuration.curve = (CurveKeyPair(publicKey: try CurveKeyPair.publicKey(forSecretKey: secret), secretKey: secret), serverKey)
+        case (nil, nil):
+            break
+        case (nil, _?):
+            throw ValidationError("--coordinator-key needs --curve-secret-key (this worker's own key)")
+        case (_?, nil):
+            throw ValidationError("--curve-secret-key needs --coordinator-key (the coordinator's public key)")
+        }
         let bucketRoot = URL(fileURLWithPath: setting(buckets, env: "BATON_BUCKETS", default: ".baton/buckets")).standardizedFileURL
         let worker = try Worker(configuration: configuration, providers: BuiltInActions.providers(bucketRoot: bucketRoot), logger: logger)
         let group = ServiceGroup(

@@ -13,10 +13,13 @@ import ZeroMQ
 
 package enum CoordinatorError: Error, CustomStringConvertible {
     case cannotListen(what: String, endpoint: String, reason: String)
+    case insecureListen(endpoint: String)
 
     package var description: String {
         switch self {
         case .cannotListen(let what, let endpoint, let reason): "cannot listen for \(what) on \(endpoint): \(reason)"
+        case .insecureListen(let endpoint):
+            "refusing to listen for workers on \(endpoint) without encryption: anyone who can reach it could take jobs and their secrets. Give --curve-secret-key and --authorized-workers (see `baton keys generate`), listen on 127.0.0.1, or pass --insecure on a network you trust"
         }
     }
 }
@@ -33,6 +36,9 @@ package struct Coordinator: Service {
     }
 
     package func run() async throws {
+        if configuration.curve == nil, !configuration.insecure, !configuration.listensOnLoopbackOnly {
+            throw CoordinatorError.insecureListen(endpoint: configuration.workerEndpoint)
+        }
         let store = try Store(directory: configuration.dataDirectory)
         let engine = Engine(store: store, logger: logger)
         try await engine.recover()
@@ -42,8 +48,16 @@ package struct Coordinator: Service {
             group.addTask { try await loop.run() }
             defer { group.cancelAll() }
 
-            let control = try await open(loop, bind: configuration.workerEndpoint, what: "workers", options: Self.controlOptions)
-            var artifactOptions = Self.controlOptions
+            var controlOptions = Self.controlOptions
+            var dispatch = configuration.dispatch
+            if let curve = configuration.curve {
+                let zap = try await ZapAuthenticator.start(loop: loop, workers: curve.authorizedWorkers, logger: logger)
+                group.addTask { await zap.run() }
+                controlOptions.curve = .server(secretKey: curve.secretKey, zapDomain: ZapAuthenticator.domain)
+                dispatch.requireAuthenticatedWorkers = true
+            }
+            let control = try await open(loop, bind: configuration.workerEndpoint, what: "workers", options: controlOptions)
+            var artifactOptions = controlOptions
             artifactOptions.maxMessageSize = Int64(configuration.dispatch.chunkSize + 65_536)
             artifactOptions.sendHighWaterMark = Int32(configuration.dispatch.credit * 4)
             let artifactSocket = try await open(loop, bind: configuration.resolvedArtifactEndpoint, what: "artifacts", options: artifactOptions)
@@ -53,7 +67,7 @@ package struct Coordinator: Service {
             let logs = try JobLogs(directory: configuration.dataDirectory.appendingPathComponent("logs"), logger: logger)
             let broker = JobBroker(
                 loop: loop, socket: control, engine: engine, artifacts: store.artifacts, logs: logs,
-                configuration: configuration.dispatch, artifactPort: artifactPort, logger: logger)
+                configuration: dispatch, artifactPort: artifactPort, logger: logger)
             let artifactServer = ArtifactServer(
                 loop: loop, socket: artifactSocket, files: store.artifacts,
                 chunkSize: configuration.dispatch.chunkSize, credit: configuration.dispatch.credit, logger: logger)

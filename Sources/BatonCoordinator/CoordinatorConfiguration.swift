@@ -9,6 +9,20 @@ package struct CoordinatorConfiguration: Sendable {
     package var httpHost: String
     package var httpPort: Int
     package var dispatch = DispatchConfiguration()
+    /// CURVE on both worker sockets, admitting only the listed workers' keys.
+    package var curve: CurveServer?
+    /// Allows listening for workers on a non-loopback address without CURVE.
+    package var insecure = false
+
+    package struct CurveServer: Sendable {
+        package var secretKey: String
+        package var authorizedWorkers: AuthorizedWorkers
+
+        package init(secretKey: String, authorizedWorkers: AuthorizedWorkers) {
+            self.secretKey = secretKey
+            self.authorizedWorkers = authorizedWorkers
+        }
+    }
 
     package init(dataDirectory: URL, workerEndpoint: String, artifactEndpoint: String? = nil, httpHost: String, httpPort: Int) {
         self.dataDirectory = dataDirectory
@@ -16,6 +30,17 @@ package struct CoordinatorConfiguration: Sendable {
         self.artifactEndpoint = artifactEndpoint
         self.httpHost = httpHost
         self.httpPort = httpPort
+    }
+
+    /// Whether every worker endpoint is reachable only from this machine (loopback or ipc).
+    var listensOnLoopbackOnly: Bool {
+        [workerEndpoint, resolvedArtifactEndpoint].allSatisfy { endpoint in
+            if endpoint.hasPrefix("ipc://") || endpoint.hasPrefix("inproc://") { return true }
+            guard endpoint.hasPrefix("tcp://"), let colon = endpoint.lastIndex(of: ":") else { return false }
+            var host = String(endpoint[endpoint.index(endpoint.startIndex, offsetBy: 6)..<colon])
+            if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        }
     }
 
     /// `tcp://host:7600` → `tcp://host:7601`; a wildcard port stays a wildcard.

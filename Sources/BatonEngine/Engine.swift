@@ -59,6 +59,7 @@ package actor Engine {
     /// Loads pipelines, their runtime state and unfinished executions from the store, and queues
     /// their open jobs again.
     package func recover() async throws {
+        actionTypes = ActionTypeRegistry(custom: try await store.customActionTypes())
         let runtimes = try await store.runtimeStates()
         let records = try await store.pipelines()
         for record in records { pipelines[record.name] = record }
@@ -224,6 +225,28 @@ package actor Engine {
     package func executions(of pipelineName: String) async throws -> [PipelineExecution] {
         guard pipelines[pipelineName] != nil else { throw EngineError.pipelineNotFound(pipelineName) }
         return try await store.executions(pipeline: pipelineName)
+    }
+
+    // MARK: - Custom action types
+
+    /// CreateCustomActionType: checked, stored, and usable by pipelines at once. Creating the same
+    /// definition again is a no-op; a different definition under the same id is refused.
+    package func createCustomActionType(_ type: ActionType) async throws -> ActionType {
+        try type.validateAsCustom()
+        if let existing = actionTypes[type.id] {
+            if existing == type { return existing }
+            throw EngineError.actionTypeExists(type.id)
+        }
+        try await commits.commit([.customActionType(type)])
+        actionTypes.add(type)
+        logger.info("custom action type created", metadata: ["action.type": "\(type.id)"])
+        return type
+    }
+
+    package func deleteCustomActionType(_ id: ActionTypeID) async throws {
+        guard id.owner == "Custom", actionTypes[id] != nil else { throw EngineError.actionTypeNotFound(id) }
+        try await commits.commit([.deleteCustomActionType(id)])
+        actionTypes.remove(id)
     }
 
     // MARK: - Job results

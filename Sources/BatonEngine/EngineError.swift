@@ -20,6 +20,8 @@ package enum EngineError: Error, Sendable, CustomStringConvertible {
     case halted(String)
     case conditionNotOverridable(String)
     case executionOutdated(String)
+    case actionTypeExists(ActionTypeID)
+    case actionTypeNotFound(ActionTypeID)
 
     package var description: String {
         switch self {
@@ -40,6 +42,8 @@ package enum EngineError: Error, Sendable, CustomStringConvertible {
         case .conditionNotOverridable(let reason): reason
         case .halted(let reason): "The coordinator could not store a change (\(reason)) and accepts no more until it is restarted."
         case .executionOutdated(let reason): reason
+        case .actionTypeExists(let id): "Action type \(id) already exists with a different definition; delete it first or use a new version."
+        case .actionTypeNotFound(let id): "Action type \(id) does not exist."
         case .notLatestExecution(let id, let stage):
             "The stage has failed in a later run of the pipeline and the pipelineExecutionId \(id) associated with the request is out of date (stage \(stage))."
         }

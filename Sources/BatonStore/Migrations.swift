@@ -65,6 +65,17 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v3: custom action types") { db in
+            try db.execute(sql: """
+                CREATE TABLE custom_action_type (
+                    category TEXT NOT NULL,
+                    provider TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    definition TEXT NOT NULL,
+                    PRIMARY KEY (category, provider, version)
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -13,6 +13,8 @@ package enum StoreChange: Sendable {
     case artifact(ArtifactReference, at: Timestamp)
     case runtime(pipeline: String, PipelineRuntimeState)
     case clientToken(pipeline: String, token: String, execution: ExecutionID)
+    case customActionType(ActionType)
+    case deleteCustomActionType(ActionTypeID)
 }
 
 package final class Store: Sendable {
@@ -151,6 +153,13 @@ package final class Store: Sendable {
         return states
     }
 
+    package func customActionTypes() async throws -> [ActionType] {
+        let rows = try await database.read { db in
+            try String.fetchAll(db, sql: "SELECT definition FROM custom_action_type ORDER BY category, provider, version")
+        }
+        return try rows.map { try Self.decode(ActionType.self, $0, table: "custom_action_type", key: "definition") }
+    }
+
     package func execution(forClientToken token: String, pipeline: String) async throws -> ExecutionID? {
         try await database.read { db in
             try String.fetchOne(db, sql: "SELECT execution_id FROM client_token WHERE pipeline = ? AND token = ?", arguments: [pipeline, token])
@@ -219,6 +228,15 @@ private struct EncodedChange: Sendable {
         case .clientToken(let pipeline, let token, let execution):
             sql = "INSERT OR IGNORE INTO client_token (pipeline, token, execution_id) VALUES (?, ?, ?)"
             arguments = [pipeline, token, execution.rawValue]
+        case .customActionType(let type):
+            sql = """
+                INSERT INTO custom_action_type (category, provider, version, definition) VALUES (?, ?, ?, ?)
+                ON CONFLICT (category, provider, version) DO UPDATE SET definition = excluded.definition
+                """
+            arguments = [type.id.category, type.id.provider, type.id.version, try Store.encode(type)]
+        case .deleteCustomActionType(let id):
+            sql = "DELETE FROM custom_action_type WHERE category = ? AND provider = ? AND version = ?"
+            arguments = [id.category, id.provider, id.version]
         }
     }
 

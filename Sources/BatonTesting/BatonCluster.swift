@@ -54,13 +54,15 @@ package final class BatonCluster: Sendable {
     }
 
     /// Starts a coordinator on a fresh data directory (or `reusing` one) and `workers` workers.
-    package static func start(workers: Int = 0, reusing root: URL? = nil, workerArguments: [String] = []) async throws -> BatonCluster {
+    package static func start(
+        workers: Int = 0, reusing root: URL? = nil, workerArguments: [String] = [], coordinatorArguments: [String] = []
+    ) async throws -> BatonCluster {
         let root = root ?? FileManager.default.temporaryDirectory.appendingPathComponent("baton-test-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("buckets"), withIntermediateDirectories: true)
         let coordinator = try ChildProcess.launch(
             try executable,
             ["coordinator", "--data-dir", root.appendingPathComponent("data").path,
-             "--listen-workers", "tcp://127.0.0.1:*", "--listen-http", "127.0.0.1:0", "--log-level", "debug"],
+             "--listen-workers", "tcp://127.0.0.1:*", "--listen-http", "127.0.0.1:0", "--log-level", "debug"] + coordinatorArguments,
             log: root.appendingPathComponent("coordinator.log"))
         let line: String
         do {
@@ -118,9 +120,9 @@ package final class BatonCluster: Sendable {
 
     /// Runs `body` with a running cluster and always stops it.
     package static func with<T: Sendable>(
-        workers: Int = 0, workerArguments: [String] = [], _ body: (BatonCluster) async throws -> T
+        workers: Int = 0, workerArguments: [String] = [], coordinatorArguments: [String] = [], _ body: (BatonCluster) async throws -> T
     ) async throws -> T {
-        let cluster = try await start(workers: workers, workerArguments: workerArguments)
+        let cluster = try await start(workers: workers, workerArguments: workerArguments, coordinatorArguments: coordinatorArguments)
         do {
             let result = try await body(cluster)
             // BATON_KEEP_TEST_DIRS=1 keeps the processes' logs for a look after the test.

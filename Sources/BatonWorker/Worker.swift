@@ -100,6 +100,7 @@ package actor Worker: Service {
         options.heartbeatInterval = 5_000
         options.heartbeatTimeout = 15_000
         options.heartbeatTTL = 30_000
+        if let curve = configuration.curve { options.curve = .client(keys: curve.keys, serverKey: curve.coordinatorKey) }
         let control = try await loop.open(SocketSpec(.dealer, options: options, connect: [configuration.coordinatorEndpoint]))
         self.control = control
         welcome = nil
@@ -182,6 +183,7 @@ package actor Worker: Service {
         options.immediate = true
         options.maxMessageSize = Int64(welcome.chunkSize + 65_536)
         options.receiveHighWaterMark = Int32(max(welcome.credit * 4, 16))
+        if let curve = configuration.curve { options.curve = .client(keys: curve.keys, serverKey: curve.coordinatorKey) }
         do {
             let socket = try await loop.open(SocketSpec(.dealer, options: options, connect: [configuration.artifactEndpoint(port: welcome.artifactPort)]))
             artifacts = socket

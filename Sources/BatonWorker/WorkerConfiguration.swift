@@ -1,4 +1,5 @@
 import Foundation
+import ZeroMQ
 
 package struct WorkerConfiguration: Sendable {
     /// The coordinator's worker endpoint, e.g. `tcp://127.0.0.1:7600`.
@@ -9,6 +10,8 @@ package struct WorkerConfiguration: Sendable {
     package var maxConcurrentJobs: Int
     /// How long to wait for WELCOME, ACKED and RESULT_ACK before trying again.
     package var replyTimeout: Duration = .seconds(10)
+    /// CURVE: this worker's key pair and the coordinator's public key.
+    package var curve: (keys: CurveKeyPair, coordinatorKey: String)?
 
     package init(coordinatorEndpoint: String, workDirectory: URL, workerID: String, labels: [String: String] = [:], maxConcurrentJobs: Int = 1) {
         self.coordinatorEndpoint = coordinatorEndpoint

@@ -33,3 +33,14 @@ extension String {
         self = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
+
+/// ZeroMQ's Z85 text encoding of binary keys (RFC 32).
+package enum Z85 {
+    /// Encodes bytes whose count is a multiple of 4; nil otherwise.
+    package static func encode(_ bytes: [UInt8]) -> String? {
+        guard bytes.count % 4 == 0 else { return nil }
+        var text = [CChar](repeating: 0, count: bytes.count * 5 / 4 + 1)
+        guard zmq_z85_encode(&text, bytes, bytes.count) != nil else { return nil }
+        return String(zeroTerminated: text)
+    }
+}

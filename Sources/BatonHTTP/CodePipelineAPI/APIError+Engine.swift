@@ -47,7 +47,13 @@ extension APIError {
                 self.init(type: "UnableToRollbackStageException", message: error.description)
             case .executionOutdated:
                 self.init(type: "PipelineExecutionOutdatedException", message: error.description)
+            case .actionTypeExists:
+                self.init(type: "ValidationException", message: error.description)
+            case .actionTypeNotFound:
+                self.init(type: "ActionTypeNotFoundException", message: error.description)
             }
+        case let error as PipelineValidationError:
+            self.init(type: error.exception.rawValue, message: error.description)
         default:
             self.init(type: "InternalFailure", message: "The coordinator could not complete the request: \(error)")
         }

@@ -69,6 +69,9 @@ package struct CodePipelineAPI: Sendable {
         case .putApprovalResult: return try await putApprovalResult(decode(body))
         case .rollbackStage: return try await rollbackStage(decode(body))
         case .overrideStageCondition: return try await overrideStageCondition(decode(body))
+        case .createCustomActionType: return try await createCustomActionType(decode(body))
+        case .deleteCustomActionType: return try await deleteCustomActionType(decode(body))
+        case .listActionTypes: return try await listActionTypes(decode(body))
         }
     }
 

@@ -1,0 +1,178 @@
+import BatonAPI
+import BatonModel
+import BatonProtocol
+import BatonTesting
+import Foundation
+import Testing
+import ZeroMQ
+
+/// The job-worker protocol against a real coordinator process, driven message by message.
+@Suite(.timeLimit(.minutes(3))) struct ProtocolTests {
+    static let sourceType = ActionTypeID(category: "Source", owner: "AWS", provider: "S3", version: "1")
+
+    /// Source (S3) → Build (Commands); the peer plays the worker for both.
+    static func createPipeline(_ name: String, in cluster: BatonCluster) async throws -> String {
+        let pipeline = PipelineDeclaration(name: name, stages: [
+            PipelineRunTests.sourceStage,
+            StageDeclaration(name: "Build", actions: [
+                ActionDeclaration(name: "Compile", actionTypeId: .commands, commands: ["true"], inputArtifacts: ["Src"]),
+            ]),
+        ])
+        let _: CreatePipelineOutput = try await cluster.client.call(.createPipeline, CreatePipelineInput(pipeline: pipeline))
+        let started: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: name))
+        return started.pipelineExecutionId
+    }
+
+    @Test func aResultSentThreeTimesIsAppliedOnce() async throws {
+        try await BatonCluster.with { cluster in
+            let peer = try await ProtocolPeer(endpoint: cluster.workersEndpoint)
+            defer { peer.close() }
+            _ = try await peer.register(as: "peer", types: [Self.sourceType, .commands], slots: 4)
+            let id = try await Self.createPipeline("thrice", in: cluster)
+            let source = try await peer.nextJob()
+            #expect(try await peer.ack(source).status == .inProgress)
+
+            let result = JobSucceeded(jobId: source.jobId, nonce: source.nonce, resultId: "result-1", outputs: ActionOutputs(artifacts: [], variables: ["Run": "1"]))
+            var outcomes: [ResultAck.Outcome] = []
+            for _ in 0..<3 {
+                peer.send(.success(result))
+                outcomes.append(try await peer.resultAck("result-1").outcome)
+            }
+            #expect(outcomes == [.accepted, .duplicate, .duplicate])
+
+            // The execution moved on exactly once: one Build job, and the source ran once.
+            let build = try await peer.nextJob()
+            #expect(build.data.pipelineContext.action.name == "Compile")
+            let extra = try? await peer.receive("a second Build JOB", within: .seconds(2)) { if case .job(let offer) = $0 { offer } else { nil } }
+            #expect(extra == nil)
+            let executions: ListPipelineExecutionsOutput = try await cluster.client.call(.listPipelineExecutions, ListPipelineExecutionsInput(pipelineName: "thrice"))
+            #expect(executions.pipelineExecutionSummaries.map(\.pipelineExecutionId) == [id])
+            let state = try await PipelineRunTests.state(of: "thrice", in: cluster)
+            #expect(state["Source/Fetch"]?.status == .succeeded)
+        }
+    }
+
+    @Test func aStaleNonceChangesNothing() async throws {
+        try await BatonCluster.with { cluster in
+            let peer = try await ProtocolPeer(endpoint: cluster.workersEndpoint)
+            defer { peer.close() }
+            _ = try await peer.register(as: "peer", types: [Self.sourceType, .commands])
+            let id = try await Self.createPipeline("stale", in: cluster)
+            let source = try await peer.nextJob()
+            #expect(try await peer.ack(source, nonce: "00000000000000000000000000000000").status == .invalidNonce)
+            #expect(try await peer.ack(source).status == .inProgress)
+
+            peer.send(.failure(JobFailed(jobId: source.jobId, nonce: "0badc0de0badc0de0badc0de0badc0de", resultId: "forged",
+                                         failure: FailureDetails(type: .jobFailed, message: "forged"))))
+            #expect(try await peer.resultAck("forged").outcome == .stale)
+            let during: GetPipelineExecutionOutput = try await cluster.client.call(.getPipelineExecution, GetPipelineExecutionInput(pipelineName: "stale", pipelineExecutionId: id))
+            #expect(during.pipelineExecution.status == .inProgress)
+
+            peer.send(.success(JobSucceeded(jobId: source.jobId, nonce: source.nonce, resultId: "real", outputs: ActionOutputs(artifacts: [], variables: [:]))))
+            #expect(try await peer.resultAck("real").outcome == .accepted)
+            let state = try await PipelineRunTests.state(of: "stale", in: cluster)
+            #expect(state["Source/Fetch"]?.status == .succeeded)
+        }
+    }
+
+    @Test func aRejectedJobGoesToAnotherWorkerAndNeverBack() async throws {
+        try await BatonCluster.with { cluster in
+            let picky = try await ProtocolPeer(endpoint: cluster.workersEndpoint)
+            defer { picky.close() }
+            _ = try await picky.register(as: "picky", types: [Self.sourceType], slots: 2)
+            _ = try await Self.createPipeline("rejected", in: cluster)
+            let offer = try await picky.nextJob()
+            picky.send(.reject(JobRejected(jobId: offer.jobId, nonce: offer.nonce, reason: "not today")))
+            let again = try? await picky.receive("the rejected JOB again", within: .seconds(2)) { if case .job(let o) = $0 { o } else { nil } }
+            #expect(again == nil)
+
+            let other = try await ProtocolPeer(endpoint: cluster.workersEndpoint)
+            defer { other.close() }
+            _ = try await other.register(as: "other", types: [Self.sourceType])
+            let taken = try await other.nextJob()
+            #expect(taken.jobId == offer.jobId)
+            #expect(taken.nonce != offer.nonce)
+        }
+    }
+
+    @Test func abandoningAnExecutionCancelsTheJobOnItsWorker() async throws {
+        try await BatonCluster.with { cluster in
+            let peer = try await ProtocolPeer(endpoint: cluster.workersEndpoint)
+            defer { peer.close() }
+            _ = try await peer.register(as: "peer", types: [Self.sourceType])
+            let id = try await Self.createPipeline("cancelled", in: cluster)
+            let offer = try await peer.nextJob()
+            _ = try await peer.ack(offer)
+            let _: PipelineExecutionIDOutput = try await cluster.client.call(
+                .stopPipelineExecution, StopPipelineExecutionInput(pipelineName: "cancelled", pipelineExecutionId: id, abandon: true))
+            let cancel = try await peer.receive("CANCEL") { if case .cancel(let cancel) = $0 { cancel } else { nil } }
+            #expect(cancel.jobId == offer.jobId)
+            #expect(cancel.nonce == offer.nonce)
+        }
+    }
+
+    @Test func garbageFramesAreDroppedAndTheCoordinatorCarriesOn() async throws {
+        try await BatonCluster.with { cluster in
+            let peer = try await ProtocolPeer(endpoint: cluster.workersEndpoint)
+            defer { peer.close() }
+            for frames in [[[UInt8]("nope".utf8)], [Array("JWP1".utf8), [0x7F], Array("{}".utf8)], [Array("JWP1".utf8), [0x01], Array("{not json".utf8)]] {
+                peer.loop.post(Message(frames.map { Frame($0) }), on: peer.socket.handle)
+            }
+            // Still serving: a proper HELLO is welcomed.
+            _ = try await peer.register(as: "peer", types: [Self.sourceType])
+            let log = try String(contentsOf: cluster.root.appendingPathComponent("coordinator.log"), encoding: .utf8)
+            #expect(log.contains("dropped a malformed message on the control socket"))
+        }
+    }
+}
+
+/// CURVE encryption with a ZAP allow-list of worker keys.
+@Suite(.timeLimit(.minutes(3))) struct WorkerAuthenticationTests {
+    @Test func onlyWorkersWithAuthorizedKeysGetIn() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-keys-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let coordinator = try CurveKeyPair.generate()
+        let trusted = try CurveKeyPair.generate()
+        let stranger = try CurveKeyPair.generate()
+        try coordinator.secretKey.write(to: directory.appendingPathComponent("coordinator.key"), atomically: true, encoding: .utf8)
+        try trusted.secretKey.write(to: directory.appendingPathComponent("trusted.key"), atomically: true, encoding: .utf8)
+        try stranger.secretKey.write(to: directory.appendingPathComponent("stranger.key"), atomically: true, encoding: .utf8)
+        try "# id key\nworker-1 \(trusted.publicKey)\n".write(to: directory.appendingPathComponent("allowed"), atomically: true, encoding: .utf8)
+
+        try await BatonCluster.with(coordinatorArguments: [
+            "--curve-secret-key", directory.appendingPathComponent("coordinator.key").path,
+            "--authorized-workers", directory.appendingPathComponent("allowed").path,
+        ]) { cluster in
+            try cluster.startWorker("worker-1", arguments: ["--curve-secret-key", directory.appendingPathComponent("trusted.key").path, "--coordinator-key", coordinator.publicKey])
+            try cluster.startWorker("intruder", arguments: ["--curve-secret-key", directory.appendingPathComponent("stranger.key").path, "--coordinator-key", coordinator.publicKey])
+            // A worker with a trusted key but claiming another id is refused too.
+            try cluster.startWorker("impostor", arguments: ["--curve-secret-key", directory.appendingPathComponent("trusted.key").path, "--coordinator-key", coordinator.publicKey])
+
+            try PipelineRunTests.putSource(in: cluster, content: "secret")
+            let pipeline = PipelineDeclaration(name: "curve", stages: [
+                PipelineRunTests.sourceStage,
+                StageDeclaration(name: "Build", actions: [ActionDeclaration(name: "Cat", actionTypeId: .commands, commands: ["cat file.txt"], inputArtifacts: ["Src"])]),
+            ])
+            let _: CreatePipelineOutput = try await cluster.client.call(.createPipeline, CreatePipelineInput(pipeline: pipeline))
+            let started: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: "curve"))
+            let execution = try await PipelineRunTests.waitForEnd(started.pipelineExecutionId, of: "curve", in: cluster)
+            #expect(execution.status == .succeeded)
+
+            let log = try String(contentsOf: cluster.root.appendingPathComponent("coordinator.log"), encoding: .utf8)
+            #expect(log.contains("refused a worker whose CURVE key is not authorized"))
+            #expect(log.contains("key.owner=worker-1 worker.id=impostor"))
+            #expect(!log.contains("worker.id=intruder worker.labels"))
+            #expect(!log.contains("worker.id=impostor worker.labels"))
+            #expect(log.contains("worker.id=worker-1 worker.labels"))
+        }
+    }
+
+    @Test func aCoordinatorRefusesToListenOnTheNetworkWithoutCurve() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-insecure-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try runBaton(["coordinator", "--data-dir", directory.path, "--listen-workers", "tcp://0.0.0.0:0", "--listen-http", "127.0.0.1:0"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("refusing to listen for workers on tcp://0.0.0.0:0 without encryption"))
+    }
+}
