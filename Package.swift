@@ -76,6 +76,12 @@ let package = Package(
             ]
         ),
 
+        // The benchmark behind scripts/bench, in no product.
+        .executableTarget(
+            name: "BatonBench",
+            dependencies: ["BatonCoordinator", "BatonWorker", "BatonAPI", "BatonModel", "ZeroMQ", crypto, logging]
+        ),
+
         // Test support, in no product.
         .target(name: "BatonTesting", dependencies: ["BatonAPI", "BatonModel", subprocess, systemPackage]),
 

@@ -1,0 +1,79 @@
+import BatonAPI
+import BatonCoordinator
+import BatonModel
+import BatonWorker
+import Foundation
+import Logging
+
+/// A coordinator and workers in this process, on a fresh data directory, talking ZeroMQ over TCP
+/// loopback and storing to SQLite exactly as the separate processes do.
+struct BenchCluster {
+    let root: URL
+    let client: CodePipelineClient
+    let workersEndpoint: String
+    let logger: Logger
+
+    static func start(logger: Logger) async throws -> BenchCluster {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("baton-bench-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let configuration = CoordinatorConfiguration(
+            dataDirectory: root.appendingPathComponent("data"), workerEndpoint: "tcp://127.0.0.1:*", httpHost: "127.0.0.1", httpPort: 0)
+        let (ready, readyContinuation) = AsyncStream<CoordinatorEndpoints>.makeStream()
+        Task {
+            do {
+                try await Coordinator(configuration: configuration, logger: logger) { readyContinuation.yield($0) }.run()
+            } catch {
+                FileHandle.standardError.write(Data("baton-bench: the coordinator stopped: \(error)\n".utf8))
+                exit(1)
+            }
+        }
+        var iterator = ready.makeAsyncIterator()
+        guard let endpoints = await iterator.next(), let http = URL(string: endpoints.http) else { throw BenchError("the coordinator did not start") }
+        let cluster = BenchCluster(root: root, client: CodePipelineClient(endpoint: http), workersEndpoint: endpoints.workers, logger: logger)
+        for type in BenchTypes.definitions {
+            let _: CreateCustomActionTypeOutput = try await cluster.client.call(.createCustomActionType, CreateCustomActionTypeInput(
+                category: type.id.category, provider: type.id.provider, version: type.id.version,
+                inputArtifactDetails: type.inputArtifactDetails, outputArtifactDetails: type.outputArtifactDetails))
+        }
+        return cluster
+    }
+
+    func startWorker(_ id: String, slots: Int, providers: [any ActionProvider]) throws {
+        let configuration = WorkerConfiguration(
+            coordinatorEndpoint: workersEndpoint, workDirectory: root.appendingPathComponent("work-\(id)"), workerID: id, maxConcurrentJobs: slots)
+        let worker = try Worker(configuration: configuration, providers: providers, logger: logger)
+        Task { try? await worker.run() }
+    }
+
+    func create(_ pipeline: PipelineDeclaration) async throws {
+        let _: CreatePipelineOutput = try await client.call(.createPipeline, CreatePipelineInput(pipeline: pipeline))
+    }
+
+    func start(_ pipeline: String) async throws -> String {
+        let started: StartPipelineExecutionOutput = try await client.call(.startPipelineExecution, StartPipelineExecutionInput(name: pipeline))
+        return started.pipelineExecutionId
+    }
+
+    /// Waits until `count` executions of each pipeline have ended; fails on any that did not succeed.
+    func waitForExecutions(_ pipelines: [String], count: Int, timeout: Duration = .seconds(600)) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        for pipeline in pipelines {
+            while true {
+                let listed: ListPipelineExecutionsOutput = try await client.call(
+                    .listPipelineExecutions, ListPipelineExecutionsInput(pipelineName: pipeline, maxResults: 100))
+                let ended = listed.pipelineExecutionSummaries.filter { $0.status.isTerminal }
+                if let bad = ended.first(where: { $0.status != .succeeded }) {
+                    throw BenchError("execution \(bad.pipelineExecutionId) of \(pipeline) ended \(bad.status.rawValue): \(bad.statusSummary ?? "")")
+                }
+                if ended.count >= count { break }
+                if clock.now > deadline { throw BenchError("\(pipeline): only \(ended.count) of \(count) executions ended in time") }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: root)
+    }
+}

@@ -1,0 +1,121 @@
+import BatonModel
+import BatonWorker
+import Foundation
+
+/// The three measured runs, on one cluster.
+final class Scenarios {
+    let cluster: BenchCluster
+    let timeline: Timeline
+    private(set) var lastThroughputActions = 0
+    private(set) var lastThroughputSeconds = 0.0
+    private var sourceFile: URL?
+
+    init(cluster: BenchCluster, timeline: Timeline) {
+        self.cluster = cluster
+        self.timeline = timeline
+    }
+
+    /// A tiny file every Tick source hands out (the same bytes, so it is uploaded once).
+    private func tickFile() throws -> URL {
+        if let sourceFile { return sourceFile }
+        let file = cluster.root.appendingPathComponent("tick.txt")
+        try Data("tick\n".utf8).write(to: file)
+        sourceFile = file
+        return file
+    }
+
+    private func source() -> StageDeclaration {
+        StageDeclaration(name: "Source", actions: [
+            ActionDeclaration(name: "Tick", actionTypeId: BenchTypes.tick, outputArtifacts: [OutputArtifact(name: "Src")]),
+        ])
+    }
+
+    /// One worker with one slot; actions one after another, 50 to a stage. Returns the time from
+    /// one no-op job reaching the worker to the next one reaching it.
+    func cycle(executions: Int) async throws -> Percentiles {
+        try cluster.startWorker("cycler", slots: 1, providers: [
+            FileProvider(type: BenchTypes.tick, file: try tickFile(), timeline: timeline),
+            MarkingProvider(type: BenchTypes.noOp, timeline: timeline),
+        ])
+        let stages = (1...8).map { stage in
+            StageDeclaration(name: "Chain\(stage)", actions: (1...50).map { (index: Int) in
+                ActionDeclaration(name: "NoOp\(index)", actionTypeId: BenchTypes.noOp, runOrder: index)
+            })
+        }
+        try await cluster.create(PipelineDeclaration(name: "cycle", stages: [source()] + stages))
+        var samples: [Double] = []
+        for run in 1...executions {
+            timeline.reset()
+            _ = try await cluster.start("cycle")
+            try await cluster.waitForExecutions(["cycle"], count: run)
+            let starts = timeline.times("NoOp.started")
+            samples += zip(starts, starts.dropFirst()).map { ($1 - $0).milliseconds }
+        }
+        return Percentiles(samples)
+    }
+
+    /// Two more workers, 32 slots each; `pipelines` PARALLEL pipelines of a source and 50
+    /// parallel no-ops, `executionsEach` executions of each started at once.
+    func throughput(pipelines: Int, executionsEach: Int) async throws -> Double {
+        for id in ["worker-1", "worker-2"] {
+            try cluster.startWorker(id, slots: 32, providers: [
+                FileProvider(type: BenchTypes.tick, file: try tickFile(), timeline: timeline),
+                MarkingProvider(type: BenchTypes.noOp, timeline: timeline),
+            ])
+        }
+        let names = (1...pipelines).map { "fan-\($0)" }
+        for name in names {
+            var pipeline = PipelineDeclaration(name: name, stages: [
+                source(),
+                StageDeclaration(name: "Fan", actions: (1...50).map { (index: Int) in ActionDeclaration(name: "NoOp\(index)", actionTypeId: BenchTypes.noOp) }),
+            ], executionMode: .parallel)
+            pipeline.pipelineType = "V2"
+            try await cluster.create(pipeline)
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<executionsEach {
+            for name in names { _ = try await cluster.start(name) }
+        }
+        try await cluster.waitForExecutions(names, count: executionsEach)
+        lastThroughputSeconds = (clock.now - start).seconds
+        lastThroughputActions = pipelines * executionsEach * 51
+        return Double(lastThroughputActions) / lastThroughputSeconds
+    }
+
+    /// One worker makes a `megabytes` MiB artifact, another consumes it: the hop is upload,
+    /// commit, dispatch and download, each end hashing and verifying.
+    func artifactTransfer(megabytes: Int) async throws -> (perTransfer: Double, hopSeconds: Double) {
+        let big = cluster.root.appendingPathComponent("big.bin")
+        try Self.writeRandomFile(big, megabytes: megabytes)
+        try cluster.startWorker("maker", slots: 1, providers: [FileProvider(type: BenchTypes.makeBig, file: big, timeline: timeline)])
+        try cluster.startWorker("user", slots: 1, providers: [MarkingProvider(type: BenchTypes.useBig, timeline: timeline)])
+        try await cluster.create(PipelineDeclaration(name: "bulk", stages: [
+            source(),
+            StageDeclaration(name: "Make", actions: [
+                ActionDeclaration(name: "Make", actionTypeId: BenchTypes.makeBig, inputArtifacts: ["Src"], outputArtifacts: [OutputArtifact(name: "Big")]),
+            ]),
+            StageDeclaration(name: "Use", actions: [ActionDeclaration(name: "Use", actionTypeId: BenchTypes.useBig, inputArtifacts: ["Big"])]),
+        ]))
+        timeline.reset()
+        _ = try await cluster.start("bulk")
+        try await cluster.waitForExecutions(["bulk"], count: 1)
+        guard let made = timeline.times("MakeBig.returned").first, let used = timeline.times("UseBig.started").first else {
+            throw BenchError("the artifact scenario left no timings")
+        }
+        let hop = (used - made).seconds
+        return (Double(2 * megabytes) / hop, hop)
+    }
+
+    static func writeRandomFile(_ url: URL, megabytes: Int) throws {
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        var generator = SystemRandomNumberGenerator()
+        var words = [UInt64](repeating: 0, count: (1 << 20) / 8)
+        for _ in 0..<megabytes {
+            for index in words.indices { words[index] = generator.next() }
+            try words.withUnsafeBytes { try handle.write(contentsOf: $0) }
+        }
+    }
+}

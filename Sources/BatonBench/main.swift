@@ -1,0 +1,57 @@
+import BatonModel
+import Foundation
+import Logging
+
+// baton-bench: Baton's dispatch cycle, throughput and artifact transfer, each next to what the
+// same machine does with raw libzmq and SHA-256. `scripts/bench` builds it in release mode and runs it.
+
+var logger = Logger(label: "baton-bench")
+logger.logLevel = .error
+LoggingSystem.bootstrap { label in
+    var handler = StreamLogHandler.standardError(label: label)
+    handler.logLevel = .error
+    return handler
+}
+
+func row(_ name: String, _ value: String, _ baseline: String, _ ratio: String) {
+    print(name.padding(toLength: 44, withPad: " ", startingAt: 0)
+          + value.padding(toLength: 16, withPad: " ", startingAt: 0)
+          + baseline.padding(toLength: 24, withPad: " ", startingAt: 0) + ratio)
+}
+
+func f(_ value: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", value) }
+
+let arguments = CommandLine.arguments
+let bigMegabytes = arguments.firstIndex(of: "--artifact-mib").flatMap { Int(arguments[$0 + 1]) } ?? 256
+let throughputExecutions = arguments.firstIndex(of: "--executions").flatMap { Int(arguments[$0 + 1]) } ?? 40
+
+print("baton-bench on \(ProcessInfo.processInfo.activeProcessorCount) cores")
+do {
+    try await measure()
+} catch {
+    FileHandle.standardError.write(Data("baton-bench: \(String(describing: error).prefix(2000))\n".utf8))
+    exit(1)
+}
+
+func measure() async throws {
+let raw = try RawBaselines.zeroMQRoundTrip(count: 20_000)
+let sha = RawBaselines.sha256Speed(megabytes: 1024)
+
+let cluster = try await BenchCluster.start(logger: logger)
+let scenarios = Scenarios(cluster: cluster, timeline: Timeline())
+let cycle = try await scenarios.cycle(executions: 2)
+let throughput = try await scenarios.throughput(pipelines: 4, executionsEach: throughputExecutions)
+let transfer = try await scenarios.artifactTransfer(megabytes: bigMegabytes)
+cluster.remove()
+
+print("")
+row("measure", "Baton", "raw baseline", "ratio")
+row("no-op action cycle p50 (ms)", f(cycle.p50), "zmq round trip \(f(raw.p50))", f(cycle.p50 / raw.p50, 1) + "×")
+row("no-op action cycle p99 (ms)", f(cycle.p99), "zmq round trip \(f(raw.p99))", f(cycle.p99 / raw.p99, 1) + "×")
+row("no-op actions/s, 2 workers, 4 pipelines", f(throughput, 0), "zmq round trips/s \(f(1000 / raw.p50, 0))", f(throughput / (1000 / raw.p50), 2) + "×")
+row("artifact transfer, \(bigMegabytes) MiB (MiB/s)", f(transfer.perTransfer, 0), "SHA-256 \(f(sha, 0)) MiB/s", f(transfer.perTransfer / sha * 100, 0) + "%")
+print("")
+print("cycle samples: \(cycle.count); throughput: \(scenarios.lastThroughputActions) actions in \(f(scenarios.lastThroughputSeconds, 2)) s; "
+      + "artifact hop (upload, commit, dispatch, download, both ends verified): \(f(transfer.hopSeconds, 2)) s")
+}
+exit(0)
