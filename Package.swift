@@ -71,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "BatonCLI",
             dependencies: [
-                "BatonCoordinator", "BatonWorker", "BatonActions", "BatonAPI", "BatonModel", "ZeroMQ",
+                "BatonCoordinator", "BatonEngine", "BatonWorker", "BatonActions", "BatonAPI", "BatonModel", "ZeroMQ",
                 argumentParser, logging, serviceLifecycle, unixSignals, subprocess, systemPackage,
             ]
         ),

@@ -37,8 +37,18 @@ package struct CodePipelineClient: Sendable {
         _ operation: CodePipelineOperation, _ input: some Encodable, as output: Output.Type = Output.self
     ) async throws(Failure) -> Output {
         var request = URLRequest(url: endpoint)
-        request.httpMethod = "POST"
         request.setValue(operation.target, forHTTPHeaderField: "X-Amz-Target")
+        return try await send(&request, input)
+    }
+
+    /// One of Baton's own operations, `POST path` with a JSON body (such as `/baton/artifacts/gc`).
+    package func post<Output: Decodable>(_ path: String, _ input: some Encodable, as output: Output.Type = Output.self) async throws(Failure) -> Output {
+        var request = URLRequest(url: endpoint.appendingPathComponent(String(path.drop { $0 == "/" })))
+        return try await send(&request, input)
+    }
+
+    private func send<Output: Decodable>(_ request: inout URLRequest, _ input: some Encodable) async throws(Failure) -> Output {
+        request.httpMethod = "POST"
         request.setValue(CodePipelineOperation.contentType, forHTTPHeaderField: "Content-Type")
         do {
             request.httpBody = try JSONEncoder().encode(input)

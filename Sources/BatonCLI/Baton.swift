@@ -9,7 +9,7 @@ struct Baton: AsyncParsableCommand {
         abstract: "Baton: a self-hosted CI/CD pipeline orchestrator that speaks CodePipeline.",
         subcommands: [
             CoordinatorCommand.self, WorkerCommand.self, UpCommand.self, PipelineCommand.self,
-            StartCommand.self, StatusCommand.self, StopCommand.self, RetryCommand.self, TransitionCommand.self, ApprovalCommand.self, RollbackCommand.self, OverrideCommand.self, KeysCommand.self,
+            StartCommand.self, StatusCommand.self, StopCommand.self, RetryCommand.self, TransitionCommand.self, ApprovalCommand.self, RollbackCommand.self, OverrideCommand.self, ArtifactsCommand.self, KeysCommand.self,
         ])
 }
 
@@ -46,6 +46,13 @@ func setting(_ flag: Int?, env name: String, default fallback: Int) throws -> In
     if let flag { return flag }
     guard let text = ProcessInfo.processInfo.environment[name], !text.isEmpty else { return fallback }
     guard let value = Int(text) else { throw ValidationError("\(name)='\(text)' is not a whole number") }
+    return value
+}
+
+func setting(_ flag: Double?, env name: String, default fallback: Double) throws -> Double {
+    if let flag { return flag }
+    guard let text = ProcessInfo.processInfo.environment[name], !text.isEmpty else { return fallback }
+    guard let value = Double(text) else { throw ValidationError("\(name)='\(text)' is not a number") }
     return value
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BatonCoordinator
+import BatonEngine
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -34,6 +35,12 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Worker heartbeat interval in milliseconds (env BATON_HEARTBEAT_MS; default 2000). A worker silent for 5 intervals is taken for dead.", valueName: "ms"))
     var heartbeatInterval: Int?
 
+    @Option(help: ArgumentHelp("Keep the artifacts of each pipeline's last N executions (env BATON_KEEP_EXECUTIONS; default 20); older ones are deleted hourly, see `baton artifacts gc`.", valueName: "n"))
+    var keepExecutions: Int?
+
+    @Option(help: ArgumentHelp("Keep the artifacts of executions of the last D days (env BATON_KEEP_DAYS; default 30).", valueName: "d"))
+    var keepDays: Double?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical (env BATON_LOG_LEVEL).")
     var logLevel: String?
 
@@ -57,6 +64,10 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let heartbeat = try setting(heartbeatInterval, env: "BATON_HEARTBEAT_MS", default: 2000)
         guard (50...60_000).contains(heartbeat) else { throw ValidationError("--heartbeat-interval must be between 50 and 60000 ms, not \(heartbeat)") }
         configuration.dispatch.heartbeatInterval = .milliseconds(heartbeat)
+        let keepN = try setting(keepExecutions, env: "BATON_KEEP_EXECUTIONS", default: 20)
+        let keepD = try setting(keepDays, env: "BATON_KEEP_DAYS", default: 30.0)
+        guard keepN >= 1, keepD >= 0 else { throw ValidationError("--keep-executions must be at least 1 and --keep-days not negative") }
+        configuration.retention = ArtifactRetention(executions: keepN, days: keepD)
         let secretFile = curveSecretKey ?? ProcessInfo.processInfo.environment["BATON_CURVE_SECRET_KEY"]
         let allowFile = authorizedWorkers ?? ProcessInfo.processInfo.environment["BATON_AUTHORIZED_WORKERS"]
         switch (secretFile, allowFile) {

@@ -73,6 +73,21 @@ package struct Coordinator: Service {
                 chunkSize: configuration.dispatch.chunkSize, credit: configuration.dispatch.credit, logger: logger)
             group.addTask { await broker.run() }
             group.addTask { await engine.runTimers() }
+            if let retention = configuration.retention {
+                let interval = configuration.retentionInterval
+                group.addTask {
+                    while !Task.isCancelled {
+                        do {
+                            try await Task.sleep(for: interval)
+                            _ = try await engine.collectArtifacts(retention)
+                        } catch is CancellationError {
+                            return
+                        } catch {
+                            logger.error("artifact retention failed", metadata: ["error.message": "\(error)"])
+                        }
+                    }
+                }
+            }
             group.addTask { await artifactServer.run() }
 
             let workers = control.boundEndpoints[0]

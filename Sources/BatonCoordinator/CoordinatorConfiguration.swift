@@ -1,3 +1,4 @@
+import BatonEngine
 import Foundation
 
 package struct CoordinatorConfiguration: Sendable {
@@ -13,6 +14,9 @@ package struct CoordinatorConfiguration: Sendable {
     package var curve: CurveServer?
     /// Allows listening for workers on a non-loopback address without CURVE.
     package var insecure = false
+    /// Applied every `retentionInterval`; nil keeps every artifact.
+    package var retention: ArtifactRetention? = ArtifactRetention()
+    package var retentionInterval: Duration = .seconds(3600)
 
     package struct CurveServer: Sendable {
         package var secretKey: String

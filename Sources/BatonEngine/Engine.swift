@@ -227,6 +227,25 @@ package actor Engine {
         return try await store.executions(pipeline: pipelineName)
     }
 
+    // MARK: - Artifact retention
+
+    /// Deletes stored artifacts no execution worth keeping refers to (see `ArtifactRetention`).
+    /// Runs inside the engine, so no execution can start using an object while it is judged.
+    package func collectArtifacts(_ retention: ArtifactRetention, dryRun: Bool = false) async throws -> ArtifactRetention.Plan {
+        var executions = try await store.executions()
+        let active = machines.values.flatMap { $0.active.values.map(\.execution) }
+        let activeIDs = Set(active.map(\.id))
+        executions = executions.filter { !activeIDs.contains($0.id) } + active
+        let plan = retention.plan(executions: executions, objects: store.artifacts.storedObjects(), now: Date())
+        guard !dryRun else { return plan }
+        for object in plan.delete { try store.artifacts.remove(object.digest) }
+        try await commits.commit(plan.delete.map { StoreChange.deleteArtifact($0.digest) })
+        if !plan.delete.isEmpty {
+            logger.info("artifacts collected", metadata: ["artifacts.deleted": "\(plan.delete.count)", "bytes": "\(plan.deletedBytes)"])
+        }
+        return plan
+    }
+
     // MARK: - Custom action types
 
     /// CreateCustomActionType: checked, stored, and usable by pipelines at once. Creating the same

@@ -1,3 +1,4 @@
+import BatonAPI
 import BatonEngine
 import Hummingbird
 import Logging
@@ -20,6 +21,9 @@ package enum HTTPServer {
         }
         router.get("/healthz") { _, _ in
             "ok\n"
+        }
+        router.post(RouterPath(stringLiteral: CollectArtifactsInput.path)) { request, context in
+            await api.collectArtifacts(request, context: context)
         }
         return Application(
             router: router,

@@ -15,6 +15,7 @@ package enum StoreChange: Sendable {
     case clientToken(pipeline: String, token: String, execution: ExecutionID)
     case customActionType(ActionType)
     case deleteCustomActionType(ActionTypeID)
+    case deleteArtifact(ArtifactDigest)
 }
 
 package final class Store: Sendable {
@@ -234,6 +235,9 @@ private struct EncodedChange: Sendable {
                 ON CONFLICT (category, provider, version) DO UPDATE SET definition = excluded.definition
                 """
             arguments = [type.id.category, type.id.provider, type.id.version, try Store.encode(type)]
+        case .deleteArtifact(let digest):
+            sql = "DELETE FROM artifact WHERE digest = ?"
+            arguments = [digest.hex]
         case .deleteCustomActionType(let id):
             sql = "DELETE FROM custom_action_type WHERE category = ? AND provider = ? AND version = ?"
             arguments = [id.category, id.provider, id.version]

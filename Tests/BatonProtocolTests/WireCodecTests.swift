@@ -19,6 +19,10 @@ import Testing
         .hello(Hello(workerId: "w1", session: "s1", actionTypes: [.commands], labels: ["env": "prod"], maxSlots: 2, running: [JobClaim(jobId: jobID, nonce: "n")])),
         .poll(Poll(freeSlots: 2, lastJobSeq: 7)),
         .ack(JobClaim(jobId: jobID, nonce: "n")),
+        .reject(JobRejected(jobId: jobID, nonce: "n", reason: "busy")),
+        .progress(JobProgress(jobId: jobID, nonce: "n", percentComplete: 40, summary: "half", externalExecutionId: "x-1")),
+        .details(JobClaim(jobId: jobID, nonce: "n")),
+        .success(JobSucceeded(jobId: jobID, nonce: "n", resultId: "r2", outputs: ActionOutputs(artifacts: [], variables: [:]), continuationToken: "page-2")),
         .log(LogChunk(jobId: jobID, nonce: "n", stream: "stdout", offset: 10)),
         .success(JobSucceeded(jobId: jobID, nonce: "n", resultId: "r", outputs: ActionOutputs(artifacts: [ArtifactReference(name: "Out", digest: digest, size: 1)], variables: ["V": "1"], summary: "ok"))),
         .failure(JobFailed(jobId: jobID, nonce: "n", resultId: "r", failure: FailureDetails(type: .configurationError, message: "bad"))),
@@ -35,6 +39,8 @@ import Testing
         .job(JobOffer(jobSeq: 1, jobId: jobID, nonce: "n", attempt: 1, data: jobData)),
         .acked(Acked(jobId: jobID, nonce: "n", status: .invalidNonce)),
         .resultAck(ResultAck(jobId: jobID, nonce: "n", resultId: "r", outcome: .missingArtifacts, missing: ["Out"])),
+        .cancel(JobCancelled(jobId: jobID, nonce: "n", reason: "abandoned")),
+        .details(JobDetails(jobId: jobID, nonce: "n", status: .inProgress, data: jobData)),
         .heartbeat(CoordinatorHeartbeat(epoch: "e")),
         .disconnect(Disconnect(reason: "unknown")),
         .chunk(Chunk(digest: digest, offset: 0, eof: true)),
@@ -113,7 +119,28 @@ import Testing
             ("hello.frames", WireCodec.frames(WorkerMessage.hello(Hello(workerId: "w1", session: "s1", actionTypes: [.commands], labels: [:], maxSlots: 1)))),
             ("poll.frames", WireCodec.frames(WorkerMessage.poll(Poll(freeSlots: 1, lastJobSeq: 0)))),
             ("welcome.frames", WireCodec.frames(CoordinatorMessage.welcome(Welcome(epoch: "e", heartbeatIntervalMs: 2000, heartbeatLiveness: 5, artifactPort: 7601, chunkSize: 1048576, credit: 8)))),
+            ("job.frames", WireCodec.frames(CoordinatorMessage.job(JobOffer(jobSeq: 1, jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10", attempt: 1, data: Self.jobData)))),
+            ("ack.frames", WireCodec.frames(WorkerMessage.ack(JobClaim(jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10")))),
+            ("acked.frames", WireCodec.frames(CoordinatorMessage.acked(Acked(jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10", status: .inProgress)))),
+            ("reject.frames", WireCodec.frames(WorkerMessage.reject(JobRejected(jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10", reason: "disk full")))),
+            ("progress.frames", WireCodec.frames(WorkerMessage.progress(JobProgress(jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10", percentComplete: 50, summary: "tests 10/20")))),
+            ("log.frames", WireCodec.frames(WorkerMessage.log(LogChunk(jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10", stream: "output", offset: 0))) + [Array("hello\n".utf8)]),
+            ("success.frames", WireCodec.frames(WorkerMessage.success(JobSucceeded(
+                jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10", resultId: "r-1",
+                outputs: ActionOutputs(artifacts: [ArtifactReference(name: "Out", digest: Self.digest, size: 412)], variables: ["VERSION": "1.2.3"], summary: "built"))))),
+            ("failure.frames", WireCodec.frames(WorkerMessage.failure(JobFailed(
+                jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10", resultId: "r-2", failure: FailureDetails(type: .jobFailed, message: "exit status 2"))))),
+            ("result_ack.frames", WireCodec.frames(CoordinatorMessage.resultAck(ResultAck(jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10", resultId: "r-1", outcome: .accepted)))),
+            ("cancel.frames", WireCodec.frames(CoordinatorMessage.cancel(JobCancelled(jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10", reason: "the action was abandoned")))),
+            ("heartbeat.frames", WireCodec.frames(WorkerMessage.heartbeat(WorkerHeartbeat(running: [JobClaim(jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10")], freeSlots: 0)))),
         ]
+        if ProcessInfo.processInfo.environment["BATON_WRITE_GOLDEN"] == "1" {
+            // Regenerate after a deliberate wire change: BATON_WRITE_GOLDEN=1 swift test --filter golden
+            for (name, frames) in fixtures {
+                let text = frames.map { frame in frame.map { String(format: "%02x", $0) }.joined() }.joined(separator: "\n") + "\n"
+                try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+            }
+        }
         for (name, frames) in fixtures {
             let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
             let golden = text.split(separator: "\n").map { line in

@@ -88,6 +88,7 @@ actor ArtifactServer {
         let key = UploadKey(peer: peer.bytes, uploadID: begin.uploadId)
         // Content-addressed: an object with this digest is already exactly these bytes.
         if files.size(of: begin.digest) == begin.size {
+            files.touch(begin.digest)
             send(.putDone(PutDone(uploadId: begin.uploadId, status: .ok)), to: peer)
             return
         }

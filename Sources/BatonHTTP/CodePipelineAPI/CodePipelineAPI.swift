@@ -108,7 +108,7 @@ package struct CodePipelineAPI: Sendable {
         "arn:aws:codepipeline:\(region):\(account):\(name)"
     }
 
-    private static func json(_ output: any Encodable, requestID: String) -> Response {
+    static func json(_ output: any Encodable, requestID: String) -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         let data = (try? encoder.encode(output)) ?? Data("{}".utf8)
@@ -118,7 +118,7 @@ package struct CodePipelineAPI: Sendable {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    private static func error(_ error: APIError, requestID: String) -> Response {
+    static func error(_ error: APIError, requestID: String) -> Response {
         let data = (try? JSONEncoder().encode(error)) ?? Data()
         let status: HTTPResponse.Status = error.type == "InternalFailure" ? .internalServerError : .badRequest
         return Response(
