@@ -54,21 +54,24 @@ struct BenchCluster {
         return started.pipelineExecutionId
     }
 
-    /// Waits until `count` executions of each pipeline have ended; fails on any that did not succeed.
-    func waitForExecutions(_ pipelines: [String], count: Int, timeout: Duration = .seconds(600)) async throws {
+    /// Waits until every execution in `ids` has ended, polling one at a time (GetPipelineExecution
+    /// reads one record; listing would read them all); fails on any that did not succeed.
+    func waitForExecutions(_ ids: [(pipeline: String, id: String)], timeout: Duration = .seconds(600)) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
-        for pipeline in pipelines {
+        for (pipeline, id) in ids {
             while true {
-                let listed: ListPipelineExecutionsOutput = try await client.call(
-                    .listPipelineExecutions, ListPipelineExecutionsInput(pipelineName: pipeline, maxResults: 100))
-                let ended = listed.pipelineExecutionSummaries.filter { $0.status.isTerminal }
-                if let bad = ended.first(where: { $0.status != .succeeded }) {
-                    throw BenchError("execution \(bad.pipelineExecutionId) of \(pipeline) ended \(bad.status.rawValue): \(bad.statusSummary ?? "")")
+                let output: GetPipelineExecutionOutput = try await client.call(
+                    .getPipelineExecution, GetPipelineExecutionInput(pipelineName: pipeline, pipelineExecutionId: id))
+                let execution = output.pipelineExecution
+                if execution.status.isTerminal {
+                    guard execution.status == .succeeded else {
+                        throw BenchError("execution \(id) of \(pipeline) ended \(execution.status.rawValue): \(execution.statusSummary ?? "")")
+                    }
+                    break
                 }
-                if ended.count >= count { break }
-                if clock.now > deadline { throw BenchError("\(pipeline): only \(ended.count) of \(count) executions ended in time") }
-                try await Task.sleep(for: .milliseconds(20))
+                if clock.now > deadline { throw BenchError("execution \(id) of \(pipeline) did not end in time") }
+                try await Task.sleep(for: .milliseconds(5))
             }
         }
     }

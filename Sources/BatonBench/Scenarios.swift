@@ -30,31 +30,32 @@ final class Scenarios {
         ])
     }
 
-    /// One worker with one slot; actions one after another, 50 to a stage. Returns the time from
-    /// one no-op job reaching the worker to the next one reaching it.
+    /// One worker with one slot; a pipeline of a source and 10 no-ops one after another, run
+    /// `executions` times in a row. Returns the time from one no-op job reaching the worker to
+    /// the next one reaching it, within an execution.
     func cycle(executions: Int) async throws -> Percentiles {
         try cluster.startWorker("cycler", slots: 1, providers: [
             FileProvider(type: BenchTypes.tick, file: try tickFile(), timeline: timeline),
             MarkingProvider(type: BenchTypes.noOp, timeline: timeline),
         ])
-        let stages = (1...8).map { stage in
-            StageDeclaration(name: "Chain\(stage)", actions: (1...50).map { (index: Int) in
+        let stages = [
+            StageDeclaration(name: "Chain", actions: (1...10).map { (index: Int) in
                 ActionDeclaration(name: "NoOp\(index)", actionTypeId: BenchTypes.noOp, runOrder: index)
-            })
-        }
+            }),
+        ]
         try await cluster.create(PipelineDeclaration(name: "cycle", stages: [source()] + stages))
         var samples: [Double] = []
-        for run in 1...executions {
+        for _ in 1...executions {
             timeline.reset()
-            _ = try await cluster.start("cycle")
-            try await cluster.waitForExecutions(["cycle"], count: run)
+            let id = try await cluster.start("cycle")
+            try await cluster.waitForExecutions([("cycle", id)])
             let starts = timeline.times("NoOp.started")
             samples += zip(starts, starts.dropFirst()).map { ($1 - $0).milliseconds }
         }
         return Percentiles(samples)
     }
 
-    /// Two more workers, 32 slots each; `pipelines` PARALLEL pipelines of a source and 50
+    /// Two more workers, 32 slots each; `pipelines` PARALLEL pipelines of a source and 10
     /// parallel no-ops, `executionsEach` executions of each started at once.
     func throughput(pipelines: Int, executionsEach: Int) async throws -> Double {
         for id in ["worker-1", "worker-2"] {
@@ -67,19 +68,20 @@ final class Scenarios {
         for name in names {
             var pipeline = PipelineDeclaration(name: name, stages: [
                 source(),
-                StageDeclaration(name: "Fan", actions: (1...50).map { (index: Int) in ActionDeclaration(name: "NoOp\(index)", actionTypeId: BenchTypes.noOp) }),
+                StageDeclaration(name: "Fan", actions: (1...10).map { (index: Int) in ActionDeclaration(name: "NoOp\(index)", actionTypeId: BenchTypes.noOp) }),
             ], executionMode: .parallel)
             pipeline.pipelineType = "V2"
             try await cluster.create(pipeline)
         }
         let clock = ContinuousClock()
         let start = clock.now
+        var started: [(pipeline: String, id: String)] = []
         for _ in 0..<executionsEach {
-            for name in names { _ = try await cluster.start(name) }
+            for name in names { started.append((name, try await cluster.start(name))) }
         }
-        try await cluster.waitForExecutions(names, count: executionsEach)
+        try await cluster.waitForExecutions(started)
         lastThroughputSeconds = (clock.now - start).seconds
-        lastThroughputActions = pipelines * executionsEach * 51
+        lastThroughputActions = pipelines * executionsEach * 11
         return Double(lastThroughputActions) / lastThroughputSeconds
     }
 
@@ -98,8 +100,8 @@ final class Scenarios {
             StageDeclaration(name: "Use", actions: [ActionDeclaration(name: "Use", actionTypeId: BenchTypes.useBig, inputArtifacts: ["Big"])]),
         ]))
         timeline.reset()
-        _ = try await cluster.start("bulk")
-        try await cluster.waitForExecutions(["bulk"], count: 1)
+        let id = try await cluster.start("bulk")
+        try await cluster.waitForExecutions([("bulk", id)])
         guard let made = timeline.times("MakeBig.returned").first, let used = timeline.times("UseBig.started").first else {
             throw BenchError("the artifact scenario left no timings")
         }

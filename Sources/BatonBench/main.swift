@@ -13,6 +13,11 @@ LoggingSystem.bootstrap { label in
     return handler
 }
 
+/// A progress line on standard error, shown at once even through a pipe.
+func progress(_ text: String) {
+    FileHandle.standardError.write(Data("baton-bench: \(text)\n".utf8))
+}
+
 func row(_ name: String, _ value: String, _ baseline: String, _ ratio: String) {
     print(name.padding(toLength: 44, withPad: " ", startingAt: 0)
           + value.padding(toLength: 16, withPad: " ", startingAt: 0)
@@ -23,7 +28,8 @@ func f(_ value: Double, _ digits: Int = 3) -> String { String(format: "%.\(digit
 
 let arguments = CommandLine.arguments
 let bigMegabytes = arguments.firstIndex(of: "--artifact-mib").flatMap { Int(arguments[$0 + 1]) } ?? 256
-let throughputExecutions = arguments.firstIndex(of: "--executions").flatMap { Int(arguments[$0 + 1]) } ?? 40
+let onlyCycle = arguments.contains("--only-cycle")
+let throughputExecutions = arguments.firstIndex(of: "--executions").flatMap { Int(arguments[$0 + 1]) } ?? 100
 
 print("baton-bench on \(ProcessInfo.processInfo.activeProcessorCount) cores")
 do {
@@ -34,13 +40,22 @@ do {
 }
 
 func measure() async throws {
+progress("raw libzmq round trips…")
 let raw = try RawBaselines.zeroMQRoundTrip(count: 20_000)
+progress("SHA-256…")
 let sha = RawBaselines.sha256Speed(megabytes: 1024)
+progress("no-op action cycle…")
 
 let cluster = try await BenchCluster.start(logger: logger)
 let scenarios = Scenarios(cluster: cluster, timeline: Timeline())
-let cycle = try await scenarios.cycle(executions: 2)
+let cycle = try await scenarios.cycle(executions: 80)
+if onlyCycle {
+    print("cycle p50 \(f(cycle.p50)) ms, p99 \(f(cycle.p99)) ms over \(cycle.count) samples")
+    return
+}
+progress("throughput…")
 let throughput = try await scenarios.throughput(pipelines: 4, executionsEach: throughputExecutions)
+progress("artifact transfer…")
 let transfer = try await scenarios.artifactTransfer(megabytes: bigMegabytes)
 cluster.remove()
 

@@ -8,12 +8,15 @@ import CZeroMQ
 package final class Socket {
     let handle: UnsafeMutableRawPointer
     package let type: SocketType
+    /// Held so the context outlives the socket: zmq_ctx_term blocks while a socket is open.
+    private let context: ZeroMQContext
     private var isClosed = false
 
     package init(context: ZeroMQContext, type: SocketType) throws(ZeroMQError) {
         guard let handle = zmq_socket(context.handle, type.rawValue) else { throw .last("zmq_socket") }
         self.handle = handle
         self.type = type
+        self.context = context
     }
 
     deinit {
