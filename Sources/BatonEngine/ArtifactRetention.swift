@@ -42,7 +42,10 @@ package struct ArtifactRetention: Sendable, Hashable {
     static func digests(of execution: PipelineExecution) -> Set<ArtifactDigest> {
         var digests = Set(execution.artifacts.values.map(\.digest))
         for stage in execution.stages {
-            for action in stage.actions { digests.formUnion(action.outputArtifacts.map(\.digest)) }
+            for action in stage.actions {
+                digests.formUnion(action.outputArtifacts.map(\.digest))
+                if let log = action.logArtifact { digests.insert(log.digest) }
+            }
         }
         return digests
     }

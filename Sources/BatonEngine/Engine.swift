@@ -275,7 +275,7 @@ package actor Engine {
     }
 
     package func jobSucceeded(_ id: JobID, resultID: String, outputs: ActionOutputs) async throws -> JobResultDisposition {
-        try await record(id, resultID: resultID, status: .succeeded, extra: { time in outputs.artifacts.map { StoreChange.artifact($0, at: time) } }) {
+        try await record(id, resultID: resultID, status: .succeeded, extra: { time in (outputs.artifacts + [outputs.log].compactMap { $0 }).map { StoreChange.artifact($0, at: time) } }) {
             machine, job, time in
             machine.actionSucceeded(job.executionID, stage: job.stageName, action: job.actionName, job: job.id, outputs: outputs, at: time, newID: newID)
         }
@@ -298,7 +298,7 @@ package actor Engine {
     }
 
     package func jobFailed(_ id: JobID, resultID: String, failure: FailureDetails) async throws -> JobResultDisposition {
-        try await record(id, resultID: resultID, status: .failed, extra: { _ in [] }) { machine, job, time in
+        try await record(id, resultID: resultID, status: .failed, extra: { time in [failure.log].compactMap { $0 }.map { StoreChange.artifact($0, at: time) } }) { machine, job, time in
             machine.actionFailed(job.executionID, stage: job.stageName, action: job.actionName, job: job.id, failure: failure, at: time, newID: newID)
         }
     }

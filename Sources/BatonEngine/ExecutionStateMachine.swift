@@ -314,6 +314,7 @@ package struct ExecutionStateMachine: Sendable {
             action.externalExecutionId = outputs.externalExecutionId
             action.outputArtifacts = outputs.artifacts
             action.outputVariables = outputs.variables
+            action.logArtifact = outputs.log
         }
         for artifact in outputs.artifacts { execution.artifacts[artifact.name] = artifact }
         return advance(stageIndex, at: now, newID: newID)
@@ -372,6 +373,7 @@ package struct ExecutionStateMachine: Sendable {
             action.errorDetails = failure
             action.summary = failure.message
             action.externalExecutionId = failure.externalExecutionId
+            action.logArtifact = failure.log
         }
         return advance(stageIndex, at: now, newID: newID)
     }

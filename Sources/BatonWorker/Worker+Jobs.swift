@@ -51,13 +51,26 @@ extension Worker {
             return
         }
 
+        // The whole log goes to the coordinator as an artifact, with its checksum.
+        let logFile = jobDirectory.appendingPathComponent("log.txt")
+        var log: ArtifactReference?
+        if let size = (try? FileManager.default.attributesOfItem(atPath: logFile.path)[.size] as? NSNumber)?.int64Value, size > 0 {
+            do {
+                log = try await upload(logFile, name: "log")
+            } catch {
+                jobLogger.warning("could not upload the job's log", metadata: ["error.message": "\(error)"])
+            }
+        }
+
         let resultID = UUID().uuidString.lowercased()
         let message: WorkerMessage
         switch result {
-        case .success(let outputs, let token):
+        case .success(var outputs, let token):
+            outputs.log = log
             message = .success(JobSucceeded(jobId: offer.jobId, nonce: offer.nonce, resultId: resultID, outputs: outputs, continuationToken: token))
             jobLogger.info(token == nil ? "job succeeded" : "job continues", metadata: token.map { ["continuation": "\($0)"] } ?? [:])
-        case .failure(let failure):
+        case .failure(var failure):
+            failure.log = log
             message = .failure(JobFailed(jobId: offer.jobId, nonce: offer.nonce, resultId: resultID, failure: failure))
             jobLogger.info("job failed", metadata: ["failure.type": "\(failure.type.rawValue)", "failure.message": "\(failure.message)"])
         }

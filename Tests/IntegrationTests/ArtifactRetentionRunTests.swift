@@ -13,7 +13,8 @@ import Testing
                 StageDeclaration(name: "Build", actions: [ActionDeclaration(name: "Cat", actionTypeId: .commands, commands: ["cat file.txt"], inputArtifacts: ["Src"])]),
             ])
             let _: CreatePipelineOutput = try await cluster.client.call(.createPipeline, CreatePipelineInput(pipeline: pipeline))
-            var sources: [ArtifactDigest] = []
+            // Per run: the source archive and the two actions' logs.
+            var runs: [Set<ArtifactDigest>] = []
             for run in 1...2 {
                 try PipelineRunTests.putSource(in: cluster, content: "run \(run)")
                 let started: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: "kept"))
@@ -21,24 +22,26 @@ import Testing
                 #expect(execution.status == .succeeded)
                 let objects = ((try? FileManager.default.subpathsOfDirectory(atPath: cluster.dataDirectory.appendingPathComponent("artifacts/objects").path)) ?? [])
                     .compactMap { ArtifactDigest(hex: URL(fileURLWithPath: $0).lastPathComponent) }
-                sources.append(contentsOf: objects.filter { !sources.contains($0) })
+                runs.append(Set(objects).subtracting(runs.reduce(into: Set()) { $0.formUnion($1) }))
             }
-            try #require(sources.count == 2, "one source artifact per run")
+            try #require(runs.map(\.count) == [3, 3], "a source archive and two logs per run")
+            let first = try #require(runs[0].sorted { $0.hex < $1.hex }.first)
+            let second = try #require(runs[1].sorted { $0.hex < $1.hex }.first)
 
             let endpoint = cluster.httpEndpoint.absoluteString
             let common = ["artifacts", "gc", "--endpoint", endpoint, "--keep-executions", "1", "--keep-days", "0", "--minimum-age", "0", "--output", "json"]
             let dry = try runBaton(common + ["--dry-run"])
             #expect(dry.status == 0, "\(dry.stderr)")
-            #expect(dry.stdout.contains(sources[0].hex))
-            let objectOne = cluster.dataDirectory.appendingPathComponent("artifacts/objects/\(sources[0].hex.prefix(2))/\(sources[0].hex)")
+            #expect(dry.stdout.contains(first.hex))
+            let objectOne = cluster.dataDirectory.appendingPathComponent("artifacts/objects/\(first.hex.prefix(2))/\(first.hex)")
             #expect(FileManager.default.fileExists(atPath: objectOne.path), "a dry run deletes nothing")
 
             let real = try runBaton(common)
             #expect(real.status == 0, "\(real.stderr)")
             let output = try JSONDecoder().decode(CollectArtifactsOutput.self, from: Data(real.stdout.utf8))
-            #expect(output.deleted == [sources[0].hex])
+            #expect(Set(output.deleted) == Set(runs[0].map(\.hex)))
             #expect(!FileManager.default.fileExists(atPath: objectOne.path))
-            let objectTwo = cluster.dataDirectory.appendingPathComponent("artifacts/objects/\(sources[1].hex.prefix(2))/\(sources[1].hex)")
+            let objectTwo = cluster.dataDirectory.appendingPathComponent("artifacts/objects/\(second.hex.prefix(2))/\(second.hex)")
             #expect(FileManager.default.fileExists(atPath: objectTwo.path), "the newest execution's artifact stays")
 
             let again = try runBaton(common)

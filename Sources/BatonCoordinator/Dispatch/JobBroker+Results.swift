@@ -15,6 +15,8 @@ extension JobBroker {
     }
 
     func succeeded(_ result: JobSucceeded, routingID: Frame) async {
+        var result = result
+        result.outputs.log = storedLog(result.outputs.log)
         let missing = result.outputs.artifacts.filter { artifacts.size(of: $0.digest) != $0.size }.map(\.name)
         if !missing.isEmpty {
             settling[result.jobId] = nil
@@ -31,7 +33,16 @@ extension JobBroker {
         }
     }
 
+    /// A log the store does not hold (its upload failed) is dropped rather than refusing the
+    /// result: the result matters more than its log.
+    private func storedLog(_ log: ArtifactReference?) -> ArtifactReference? {
+        guard let log, artifacts.size(of: log.digest) == log.size else { return nil }
+        return log
+    }
+
     func failed(_ result: JobFailed, routingID: Frame) async {
+        var result = result
+        result.failure.log = storedLog(result.failure.log)
         await settle(result.jobId, nonce: result.nonce, resultID: result.resultId, routingID: routingID) {
             try await self.engine.jobFailed(result.jobId, resultID: result.resultId, failure: result.failure)
         }

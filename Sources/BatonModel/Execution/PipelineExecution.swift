@@ -168,6 +168,8 @@ package struct ActionExecution: Sendable, Hashable, Codable {
     package var lastUpdatedBy: String?
     /// What the worker last reported with PROGRESS (CodePipeline's `percentComplete`).
     package var percentComplete: Int?
+    /// The job's whole log, as the worker uploaded it at the end.
+    package var logArtifact: ArtifactReference?
 
     package init(name: String) {
         self.name = name

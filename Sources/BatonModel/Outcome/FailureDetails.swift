@@ -12,11 +12,14 @@ package struct FailureDetails: Sendable, Hashable, Codable {
     package var type: Kind
     package var message: String
     package var externalExecutionId: String?
+    /// Baton: the job's whole log, stored as an artifact with its checksum.
+    package var log: ArtifactReference?
 
-    package init(type: Kind, message: String, externalExecutionId: String? = nil) {
+    package init(type: Kind, message: String, externalExecutionId: String? = nil, log: ArtifactReference? = nil) {
         self.type = type
         // CodePipeline caps failure messages at 5000 characters.
         self.message = String(message.prefix(5000))
         self.externalExecutionId = externalExecutionId
+        self.log = log
     }
 }

@@ -1,0 +1,52 @@
+import BatonAPI
+import BatonModel
+import BatonTesting
+import Foundation
+import Testing
+
+/// A job's output streams live to the coordinator and is kept whole as a checksummed artifact.
+@Suite(.timeLimit(.minutes(3))) struct JobLogTests {
+    @Test func aJobsOutputIsStreamedLiveAndKeptAsAnArtifact() async throws {
+        try await BatonCluster.with(workers: 1) { cluster in
+            try PipelineRunTests.putSource(in: cluster, content: "x")
+            let marker = "log-marker-\(UUID().uuidString.prefix(8))"
+            let gate = cluster.root.appendingPathComponent("gate")
+            let pipeline = PipelineDeclaration(name: "logs", stages: [
+                PipelineRunTests.sourceStage,
+                StageDeclaration(name: "Build", actions: [
+                    ActionDeclaration(name: "Talk", actionTypeId: .commands, commands: [
+                        "echo first-\(marker)",
+                        "while [ ! -e \(gate.path) ]; do sleep 0.05; done",
+                        "echo last-\(marker)",
+                    ], inputArtifacts: ["Src"]),
+                ]),
+            ])
+            let _: CreatePipelineOutput = try await cluster.client.call(.createPipeline, CreatePipelineInput(pipeline: pipeline))
+            let started: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: "logs"))
+
+            // While the job still runs, its first line is already on the coordinator.
+            let logs = cluster.dataDirectory.appendingPathComponent("logs")
+            try await withTimeout(.seconds(30), "the live log line") {
+                while true {
+                    let files = (try? FileManager.default.contentsOfDirectory(at: logs, includingPropertiesForKeys: nil)) ?? []
+                    if files.contains(where: { ((try? String(contentsOf: $0, encoding: .utf8)) ?? "").contains("first-\(marker)") }) { return }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            FileManager.default.createFile(atPath: gate.path, contents: nil)
+            let execution = try await PipelineRunTests.waitForEnd(started.pipelineExecutionId, of: "logs", in: cluster)
+            #expect(execution.status == .succeeded)
+
+            // The whole log is a stored artifact: its name is the SHA-256 of its bytes.
+            let objects = cluster.dataDirectory.appendingPathComponent("artifacts/objects")
+            let stored = (FileManager.default.subpaths(atPath: objects.path) ?? []).map { objects.appendingPathComponent($0) }
+            let logObject = stored.first { ((try? String(contentsOf: $0, encoding: .utf8)) ?? "").contains("last-\(marker)") }
+            let object = try #require(logObject, "no stored artifact holds the job's log")
+            let text = try String(contentsOf: object, encoding: .utf8)
+            #expect(text.contains("first-\(marker)"))
+            #expect(text.contains("[Container] Running command echo last-\(marker)"))
+            let digest = try runTool("/usr/bin/sha256sum", [object.path])
+            #expect(digest.output.hasPrefix(object.lastPathComponent))
+        }
+    }
+}
