@@ -71,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "BatonCLI",
             dependencies: [
-                "BatonCoordinator", "BatonEngine", "BatonWorker", "BatonActions", "BatonAPI", "BatonModel", "ZeroMQ",
+                "BatonCoordinator", "BatonEngine", "BatonWorker", "BatonActions", "BatonAPI", "BatonModel", "BatonProtocol", "ZeroMQ",
                 argumentParser, logging, serviceLifecycle, unixSignals, subprocess, systemPackage,
             ]
         ),

@@ -1,5 +1,7 @@
 import ArgumentParser
 import BatonActions
+import BatonModel
+import BatonProtocol
 import BatonWorker
 import Foundation
 import Logging
@@ -20,6 +22,9 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("label"), help: "A KEY=VALUE label this worker carries; repeatable (env BATON_LABELS, comma-separated).")
     var labels: [String] = []
+
+    @Option(name: .customLong("query"), help: ArgumentHelp("Take only jobs of an action type whose configuration has these values, as PollForJobs' queryParam: CATEGORY/OWNER/PROVIDER/VERSION:KEY=VALUE[,KEY=VALUE]; repeatable.", valueName: "query"))
+    var queries: [String] = []
 
     @Option(help: "Jobs to run at once (env BATON_SLOTS; default 1).")
     var slots: Int?
@@ -60,6 +65,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let id = setting(workerId, env: "BATON_WORKER_ID", default: "\(ProcessInfo.processInfo.hostName)-\(workDirectory.lastPathComponent)")
         var configuration = WorkerConfiguration(
             coordinatorEndpoint: endpoint, workDirectory: workDirectory, workerID: id, labels: parsedLabels, maxConcurrentJobs: slots)
+        configuration.queries = try queries.map(Self.parseQuery)
         let secretFile = curveSecretKey ?? ProcessInfo.processInfo.environment["BATON_CURVE_SECRET_KEY"]
         let serverKey = coordinatorKey ?? ProcessInfo.processInfo.environment["BATON_COORDINATOR_KEY"]
         switch (secretFile, serverKey) {
@@ -79,5 +85,20 @@ struct WorkerCommand: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+
+    static func parseQuery(_ text: String) throws -> ActionTypeQuery {
+        let bad = ValidationError("--query '\(text)' is not CATEGORY/OWNER/PROVIDER/VERSION:KEY=VALUE[,KEY=VALUE]")
+        guard let colon = text.firstIndex(of: ":") else { throw bad }
+        let type = text[..<colon].split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard type.count == 4, !type.contains(where: \.isEmpty) else { throw bad }
+        var values: [String: String] = [:]
+        for pair in text[text.index(after: colon)...].split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, !parts[0].isEmpty else { throw bad }
+            values[String(parts[0])] = String(parts[1])
+        }
+        guard !values.isEmpty else { throw bad }
+        return ActionTypeQuery(actionTypeId: ActionTypeID(category: type[0], owner: type[1], provider: type[2], version: type[3]), queryParam: values)
     }
 }

@@ -107,7 +107,8 @@ package actor Worker: Service {
         lastHeard = clock.now
         send(.hello(Hello(
             workerId: configuration.workerID, session: session, actionTypes: Array(providers.keys),
-            labels: configuration.labels, maxSlots: configuration.maxConcurrentJobs, running: Array(running.values))))
+            labels: configuration.labels, maxSlots: configuration.maxConcurrentJobs, running: Array(running.values),
+            queries: configuration.queries.isEmpty ? nil : configuration.queries)))
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -135,7 +136,8 @@ package actor Worker: Service {
                 // No WELCOME yet: the coordinator may have started after us; say HELLO again.
                 send(.hello(Hello(
                     workerId: configuration.workerID, session: session, actionTypes: Array(providers.keys),
-                    labels: configuration.labels, maxSlots: configuration.maxConcurrentJobs, running: Array(running.values))))
+                    labels: configuration.labels, maxSlots: configuration.maxConcurrentJobs, running: Array(running.values),
+            queries: configuration.queries.isEmpty ? nil : configuration.queries)))
             }
         }
     }

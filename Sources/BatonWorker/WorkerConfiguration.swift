@@ -1,3 +1,4 @@
+import BatonProtocol
 import Foundation
 import ZeroMQ
 
@@ -10,6 +11,8 @@ package struct WorkerConfiguration: Sendable {
     package var maxConcurrentJobs: Int
     /// How long to wait for WELCOME, ACKED and RESULT_ACK before trying again.
     package var replyTimeout: Duration = .seconds(10)
+    /// PollForJobs' `queryParam`, per action type: only matching jobs are offered.
+    package var queries: [ActionTypeQuery] = []
     /// CURVE: this worker's key pair and the coordinator's public key.
     package var curve: (keys: CurveKeyPair, coordinatorKey: String)?
 

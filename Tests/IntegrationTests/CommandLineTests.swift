@@ -24,6 +24,10 @@ import Glibc
         .init(name: "unreachable coordinator", arguments: ["pipeline", "list", "--endpoint", "http://127.0.0.1:1"], expected: "cannot reach the coordinator at http://127.0.0.1:1"),
         .init(name: "missing file", arguments: ["pipeline", "create", "-f", "/nonexistent.json"], expected: "cannot read /nonexistent.json"),
         .init(name: "bad http address", arguments: ["coordinator", "--listen-http", "nowhere"], expected: "--listen-http 'nowhere' is not HOST:PORT"),
+        .init(name: "bad query", arguments: ["worker", "--query", "Deploy/Custom/Fleet:Cluster=blue"], expected: "--query 'Deploy/Custom/Fleet:Cluster=blue' is not CATEGORY/OWNER/PROVIDER/VERSION:KEY=VALUE"),
+        .init(name: "key without secret", arguments: ["worker", "--coordinator-key", String(repeating: "a", count: 40)], expected: "--coordinator-key needs --curve-secret-key"),
+        .init(name: "allow-list without key", arguments: ["coordinator", "--authorized-workers", "/tmp/x"], expected: "--authorized-workers needs --curve-secret-key"),
+        .init(name: "unreadable secret key", arguments: ["coordinator", "--curve-secret-key", "/nonexistent.key", "--authorized-workers", "/tmp/x"], expected: "--curve-secret-key /nonexistent.key: cannot read it"),
     ]
 
     @Test(arguments: failingCalls)

@@ -59,8 +59,8 @@ final class ProtocolPeer: Sendable {
     }
 
     /// HELLO as `workerId` for `types`, then WELCOME, then standing credit of `slots`.
-    func register(as workerId: String, types: [ActionTypeID], slots: Int = 1) async throws -> Welcome {
-        send(.hello(Hello(workerId: workerId, session: UUID().uuidString, actionTypes: types, labels: [:], maxSlots: slots)))
+    func register(as workerId: String, types: [ActionTypeID], slots: Int = 1, queries: [ActionTypeQuery]? = nil) async throws -> Welcome {
+        send(.hello(Hello(workerId: workerId, session: UUID().uuidString, actionTypes: types, labels: [:], maxSlots: slots, queries: queries)))
         let welcome = try await receive("WELCOME") { if case .welcome(let welcome) = $0 { welcome } else { nil } }
         send(.poll(Poll(freeSlots: slots, lastJobSeq: 0)))
         return welcome

@@ -95,6 +95,33 @@ import ZeroMQ
         }
     }
 
+    @Test func aWorkerWithAQueryGetsOnlyJobsWhoseQueryablePropertyMatches() async throws {
+        try await BatonCluster.with(workers: 1) { cluster in
+            let deploy = ActionTypeID(category: "Deploy", owner: "Custom", provider: "Fleet", version: "1")
+            let _: CreateCustomActionTypeOutput = try await cluster.client.call(.createCustomActionType, CreateCustomActionTypeInput(
+                category: "Deploy", provider: "Fleet", version: "1",
+                configurationProperties: [ActionConfigurationProperty(name: "Cluster", required: true, key: true, queryable: true)],
+                inputArtifactDetails: ArtifactDetails(0, 1), outputArtifactDetails: ArtifactDetails(0, 0)))
+            let blue = try await ProtocolPeer(endpoint: cluster.workersEndpoint)
+            defer { blue.close() }
+            _ = try await blue.register(as: "blue", types: [deploy], slots: 2, queries: [ActionTypeQuery(actionTypeId: deploy, queryParam: ["Cluster": "blue"])])
+            try PipelineRunTests.putSource(in: cluster, content: "x")
+            let pipeline = PipelineDeclaration(name: "fleet", stages: [
+                PipelineRunTests.sourceStage,
+                StageDeclaration(name: "Deploy", actions: [
+                    ActionDeclaration(name: "ToGreen", actionTypeId: deploy, configuration: ["Cluster": "green"]),
+                    ActionDeclaration(name: "ToBlue", actionTypeId: deploy, configuration: ["Cluster": "blue"]),
+                ]),
+            ])
+            let _: CreatePipelineOutput = try await cluster.client.call(.createPipeline, CreatePipelineInput(pipeline: pipeline))
+            let _: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: "fleet"))
+            let offer = try await blue.nextJob()
+            #expect(offer.data.pipelineContext.action.name == "ToBlue")
+            let another = try? await blue.receive("a second JOB", within: .seconds(2)) { if case .job(let o) = $0 { o } else { nil } }
+            #expect(another == nil, "the green job must not reach the blue worker")
+        }
+    }
+
     @Test func abandoningAnExecutionCancelsTheJobOnItsWorker() async throws {
         try await BatonCluster.with { cluster in
             let peer = try await ProtocolPeer(endpoint: cluster.workersEndpoint)

@@ -39,7 +39,7 @@ extension JobBroker {
         let data = entry.job.data
         var best: (key: [UInt8], credit: Int)?
         for (key, worker) in workers where worker.credit > (best?.credit ?? 0)
-            && worker.canRun(data.actionTypeId) && worker.carries(data.requiredLabels) && !entry.excluded.contains(worker.workerID) {
+            && worker.canRun(data) && worker.carries(data.requiredLabels) && !entry.excluded.contains(worker.workerID) {
             best = (key, worker.credit)
         }
         return best?.key
@@ -76,7 +76,7 @@ extension JobBroker {
     }
 
     func waitingReason(_ data: JobData) -> WaitingReason {
-        let typed = workers.values.filter { $0.canRun(data.actionTypeId) }
+        let typed = workers.values.filter { $0.canRun(data) }
         if typed.isEmpty { return .noWorkerForType(data.actionTypeId) }
         let labelled = typed.filter { $0.carries(data.requiredLabels) }
         if labelled.isEmpty { return .labelsUnmatched(data.requiredLabels ?? [:]) }

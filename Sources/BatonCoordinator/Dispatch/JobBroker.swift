@@ -173,6 +173,7 @@ actor JobBroker {
         workers[key] = WorkerSession(
             routingID: routingID, workerID: hello.workerId, session: hello.session,
             actionTypes: Set(hello.actionTypes), labels: hello.labels, maxSlots: hello.maxSlots, lastSeen: clock.now)
+        for query in hello.queries ?? [] { workers[key]?.queries[query.actionTypeId, default: []].append(query.queryParam) }
         // Jobs the worker still runs (we restarted, or it reconnected): re-attach them under the
         // nonce it holds instead of running them a second time elsewhere.
         for claim in hello.running {

@@ -10,6 +10,8 @@ struct WorkerSession {
     let actionTypes: Set<ActionTypeID>
     let labels: [String: String]
     let maxSlots: Int
+    /// Per type, the configuration values a job must have (any one map); absent: every job.
+    var queries: [ActionTypeID: [[String: String]]] = [:]
     var lastSeen: ContinuousClock.Instant
     /// Sequence number of the last JOB sent to this worker.
     var jobSeq = 0
@@ -21,6 +23,14 @@ struct WorkerSession {
     var credit: Int { max(0, polledFreeSlots - (jobSeq - min(pollSeq, jobSeq))) }
 
     func canRun(_ type: ActionTypeID) -> Bool { actionTypes.contains(type) }
+
+    /// The type, and the query the worker gave for it (PollForJobs' `queryParam`), if any.
+    func canRun(_ data: JobData) -> Bool {
+        guard canRun(data.actionTypeId) else { return false }
+        guard let wanted = queries[data.actionTypeId] else { return true }
+        let configuration = data.actionConfiguration.configuration
+        return wanted.contains { query in query.allSatisfy { configuration[$0.key] == $0.value } }
+    }
 
     /// Whether the worker carries every label the job requires, with the same value.
     func carries(_ required: [String: String]?) -> Bool {

@@ -21,14 +21,31 @@ package struct Hello: Sendable, Hashable, Codable {
     package var maxSlots: Int
     /// Jobs this process still holds, after a reconnect.
     package var running: [JobClaim]
+    /// PollForJobs' `queryParam`: for a type listed here, only jobs whose configuration has these
+    /// values (one of the listed maps) are offered. A type not listed takes all its jobs.
+    package var queries: [ActionTypeQuery]?
 
-    package init(workerId: String, session: String, actionTypes: [ActionTypeID], labels: [String: String], maxSlots: Int, running: [JobClaim] = []) {
+    package init(
+        workerId: String, session: String, actionTypes: [ActionTypeID], labels: [String: String], maxSlots: Int,
+        running: [JobClaim] = [], queries: [ActionTypeQuery]? = nil
+    ) {
         self.workerId = workerId
         self.session = session
         self.actionTypes = actionTypes
         self.labels = labels
         self.maxSlots = maxSlots
         self.running = running
+        self.queries = queries
+    }
+}
+
+package struct ActionTypeQuery: Sendable, Hashable, Codable {
+    package var actionTypeId: ActionTypeID
+    package var queryParam: [String: String]
+
+    package init(actionTypeId: ActionTypeID, queryParam: [String: String]) {
+        self.actionTypeId = actionTypeId
+        self.queryParam = queryParam
     }
 }
 
