@@ -38,7 +38,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("File holding this worker's CURVE secret key (env BATON_CURVE_SECRET_KEY).", valueName: "file"))
     var curveSecretKey: String?
 
-    @Option(help: ArgumentHelp("The coordinator's CURVE public key (env BATON_COORDINATOR_KEY).", valueName: "key"))
+    // Unconditional: a Z85 key may begin with '-', and must still be taken as the value.
+    @Option(parsing: .unconditional, help: ArgumentHelp("The coordinator's CURVE public key (env BATON_COORDINATOR_KEY).", valueName: "key"))
     var coordinatorKey: String?
 
     @Option(help: "trace, debug, info, notice, warning, error or critical (env BATON_LOG_LEVEL).")

@@ -26,6 +26,7 @@ import Glibc
         .init(name: "bad http address", arguments: ["coordinator", "--listen-http", "nowhere"], expected: "--listen-http 'nowhere' is not HOST:PORT"),
         .init(name: "bad query", arguments: ["worker", "--query", "Deploy/Custom/Fleet:Cluster=blue"], expected: "--query 'Deploy/Custom/Fleet:Cluster=blue' is not CATEGORY/OWNER/PROVIDER/VERSION:KEY=VALUE"),
         .init(name: "key without secret", arguments: ["worker", "--coordinator-key", String(repeating: "a", count: 40)], expected: "--coordinator-key needs --curve-secret-key"),
+        .init(name: "a key that begins with a dash is a value", arguments: ["worker", "--coordinator-key", "-" + String(repeating: "a", count: 39)], expected: "--coordinator-key needs --curve-secret-key"),
         .init(name: "allow-list without key", arguments: ["coordinator", "--authorized-workers", "/tmp/x"], expected: "--authorized-workers needs --curve-secret-key"),
         .init(name: "unreadable secret key", arguments: ["coordinator", "--curve-secret-key", "/nonexistent.key", "--authorized-workers", "/tmp/x"], expected: "--curve-secret-key /nonexistent.key: cannot read it"),
     ]
