@@ -90,7 +90,10 @@ final class Scenarios {
     func artifactTransfer(megabytes: Int) async throws -> (perTransfer: Double, hopSeconds: Double) {
         let big = cluster.root.appendingPathComponent("big.bin")
         try Self.writeRandomFile(big, megabytes: megabytes)
-        try cluster.startWorker("maker", slots: 1, providers: [FileProvider(type: BenchTypes.makeBig, file: big, timeline: timeline)])
+        try cluster.startWorker("maker", slots: 1, providers: [
+            FileProvider(type: BenchTypes.makeBig, file: big, timeline: timeline),
+            FileProvider(type: BenchTypes.tick, file: try tickFile(), timeline: timeline),
+        ])
         try cluster.startWorker("user", slots: 1, providers: [MarkingProvider(type: BenchTypes.useBig, timeline: timeline)])
         try await cluster.create(PipelineDeclaration(name: "bulk", stages: [
             source(),

@@ -29,6 +29,7 @@ func f(_ value: Double, _ digits: Int = 3) -> String { String(format: "%.\(digit
 let arguments = CommandLine.arguments
 let bigMegabytes = arguments.firstIndex(of: "--artifact-mib").flatMap { Int(arguments[$0 + 1]) } ?? 256
 let onlyCycle = arguments.contains("--only-cycle")
+let onlyArtifacts = arguments.contains("--only-artifacts")
 let throughputExecutions = arguments.firstIndex(of: "--executions").flatMap { Int(arguments[$0 + 1]) } ?? 100
 
 print("baton-bench on \(ProcessInfo.processInfo.activeProcessorCount) cores")
@@ -48,6 +49,11 @@ progress("no-op action cycle…")
 
 let cluster = try await BenchCluster.start(logger: logger)
 let scenarios = Scenarios(cluster: cluster, timeline: Timeline())
+if onlyArtifacts {
+    let transfer = try await scenarios.artifactTransfer(megabytes: bigMegabytes)
+    print("artifact transfer \(f(transfer.perTransfer, 0)) MiB/s per transfer, hop \(f(transfer.hopSeconds, 2)) s; SHA-256 \(f(sha, 0)) MiB/s")
+    return
+}
 let cycle = try await scenarios.cycle(executions: 80)
 if onlyCycle {
     print("cycle p50 \(f(cycle.p50)) ms, p99 \(f(cycle.p99)) ms over \(cycle.count) samples")
