@@ -105,10 +105,7 @@ package actor Worker: Service {
         self.control = control
         welcome = nil
         lastHeard = clock.now
-        send(.hello(Hello(
-            workerId: configuration.workerID, session: session, actionTypes: Array(providers.keys),
-            labels: configuration.labels, maxSlots: configuration.maxConcurrentJobs, running: Array(running.values),
-            queries: configuration.queries.isEmpty ? nil : configuration.queries)))
+        sendHello()
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -134,12 +131,17 @@ package actor Worker: Service {
                 send(.heartbeat(WorkerHeartbeat(running: Array(running.values), freeSlots: freeSlots)))
             } else {
                 // No WELCOME yet: the coordinator may have started after us; say HELLO again.
-                send(.hello(Hello(
-                    workerId: configuration.workerID, session: session, actionTypes: Array(providers.keys),
-                    labels: configuration.labels, maxSlots: configuration.maxConcurrentJobs, running: Array(running.values),
-            queries: configuration.queries.isEmpty ? nil : configuration.queries)))
+                sendHello()
             }
         }
+    }
+
+    /// HELLO with what this worker runs and the jobs it still holds.
+    private func sendHello() {
+        send(.hello(Hello(
+            workerId: configuration.workerID, session: session, actionTypes: Array(providers.keys),
+            labels: configuration.labels, maxSlots: configuration.maxConcurrentJobs, running: Array(running.values),
+            queries: configuration.queries.isEmpty ? nil : configuration.queries)))
     }
 
     private func receiveControl(_ raw: Message) async {

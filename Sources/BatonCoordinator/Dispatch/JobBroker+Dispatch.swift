@@ -6,10 +6,11 @@ import Foundation
 import Logging
 
 extension JobBroker {
+    /// A job waiting for credit is the normal case for a moment; why a job still waits is
+    /// reported by `heartbeatTick`, off this path.
     func enqueue(_ job: JobRecord, attempt: Int) {
         queue.append(JobQueue.Entry(job: job, attempt: attempt))
         assignQueued()
-        if dispatched[job.id] == nil { reportWait(job) }
     }
 
     /// Forgets a job whose action was abandoned, timed out or cancelled, and tells the worker
@@ -18,6 +19,7 @@ extension JobBroker {
         _ = queue.remove(id)
         reportedWaits[id] = nil
         guard let dispatch = dispatched.removeValue(forKey: id) else { return }
+        logs.finish(dispatch.entry.job.data.pipelineContext.action.actionExecutionId)
         if let worker = workers[dispatch.workerKey] {
             send(.cancel(JobCancelled(jobId: id, nonce: dispatch.nonce, reason: "the action no longer needs this job")), to: worker.routingID)
         }
@@ -65,7 +67,7 @@ extension JobBroker {
         }.joined()
     }
 
-    /// Why `job` waits, when no worker took it at once; logged once per reason.
+    /// Why `job` still waits after a heartbeat interval; logged once per reason.
     private func reportWait(_ job: JobRecord) {
         let reason = waitingReason(job.data)
         guard reportedWaits[job.id] != reason else { return }

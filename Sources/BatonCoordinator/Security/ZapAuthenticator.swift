@@ -34,12 +34,12 @@ struct ZapAuthenticator {
         let mechanism = frames[7].string ?? "?"
         var status = ("400", "only CURVE connections are accepted", "")
         if mechanism == "CURVE", frames.count >= 9 {
-            if let key = Z85.encode(frames[8].bytes), let worker = workers.byKey[key] {
+            let key = Z85.encode(frames[8].bytes)
+            if let worker = key.flatMap({ workers.byKey[$0] }) {
                 status = ("200", "OK", worker)
             } else {
-                let key = Z85.encode(frames[8].bytes) ?? "?"
                 status = ("400", "unknown worker key", "")
-                logger.warning("refused a worker whose CURVE key is not authorized", metadata: ["peer.address": "\(address)", "key": "\(key)"])
+                logger.warning("refused a worker whose CURVE key is not authorized", metadata: ["peer.address": "\(address)", "key": "\(key ?? "?")"])
             }
         }
         let reply = Message([frames[0], Frame([UInt8]()), Frame("1.0"), frames[3], Frame(status.0), Frame(status.1), Frame(status.2), Frame([UInt8]())])

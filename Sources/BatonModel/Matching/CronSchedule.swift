@@ -59,7 +59,7 @@ package struct CronSchedule: Sendable, Hashable {
         years = fields.count == 7 ? try Self.values(fields[6], "year", 1970...2199) : nil
         dayOfMonth = try Self.parseDayOfMonth(fields[3])
         dayOfWeek = try Self.parseDayOfWeek(fields[5])
-        if dayOfMonth != .any, dayOfWeek != .any, fields[3] != "*", fields[5] != "*" {
+        if dayOfMonth != .any, dayOfWeek != .any {
             throw ParseError(message: "Cron '\(expression)': give either day-of-month or day-of-week and '?' in the other")
         }
     }
