@@ -90,6 +90,7 @@ let package = Package(
         .testTarget(name: "BatonProtocolTests", dependencies: ["BatonProtocol", "BatonModel"]),
         .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonModel", crypto]),
         .testTarget(name: "BatonEngineTests", dependencies: ["BatonEngine", "BatonStore", "BatonModel", logging]),
+        .testTarget(name: "BatonCoordinatorTests", dependencies: ["BatonCoordinator"]),
         .testTarget(name: "BatonActionsTests", dependencies: ["BatonActions", "BatonWorker", "BatonModel", zipFoundation, logging]),
         .testTarget(
             name: "IntegrationTests",

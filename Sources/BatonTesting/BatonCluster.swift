@@ -13,6 +13,7 @@ package final class BatonCluster: Sendable {
     package let dataDirectory: URL
     package let bucketRoot: URL
     package let workersEndpoint: String
+    package let artifactsEndpoint: String
     package let httpEndpoint: URL
     package let client: CodePipelineClient
     private let coordinator: Mutex<ChildProcess>
@@ -48,21 +49,27 @@ package final class BatonCluster: Sendable {
             return String(value.dropFirst(name.count + 1))
         }
         workersEndpoint = try field("workers")
+        artifactsEndpoint = try field("artifacts")
         guard let http = URL(string: try field("http")) else { throw ClusterError("bad http= in \(readyLine)") }
         httpEndpoint = http
         client = CodePipelineClient(endpoint: http)
     }
 
     /// Starts a coordinator on a fresh data directory (or `reusing` one) and `workers` workers.
+    /// A test that restarts the coordinator asks for `stablePorts` (see `StablePort`).
     package static func start(
-        workers: Int = 0, reusing root: URL? = nil, workerArguments: [String] = [], coordinatorArguments: [String] = []
+        workers: Int = 0, reusing root: URL? = nil, stablePorts: Bool = false,
+        workerArguments: [String] = [], coordinatorArguments: [String] = []
     ) async throws -> BatonCluster {
         let root = root ?? FileManager.default.temporaryDirectory.appendingPathComponent("baton-test-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("buckets"), withIntermediateDirectories: true)
+        let listen = stablePorts
+            ? ["--listen-workers", "tcp://127.0.0.1:\(try StablePort.free())", "--listen-artifacts", "tcp://127.0.0.1:\(try StablePort.free())",
+               "--listen-http", "127.0.0.1:\(try StablePort.free())"]
+            : ["--listen-workers", "tcp://127.0.0.1:*", "--listen-http", "127.0.0.1:0"]
         let coordinator = try ChildProcess.launch(
             try executable,
-            ["coordinator", "--data-dir", root.appendingPathComponent("data").path,
-             "--listen-workers", "tcp://127.0.0.1:*", "--listen-http", "127.0.0.1:0", "--log-level", "debug"] + coordinatorArguments,
+            ["coordinator", "--data-dir", root.appendingPathComponent("data").path] + listen + ["--log-level", "debug"] + coordinatorArguments,
             log: root.appendingPathComponent("coordinator.log"))
         let line: String
         do {
@@ -96,7 +103,8 @@ package final class BatonCluster: Sendable {
     package var coordinatorProcess: ChildProcess { coordinator.withLock { $0 } }
 
     /// Kills the coordinator with `signal` and starts a new one on the same data directory and
-    /// the same endpoints, as an operator restarting it would.
+    /// the same endpoints, as an operator restarting it would. Every endpoint is named: a default
+    /// derived from another port may have been taken by another process meanwhile.
     package func restartCoordinator(signal: Int32 = SIGKILL) async throws {
         let old = coordinatorProcess
         old.signal(signal)
@@ -105,7 +113,7 @@ package final class BatonCluster: Sendable {
         let fresh = try ChildProcess.launch(
             try Self.executable,
             ["coordinator", "--data-dir", dataDirectory.path, "--listen-workers", workersEndpoint,
-             "--listen-http", "127.0.0.1:\(port)", "--log-level", "debug"],
+             "--listen-artifacts", artifactsEndpoint, "--listen-http", "127.0.0.1:\(port)", "--log-level", "debug"],
             log: root.appendingPathComponent("coordinator-restarted.log"))
         coordinator.withLock { $0 = fresh }
         _ = try await fresh.waitForLine(prefix: "baton coordinator ready", timeout: .seconds(30))
@@ -120,9 +128,11 @@ package final class BatonCluster: Sendable {
 
     /// Runs `body` with a running cluster and always stops it.
     package static func with<T: Sendable>(
-        workers: Int = 0, workerArguments: [String] = [], coordinatorArguments: [String] = [], _ body: (BatonCluster) async throws -> T
+        workers: Int = 0, stablePorts: Bool = false, workerArguments: [String] = [], coordinatorArguments: [String] = [],
+        _ body: (BatonCluster) async throws -> T
     ) async throws -> T {
-        let cluster = try await start(workers: workers, workerArguments: workerArguments, coordinatorArguments: coordinatorArguments)
+        let cluster = try await start(
+            workers: workers, stablePorts: stablePorts, workerArguments: workerArguments, coordinatorArguments: coordinatorArguments)
         do {
             let result = try await body(cluster)
             // BATON_KEEP_TEST_DIRS=1 keeps the processes' logs for a look after the test.

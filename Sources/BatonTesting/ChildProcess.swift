@@ -9,6 +9,8 @@ import Glibc
 package final class ChildProcess: Sendable {
     private let process: Process
     private let lines = Mutex<[String]>([])
+    /// Set once stdout reaches its end: no awaited line can come after that.
+    private let stdoutClosed = Atomic<Bool>(false)
     private let waiters = Mutex<[(prefix: String, continuation: CheckedContinuation<String, any Error>)]>([])
 
     package var pid: Int32 { process.processIdentifier }
@@ -34,6 +36,7 @@ package final class ChildProcess: Sendable {
             let data = handle.availableData
             guard !data.isEmpty else {
                 handle.readabilityHandler = nil
+                child.closed()
                 return
             }
             logHandle.write(data)
@@ -62,16 +65,31 @@ package final class ChildProcess: Sendable {
         for (_, continuation) in ready { continuation.resume(returning: line) }
     }
 
-    /// The first stdout line starting with `prefix`, waiting up to `timeout` for it.
+    private func closed() {
+        stdoutClosed.store(true, ordering: .sequentiallyConsistent)
+        let abandoned = waiters.withLock { waiters in
+            defer { waiters.removeAll() }
+            return waiters
+        }
+        for waiter in abandoned { waiter.continuation.resume(throwing: ClosedBeforeLine(prefix: waiter.prefix, pid: pid)) }
+    }
+
+    /// The first stdout line starting with `prefix`, waiting up to `timeout` for it; fails at once
+    /// if the process closes its stdout (exits) without printing it.
     package func waitForLine(prefix: String, timeout: Duration) async throws -> String {
         try await withTimeout(timeout, "a line starting with '\(prefix)'") {
             try await withCheckedThrowingContinuation { continuation in
                 let existing = self.lines.withLock { $0.first { $0.hasPrefix(prefix) } }
                 if let existing {
                     continuation.resume(returning: existing)
-                } else {
-                    self.waiters.withLock { $0.append((prefix, continuation)) }
+                    return
                 }
+                let closed = self.waiters.withLock { waiters in
+                    if self.stdoutClosed.load(ordering: .sequentiallyConsistent) { return true }
+                    waiters.append((prefix, continuation))
+                    return false
+                }
+                if closed { continuation.resume(throwing: ClosedBeforeLine(prefix: prefix, pid: self.pid)) }
             }
         }
     }
@@ -93,6 +111,12 @@ package final class ChildProcess: Sendable {
             return process.terminationStatus
         }
     }
+}
+
+package struct ClosedBeforeLine: Error, CustomStringConvertible {
+    package let prefix: String
+    package let pid: Int32
+    package var description: String { "process \(pid) closed its output (exited) without printing a line starting with '\(prefix)'" }
 }
 
 /// Runs a command to completion and returns its status and combined output.

@@ -191,7 +191,7 @@ import Glibc
     }
 
     @Test func anExecutionSurvivesACoordinatorKilledMidActionWithoutRunningItTwice() async throws {
-        try await BatonCluster.with(workers: 1) { cluster in
+        try await BatonCluster.with(workers: 1, stablePorts: true) { cluster in
             try Self.putSource(in: cluster, content: "x")
             let gate = cluster.root.appendingPathComponent("gate")
             let runs = cluster.root.appendingPathComponent("runs")

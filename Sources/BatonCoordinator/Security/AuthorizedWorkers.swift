@@ -1,7 +1,8 @@
 import Foundation
 
 /// The workers allowed to connect: one `WORKER_ID PUBLIC_KEY` pair per line (the Z85 public key
-/// `baton keys generate` prints), `#` starting a comment.
+/// `baton keys generate` prints). A line whose first word starts with `#` is a comment, and so is
+/// anything after the key; a `#` inside a key is part of the key (Z85 uses it).
 package struct AuthorizedWorkers: Sendable, Equatable {
     /// Worker id by public key.
     package let byKey: [String: String]
@@ -27,9 +28,9 @@ package struct AuthorizedWorkers: Sendable, Equatable {
     package init(parsing text: String, source: String) throws {
         var byKey: [String: String] = [:]
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            let fields = line.split(whereSeparator: \.isWhitespace).map(String.init)
-            if fields.isEmpty { continue }
+            var fields = rawLine.split(whereSeparator: \.isWhitespace).map(String.init)
+            if fields.first?.hasPrefix("#") ?? true { continue }
+            if let comment = fields.dropFirst(2).firstIndex(where: { $0.hasPrefix("#") }) { fields.removeSubrange(comment...) }
             guard fields.count == 2 else {
                 throw ParseError(description: "\(source):\(index + 1): expected 'WORKER_ID PUBLIC_KEY', found \(fields.count) field(s)")
             }
