@@ -30,6 +30,7 @@ let arguments = CommandLine.arguments
 let bigMegabytes = arguments.firstIndex(of: "--artifact-mib").flatMap { Int(arguments[$0 + 1]) } ?? 256
 let onlyCycle = arguments.contains("--only-cycle")
 let onlyArtifacts = arguments.contains("--only-artifacts")
+let onlyThroughput = arguments.contains("--only-throughput")
 let throughputExecutions = arguments.firstIndex(of: "--executions").flatMap { Int(arguments[$0 + 1]) } ?? 100
 
 print("baton-bench on \(ProcessInfo.processInfo.activeProcessorCount) cores")
@@ -52,6 +53,11 @@ let scenarios = Scenarios(cluster: cluster, timeline: Timeline())
 if onlyArtifacts {
     let transfer = try await scenarios.artifactTransfer(megabytes: bigMegabytes)
     print("artifact transfer \(f(transfer.perTransfer, 0)) MiB/s per transfer, hop \(f(transfer.hopSeconds, 2)) s; SHA-256 \(f(sha, 0)) MiB/s")
+    return
+}
+if onlyThroughput {
+    let throughput = try await scenarios.throughput(pipelines: 4, executionsEach: throughputExecutions)
+    print("\(f(throughput, 0)) no-op actions/s: \(scenarios.lastThroughputActions) actions in \(f(scenarios.lastThroughputSeconds, 2)) s")
     return
 }
 let cycle = try await scenarios.cycle(executions: 80)

@@ -16,17 +16,22 @@ package protocol ActionProvider: Sendable {
 package struct JobContext: Sendable {
     package let jobID: JobID
     package let data: JobData
-    /// A fresh, empty directory for this job.
-    package let workDirectory: URL
+    private let work: LazyDirectory
+    private let output: LazyDirectory
     /// Each input artifact, verified, as the zip file the coordinator stores, by artifact name.
     package let inputs: [String: URL]
-    /// Where providers put files they produce outside the work tree (output archives).
-    package let outputDirectory: URL
     package let logger: Logger
     /// Appends bytes to the job's log, which the coordinator shows live.
     package let log: @Sendable ([UInt8]) -> Void
     /// Reports how far the job is (CodePipeline's ExecutionDetails); shown on the action.
     package let progress: @Sendable (JobProgressReport) -> Void
+
+    /// A fresh, empty directory for this job, created when first asked for: a job that needs no
+    /// files (an approval, a no-op, an invoke) costs no file system work.
+    package var workDirectory: URL { work.created }
+    /// Where providers put files they produce outside the work tree (output archives); created
+    /// when first asked for.
+    package var outputDirectory: URL { output.created }
 
     package init(
         jobID: JobID, data: JobData, workDirectory: URL, inputs: [String: URL], outputDirectory: URL, logger: Logger,
@@ -34,9 +39,9 @@ package struct JobContext: Sendable {
     ) {
         self.jobID = jobID
         self.data = data
-        self.workDirectory = workDirectory
+        work = LazyDirectory(workDirectory)
+        output = LazyDirectory(outputDirectory)
         self.inputs = inputs
-        self.outputDirectory = outputDirectory
         self.logger = logger
         self.log = log
         self.progress = progress

@@ -98,8 +98,6 @@ extension Worker {
         let outputDirectory = jobDirectory.appendingPathComponent("out")
         var inputs: [String: URL] = [:]
         do {
-            try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
-            try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
             for artifact in offer.data.inputArtifacts {
                 inputs[artifact.name] = try await fetchInput(artifact)
             }
@@ -107,17 +105,17 @@ extension Worker {
             return .failure(FailureDetails(type: .jobFailed, message: "\(error)"))
         }
 
-        let log: JobLogStream
-        do {
-            log = try JobLogStream(file: jobDirectory.appendingPathComponent("log.txt")) { [weak self] offset, bytes in
-                // Offsets make the order these sends take harmless: the coordinator writes each
-                // chunk where it belongs.
-                Task { await self?.send(.log(LogChunk(jobId: offer.jobId, nonce: offer.nonce, stream: "output", offset: offset)), payload: Frame(bytes)) }
-            }
-        } catch {
-            return .failure(FailureDetails(type: .jobFailed, message: "cannot create the job's log: \(error)"))
+        let log = JobLogStream(file: jobDirectory.appendingPathComponent("log.txt")) { [weak self] offset, bytes in
+            // Offsets make the order these sends take harmless: the coordinator writes each
+            // chunk where it belongs.
+            Task { await self?.send(.log(LogChunk(jobId: offer.jobId, nonce: offer.nonce, stream: "output", offset: offset)), payload: Frame(bytes)) }
         }
-        defer { log.close() }
+        defer {
+            log.close()
+            if let problem = log.fileProblem {
+                logger.warning("the job's log is streamed but not kept as an artifact", metadata: ["error.message": "\(problem)"])
+            }
+        }
         let context = JobContext(
             jobID: offer.jobId, data: offer.data, workDirectory: workDirectory, inputs: inputs,
             outputDirectory: outputDirectory, logger: logger,
