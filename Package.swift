@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(name: "BatonActionsTests", dependencies: ["BatonActions", "BatonWorker", "BatonModel", zipFoundation, logging]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["BatonTesting", "BatonAPI", "BatonModel", "BatonProtocol", "ZeroMQ", "BatonCLI", logging]
+            dependencies: ["BatonTesting", "BatonAPI", "BatonModel", "BatonProtocol", "ZeroMQ", "BatonCLI", crypto, logging]
         ),
     ]
 )

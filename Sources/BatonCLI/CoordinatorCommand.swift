@@ -35,6 +35,12 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Worker heartbeat interval in milliseconds (env BATON_HEARTBEAT_MS; default 2000). A worker silent for 5 intervals is taken for dead.", valueName: "ms"))
     var heartbeatInterval: Int?
 
+    @Option(help: ArgumentHelp("Artifact chunk size in KiB (env BATON_ARTIFACT_CHUNK_KIB; default 1024, 4 to 8192).", valueName: "kib"))
+    var artifactChunkKib: Int?
+
+    @Option(help: ArgumentHelp("Artifact chunks a transfer may have in flight (env BATON_ARTIFACT_CREDIT; default 8, 1 to 64): with the chunk size, the window a slow or long link needs.", valueName: "n"))
+    var artifactCredit: Int?
+
     @Option(help: ArgumentHelp("Keep the artifacts of each pipeline's last N executions (env BATON_KEEP_EXECUTIONS; default 20); older ones are deleted hourly, see `baton artifacts gc`.", valueName: "n"))
     var keepExecutions: Int?
 
@@ -64,6 +70,12 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let heartbeat = try setting(heartbeatInterval, env: "BATON_HEARTBEAT_MS", default: 2000)
         guard (50...60_000).contains(heartbeat) else { throw ValidationError("--heartbeat-interval must be between 50 and 60000 ms, not \(heartbeat)") }
         configuration.dispatch.heartbeatInterval = .milliseconds(heartbeat)
+        let chunkKiB = try setting(artifactChunkKib, env: "BATON_ARTIFACT_CHUNK_KIB", default: 1024)
+        guard (4...8192).contains(chunkKiB) else { throw ValidationError("--artifact-chunk-kib must be between 4 and 8192, not \(chunkKiB)") }
+        configuration.dispatch.chunkSize = chunkKiB << 10
+        let credit = try setting(artifactCredit, env: "BATON_ARTIFACT_CREDIT", default: 8)
+        guard (1...64).contains(credit) else { throw ValidationError("--artifact-credit must be between 1 and 64, not \(credit)") }
+        configuration.dispatch.credit = credit
         let keepN = try setting(keepExecutions, env: "BATON_KEEP_EXECUTIONS", default: 20)
         let keepD = try setting(keepDays, env: "BATON_KEEP_DAYS", default: 30.0)
         guard keepN >= 1, keepD >= 0 else { throw ValidationError("--keep-executions must be at least 1 and --keep-days not negative") }

@@ -17,6 +17,8 @@ package final class BatonCluster: Sendable {
     package let httpEndpoint: URL
     package let client: CodePipelineClient
     private let coordinator: Mutex<ChildProcess>
+    /// The coordinator's own arguments (beyond data directory and endpoints), kept for a restart.
+    private let coordinatorArguments: [String]
     private let workers = Mutex<[String: ChildProcess]>([:])
 
     /// Path of the `baton` executable built beside the tests.
@@ -37,8 +39,9 @@ package final class BatonCluster: Sendable {
         }
     }
 
-    private init(root: URL, coordinator: ChildProcess, readyLine: String) throws {
+    private init(root: URL, coordinator: ChildProcess, readyLine: String, arguments: [String]) throws {
         self.root = root
+        coordinatorArguments = arguments
         dataDirectory = root.appendingPathComponent("data")
         bucketRoot = root.appendingPathComponent("buckets")
         self.coordinator = Mutex(coordinator)
@@ -78,7 +81,7 @@ package final class BatonCluster: Sendable {
             coordinator.kill()
             throw error
         }
-        let cluster = try BatonCluster(root: root, coordinator: coordinator, readyLine: line)
+        let cluster = try BatonCluster(root: root, coordinator: coordinator, readyLine: line, arguments: coordinatorArguments)
         for index in 0..<workers {
             try cluster.startWorker("worker-\(index + 1)", arguments: workerArguments)
         }
@@ -113,7 +116,7 @@ package final class BatonCluster: Sendable {
         let fresh = try ChildProcess.launch(
             try Self.executable,
             ["coordinator", "--data-dir", dataDirectory.path, "--listen-workers", workersEndpoint,
-             "--listen-artifacts", artifactsEndpoint, "--listen-http", "127.0.0.1:\(port)", "--log-level", "debug"],
+             "--listen-artifacts", artifactsEndpoint, "--listen-http", "127.0.0.1:\(port)", "--log-level", "debug"] + coordinatorArguments,
             log: root.appendingPathComponent("coordinator-restarted.log"))
         coordinator.withLock { $0 = fresh }
         _ = try await fresh.waitForLine(prefix: "baton coordinator ready", timeout: .seconds(30))

@@ -14,4 +14,9 @@ struct ReplyWaiters<Key: Hashable, Reply: Sendable> {
         entry.timer.cancel()
         entry.continuation.resume(returning: reply)
     }
+
+    /// Resumes every waiter with `reply`.
+    mutating func resolveAll(with reply: Reply?) {
+        for key in Array(waiting.keys) { resolve(key, with: reply) }
+    }
 }

@@ -33,6 +33,8 @@ package actor Worker: Service {
     var chunkStreams: [ArtifactDigest: AsyncStream<ArtifactReply>.Continuation] = [:]
     var uploadStreams: [String: AsyncStream<ArtifactReply>.Continuation] = [:]
     var downloads: [ArtifactDigest: Task<URL, any Error>] = [:]
+    /// Transfers waiting for the artifact socket to be open again after a reconnect.
+    var artifactSocketWaiters = ReplyWaiters<UUID, Bool>()
     let offers: AsyncStream<JobOffer>
     let offerContinuation: AsyncStream<JobOffer>.Continuation
 
@@ -42,6 +44,8 @@ package actor Worker: Service {
         case credit(PutCredit)
         case done(PutDone)
         case error(ArtifactError)
+        /// The connection was lost; the transfer resumes once the worker has reconnected.
+        case interrupted
     }
 
     package init(configuration: WorkerConfiguration, providers: [any ActionProvider], logger: Logger) throws {
@@ -88,7 +92,7 @@ package actor Worker: Service {
             try? await Task.sleep(for: backoff)
             backoff = min(backoff * 2, .seconds(30))
         }
-        closeSockets()
+        closeSockets(stopping: true)
     }
 
     private func connectAndServe() async throws {
@@ -191,9 +195,10 @@ package actor Worker: Service {
         do {
             let socket = try await loop.open(SocketSpec(.dealer, options: options, connect: [configuration.artifactEndpoint(port: welcome.artifactPort)]))
             artifacts = socket
+            artifactSocketWaiters.resolveAll(with: true)
             Task { [weak self] in
                 // Bridge: one reader per artifact socket, ended when the socket closes.
-                for await message in socket.inbound { await self?.receiveArtifact(message) }
+                for await message in socket.inbound { await self?.receiveArtifact(message, on: socket.handle) }
             }
         } catch {
             logger.error("cannot open the artifact socket", metadata: ["error.message": "\(error)"])
@@ -202,7 +207,10 @@ package actor Worker: Service {
         sendPoll()
     }
 
-    private func receiveArtifact(_ raw: Message) {
+    private func receiveArtifact(_ raw: Message, on handle: SocketHandle) {
+        // What an earlier socket still delivers belongs to requests made before a reconnect,
+        // which the transfers have already made again.
+        guard handle == artifacts?.handle else { return }
         let incoming: WorkerFrames.Incoming
         do {
             incoming = try WorkerFrames.decode(raw)
@@ -225,14 +233,39 @@ package actor Worker: Service {
         }
     }
 
-    private func closeSockets() {
+    /// Closes both sockets. Transfers in progress are told they were interrupted and wait for
+    /// the next connection to resume, unless the worker is `stopping`.
+    private func closeSockets(stopping: Bool = false) {
         if let control { loop.close(control.handle) }
         if let artifacts { loop.close(artifacts.handle) }
         control = nil
         artifacts = nil
         welcome = nil
-        for stream in chunkStreams.values { stream.finish() }
-        for stream in uploadStreams.values { stream.finish() }
+        if stopping {
+            for stream in chunkStreams.values { stream.finish() }
+            for stream in uploadStreams.values { stream.finish() }
+            artifactSocketWaiters.resolveAll(with: false)
+        } else {
+            for stream in chunkStreams.values { stream.yield(.interrupted) }
+            for stream in uploadStreams.values { stream.yield(.interrupted) }
+        }
+    }
+
+    /// Waits until the artifact socket is open (again), up to `limit`; false if it is not.
+    func artifactSocketOpen(within limit: Duration) async -> Bool {
+        if artifacts != nil { return true }
+        let key = UUID()
+        return await withCheckedContinuation { continuation in
+            let timer = Task { [weak self] in
+                do { try await Task.sleep(for: limit) } catch { return }
+                await self?.expireArtifactWait(key)
+            }
+            artifactSocketWaiters.add(key, continuation, timer: timer)
+        } ?? false
+    }
+
+    private func expireArtifactWait(_ key: UUID) {
+        artifactSocketWaiters.resolve(key, with: nil)
     }
 
     // MARK: - Sending

@@ -11,6 +11,9 @@ package struct WorkerConfiguration: Sendable {
     package var maxConcurrentJobs: Int
     /// How long to wait for WELCOME, ACKED and RESULT_ACK before trying again.
     package var replyTimeout: Duration = .seconds(10)
+    /// How long an artifact transfer cut by a lost connection waits for the worker to reconnect
+    /// before it fails; it resumes where it stopped when the connection is back in time.
+    package var transferResumeWindow: Duration = .seconds(60)
     /// PollForJobs' `queryParam`, per action type: only matching jobs are offered.
     package var queries: [ActionTypeQuery] = []
     /// CURVE: this worker's key pair and the coordinator's public key.

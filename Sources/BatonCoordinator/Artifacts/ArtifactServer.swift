@@ -7,10 +7,15 @@ import ZeroMQ
 /// Serves the artifact ROUTER socket: FETCH reads stored objects chunk by chunk, PUT_* writes
 /// uploads into staging under a byte window the server grants, and commits them only when size and
 /// SHA-256 check out. Bulk bytes use their own socket so they never delay control messages.
+///
+/// Uploads are known by their id, not by the connection they began on: a worker that reconnects
+/// sends PUT_BEGIN again with the same id and is granted credit from the bytes already staged.
 actor ArtifactServer {
-    private struct UploadKey: Hashable {
-        let peer: [UInt8]
-        let uploadID: String
+    private struct Upload {
+        let staged: StagedUpload
+        /// Bytes granted so far: the next PUT_CREDIT goes out when half is used.
+        var granted: Int64
+        var touched: ContinuousClock.Instant
     }
 
     private let loop: SocketLoop
@@ -19,9 +24,9 @@ actor ArtifactServer {
     private let chunkSize: Int
     private let window: Int64
     private let logger: Logger
-    private var uploads: [UploadKey: StagedUpload] = [:]
-    /// Bytes granted so far, per upload: the next PUT_CREDIT goes out when half is used.
-    private var granted: [UploadKey: Int64] = [:]
+    private var uploads: [String: Upload] = [:]
+    /// An upload no message has touched for this long is dropped with its staged bytes.
+    private let idleLimit = Duration.seconds(15 * 60)
 
     init(loop: SocketLoop, socket: OpenedSocket, files: ArtifactFiles, chunkSize: Int, credit: Int, logger: Logger) {
         self.loop = loop
@@ -85,52 +90,71 @@ actor ArtifactServer {
     }
 
     private func beginUpload(_ begin: PutBegin, from peer: Frame) {
-        let key = UploadKey(peer: peer.bytes, uploadID: begin.uploadId)
+        dropIdleUploads()
         // Content-addressed: an object with this digest is already exactly these bytes.
         if files.size(of: begin.digest) == begin.size {
             files.touch(begin.digest)
             send(.putDone(PutDone(uploadId: begin.uploadId, status: .ok)), to: peer)
             return
         }
+        if var upload = uploads[begin.uploadId] {
+            guard upload.staged.digest == begin.digest, upload.staged.size == begin.size else {
+                send(.putDone(PutDone(uploadId: begin.uploadId, status: .failed,
+                                      message: "upload \(begin.uploadId) is in progress for other content (\(upload.staged.digest), \(upload.staged.size) bytes)")), to: peer)
+                return
+            }
+            // Resumed after a reconnect: go on from what is staged.
+            upload.granted = upload.staged.received + window
+            upload.touched = .now
+            uploads[begin.uploadId] = upload
+            logger.info("resuming an upload", metadata: ["upload.id": "\(begin.uploadId)", "upload.offset": "\(upload.staged.received)"])
+            send(.putCredit(PutCredit(uploadId: begin.uploadId, have: upload.staged.received, window: window)), to: peer)
+            return
+        }
         do {
-            uploads[key] = try files.beginUpload(id: begin.uploadId, digest: begin.digest, size: begin.size)
-            granted[key] = window
+            let staged = try files.beginUpload(id: begin.uploadId, digest: begin.digest, size: begin.size)
+            uploads[begin.uploadId] = Upload(staged: staged, granted: window, touched: .now)
             send(.putCredit(PutCredit(uploadId: begin.uploadId, have: 0, window: window)), to: peer)
         } catch {
             send(.putDone(PutDone(uploadId: begin.uploadId, status: .failed, message: "\(error)")), to: peer)
         }
     }
 
+    private func dropIdleUploads() {
+        let now = ContinuousClock.now
+        for (id, upload) in uploads where now - upload.touched > idleLimit {
+            logger.info("dropping an idle upload", metadata: ["upload.id": "\(id)", "upload.offset": "\(upload.staged.received)"])
+            uploads[id] = nil
+        }
+    }
+
     private func appendChunk(_ chunk: PutChunk, payload: Frame, from peer: Frame) {
-        let key = UploadKey(peer: peer.bytes, uploadID: chunk.uploadId)
-        guard let upload = uploads[key] else {
+        guard var upload = uploads[chunk.uploadId] else {
             send(.artifactError(ArtifactError(code: .unknownUpload, message: "no upload \(chunk.uploadId) in progress", uploadId: chunk.uploadId)), to: peer)
             return
         }
         do {
-            try payload.withUnsafeBytes { try upload.append($0, at: chunk.offset) }
+            try payload.withUnsafeBytes { try upload.staged.append($0, at: chunk.offset) }
         } catch {
-            uploads[key] = nil
-            granted[key] = nil
+            uploads[chunk.uploadId] = nil
             send(.putDone(PutDone(uploadId: chunk.uploadId, status: .failed, message: "\(error)")), to: peer)
             return
         }
-        let limit = granted[key] ?? 0
-        if limit - upload.received <= window / 2 && limit < upload.size {
-            granted[key] = upload.received + window
-            send(.putCredit(PutCredit(uploadId: chunk.uploadId, have: upload.received, window: window)), to: peer)
+        upload.touched = .now
+        if upload.granted - upload.staged.received <= window / 2 && upload.granted < upload.staged.size {
+            upload.granted = upload.staged.received + window
+            send(.putCredit(PutCredit(uploadId: chunk.uploadId, have: upload.staged.received, window: window)), to: peer)
         }
+        uploads[chunk.uploadId] = upload
     }
 
     private func finishUpload(_ end: PutEnd, from peer: Frame) {
-        let key = UploadKey(peer: peer.bytes, uploadID: end.uploadId)
-        guard let upload = uploads.removeValue(forKey: key) else {
+        guard let upload = uploads.removeValue(forKey: end.uploadId) else {
             send(.artifactError(ArtifactError(code: .unknownUpload, message: "no upload \(end.uploadId) in progress", uploadId: end.uploadId)), to: peer)
             return
         }
-        granted[key] = nil
         do {
-            try upload.finish()
+            try upload.staged.finish()
             send(.putDone(PutDone(uploadId: end.uploadId, status: .ok)), to: peer)
         } catch let failure as StagedUpload.Failure {
             let status: PutDone.Status = if case .digestMismatch = failure { .badChecksum } else { .badSize }

@@ -112,8 +112,13 @@ package final class StagedUpload {
         }
     }
 
+    /// Appends the next bytes. A chunk that lies wholly within what was already received is a
+    /// retransmission after a resumed upload and is ignored; a gap is an error.
     package func append(_ bytes: UnsafeRawBufferPointer, at offset: Int64? = nil) throws {
-        if let offset, offset != received { throw Failure.outOfOrder(expected: received, got: offset) }
+        if let offset, offset != received {
+            if offset + Int64(bytes.count) <= received { return }
+            throw Failure.outOfOrder(expected: received, got: offset)
+        }
         guard received + Int64(bytes.count) <= size else { throw Failure.tooLarge(declared: size) }
         var written = 0
         while written < bytes.count {

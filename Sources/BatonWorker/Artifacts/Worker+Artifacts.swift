@@ -2,6 +2,7 @@ import BatonModel
 import BatonProtocol
 import Crypto
 import Foundation
+import Logging
 import ZeroMQ
 
 #if canImport(Glibc)
@@ -31,7 +32,7 @@ extension Worker {
     /// Downloads with up to `credit` FETCHes outstanding, hashing as chunks arrive; the file
     /// enters the cache only once its SHA-256 matches.
     private func download(_ digest: ArtifactDigest, size: Int64, name: String, to destination: URL) async throws -> URL {
-        guard let welcome else { throw WorkerError.artifactUnavailable(name: name, reason: "not connected") }
+        guard welcome != nil else { throw WorkerError.artifactUnavailable(name: name, reason: "not connected") }
         let (replies, continuation) = AsyncStream<ArtifactReply>.makeStream()
         chunkStreams[digest] = continuation
         defer { chunkStreams[digest] = nil }
@@ -50,6 +51,8 @@ extension Worker {
         var received: Int64 = 0
         var outstanding = 0
         func requestMore() -> Bool {
+            // The session's terms: a reconnect may bring new ones.
+            guard let welcome = self.welcome else { return false }
             while outstanding < welcome.credit && requested < size {
                 let length = Int(min(Int64(welcome.chunkSize), size - requested))
                 guard sendArtifact(.fetch(Fetch(digest: digest, offset: requested, length: length))) else { return false }
@@ -86,6 +89,15 @@ extension Worker {
                     guard requestMore() else { throw WorkerError.artifactUnavailable(name: name, reason: "connection lost") }
                 case .error(let error):
                     throw WorkerError.artifactUnavailable(name: name, reason: error.message)
+                case .interrupted:
+                    // FETCH is stateless: ask the next connection for what has not arrived.
+                    guard await artifactSocketOpen(within: configuration.transferResumeWindow) else {
+                        throw WorkerError.artifactUnavailable(name: name, reason: "connection lost after \(received) of \(size) bytes and not back within \(configuration.transferResumeWindow)")
+                    }
+                    logger.info("resuming a download", metadata: ["artifact.name": "\(name)", "artifact.offset": "\(received)"])
+                    requested = received
+                    outstanding = 0
+                    guard requestMore() else { throw WorkerError.artifactUnavailable(name: name, reason: "connection lost") }
                 case .credit, .done:
                     break
                 }
@@ -122,9 +134,23 @@ extension Worker {
         defer { close(fd) }
         var sent: Int64 = 0
         var ended = false
+        /// PUT_BEGIN went out again: the next credit says from where to go on.
+        var resuming = false
+        func resume(_ why: String) -> Bool {
+            guard !resuming else { return true }
+            logger.info("resuming an upload", metadata: ["artifact.name": "\(name)", "upload.id": "\(uploadID)", "reason": "\(why)"])
+            resuming = true
+            return sendArtifact(.putBegin(PutBegin(uploadId: uploadID, digest: digest, size: size)))
+        }
         for await reply in replies {
             switch reply {
             case .credit(let credit):
+                if resuming {
+                    // The coordinator holds `have` bytes: chunks sent after those were lost.
+                    sent = credit.have
+                    ended = false
+                    resuming = false
+                }
                 sent = max(sent, credit.have)
                 let limit = min(size, credit.have + credit.window)
                 while sent < limit {
@@ -146,8 +172,17 @@ extension Worker {
                     throw WorkerError.uploadRefused(name: name, reason: "\(done.status.rawValue): \(done.message ?? "")")
                 }
                 return ArtifactReference(name: name, digest: digest, size: size)
+            case .error(let error) where error.code == .unknownUpload:
+                // A restarted coordinator does not know the upload: begin it again there. With
+                // no socket to send on, the interruption that closed it resumes the upload.
+                if !resume("the coordinator does not know the upload") { resuming = false }
             case .error(let error):
                 throw WorkerError.uploadRefused(name: name, reason: error.message)
+            case .interrupted:
+                resuming = false
+                guard await artifactSocketOpen(within: configuration.transferResumeWindow), resume("reconnected") else {
+                    throw WorkerError.uploadRefused(name: name, reason: "connection lost after \(sent) of \(size) bytes and not back within \(configuration.transferResumeWindow)")
+                }
             case .chunk:
                 break
             }
