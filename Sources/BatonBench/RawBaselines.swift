@@ -2,6 +2,10 @@ import Crypto
 import Foundation
 import ZeroMQ
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What the machine does without Baton: a libzmq ROUTER/DEALER round trip over TCP loopback with
 /// frames shaped like a JOB and a result, and SHA-256 over memory.
 enum RawBaselines {
@@ -36,6 +40,27 @@ enum RawBaselines {
         let start = clock.now
         for _ in 0..<megabytes { hasher.update(data: chunk) }
         _ = hasher.finalize()
+        return Double(megabytes) / (clock.now - start).seconds
+    }
+
+    /// MiB/s of writing `megabytes` to a new file in `directory` and fsyncing it: the disk's
+    /// speed for the durable write each end of an artifact hop makes.
+    static func durableWriteSpeed(megabytes: Int, in directory: URL) throws -> Double {
+        let path = directory.appendingPathComponent("write-baseline.bin").path
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw BenchError("cannot create \(path): \(String(cString: strerror(errno)))") }
+        defer {
+            close(fd)
+            unlink(path)
+        }
+        let chunk = [UInt8](repeating: 0x5A, count: 1 << 20)
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<megabytes {
+            let written = chunk.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard written == chunk.count else { throw BenchError("short write to \(path)") }
+        }
+        guard fsync(fd) == 0 else { throw BenchError("fsync \(path): \(String(cString: strerror(errno)))") }
         return Double(megabytes) / (clock.now - start).seconds
     }
 }

@@ -26,12 +26,32 @@ func row(_ name: String, _ value: String, _ baseline: String, _ ratio: String) {
 
 func f(_ value: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", value) }
 
-let arguments = CommandLine.arguments
-let bigMegabytes = arguments.firstIndex(of: "--artifact-mib").flatMap { Int(arguments[$0 + 1]) } ?? 256
+let arguments = Array(CommandLine.arguments.dropFirst())
+let flags: Set = ["--only-cycle", "--only-artifacts", "--only-throughput"]
+let valued: Set = ["--artifact-mib", "--executions"]
+var values: [String: Int] = [:]
+var index = 0
+while index < arguments.count {
+    let argument = arguments[index]
+    if valued.contains(argument) {
+        guard index + 1 < arguments.count, let value = Int(arguments[index + 1]), value > 0 else {
+            FileHandle.standardError.write(Data("baton-bench: \(argument) needs a positive whole number\n".utf8))
+            exit(2)
+        }
+        values[argument] = value
+        index += 2
+    } else if flags.contains(argument) {
+        index += 1
+    } else {
+        FileHandle.standardError.write(Data("baton-bench: unknown argument '\(argument)'; known: \((flags.union(valued)).sorted().joined(separator: ", "))\n".utf8))
+        exit(2)
+    }
+}
+let bigMegabytes = values["--artifact-mib"] ?? 256
 let onlyCycle = arguments.contains("--only-cycle")
 let onlyArtifacts = arguments.contains("--only-artifacts")
 let onlyThroughput = arguments.contains("--only-throughput")
-let throughputExecutions = arguments.firstIndex(of: "--executions").flatMap { Int(arguments[$0 + 1]) } ?? 100
+let throughputExecutions = values["--executions"] ?? 100
 
 print("baton-bench on \(ProcessInfo.processInfo.activeProcessorCount) cores")
 do {
@@ -49,10 +69,12 @@ let sha = RawBaselines.sha256Speed(megabytes: 1024)
 progress("no-op action cycle…")
 
 let cluster = try await BenchCluster.start(logger: logger)
+progress("durable file write…")
+let diskWrite = try RawBaselines.durableWriteSpeed(megabytes: bigMegabytes, in: cluster.root)
 let scenarios = Scenarios(cluster: cluster, timeline: Timeline())
 if onlyArtifacts {
     let transfer = try await scenarios.artifactTransfer(megabytes: bigMegabytes)
-    print("artifact transfer \(f(transfer.perTransfer, 0)) MiB/s per transfer, hop \(f(transfer.hopSeconds, 2)) s; SHA-256 \(f(sha, 0)) MiB/s")
+    print("artifact transfer \(f(transfer.perTransfer, 0)) MiB/s per transfer, hop \(f(transfer.hopSeconds, 2)) s; SHA-256 \(f(sha, 0)) MiB/s; durable file write \(f(diskWrite, 0)) MiB/s")
     return
 }
 if onlyThroughput {
@@ -77,6 +99,7 @@ row("no-op action cycle p50 (ms)", f(cycle.p50), "zmq round trip \(f(raw.p50))",
 row("no-op action cycle p99 (ms)", f(cycle.p99), "zmq round trip \(f(raw.p99))", f(cycle.p99 / raw.p99, 1) + "×")
 row("no-op actions/s, 2 workers, 4 pipelines", f(throughput, 0), "zmq round trips/s \(f(1000 / raw.p50, 0))", f(throughput / (1000 / raw.p50), 2) + "×")
 row("artifact transfer, \(bigMegabytes) MiB (MiB/s)", f(transfer.perTransfer, 0), "SHA-256 \(f(sha, 0)) MiB/s", f(transfer.perTransfer / sha * 100, 0) + "%")
+row("", "", "durable write \(f(diskWrite, 0)) MiB/s", f(transfer.perTransfer / diskWrite * 100, 0) + "%")
 print("")
 print("cycle samples: \(cycle.count); throughput: \(scenarios.lastThroughputActions) actions in \(f(scenarios.lastThroughputSeconds, 2)) s; "
       + "artifact hop (upload, commit, dispatch, download, both ends verified): \(f(transfer.hopSeconds, 2)) s")
