@@ -16,10 +16,19 @@ extension Worker {
     }
 
     private func runJob(_ offer: JobOffer) async {
-        defer {
+        // The slot is given back as soon as the work is done (`freeSlot`), before the result is
+        // acknowledged: retransmitting a result needs no capacity, and the coordinator then has
+        // credit for the next job by the time it has committed this one.
+        var slotFreed = false
+        func freeSlot() {
+            guard !slotFreed else { return }
+            slotFreed = true
             busy -= 1
-            running[offer.jobId] = nil
             sendPoll()
+        }
+        defer {
+            running[offer.jobId] = nil
+            freeSlot()
         }
         var jobLogger = logger
         jobLogger[metadataKey: "job.id"] = "\(offer.jobId)"
@@ -74,7 +83,10 @@ extension Worker {
             message = .failure(JobFailed(jobId: offer.jobId, nonce: offer.nonce, resultId: resultID, failure: failure))
             jobLogger.info("job failed", metadata: ["failure.type": "\(failure.type.rawValue)", "failure.message": "\(failure.message)"])
         }
-        await deliver(message, resultID: resultID, logger: jobLogger)
+        // The result first, then the credit, on the same ordered socket.
+        send(message)
+        freeSlot()
+        await deliver(message, resultID: resultID, logger: jobLogger, alreadySent: true)
     }
 
     /// CANCEL: stops a job we run under that nonce; it sends no result.
@@ -157,10 +169,12 @@ extension Worker {
 
     /// Sends a result until the coordinator acknowledges it: results are at-least-once, and the
     /// coordinator recognises a retransmission by its `resultId`.
-    private func deliver(_ message: WorkerMessage, resultID: String, logger: Logger) async {
+    private func deliver(_ message: WorkerMessage, resultID: String, logger: Logger, alreadySent: Bool = false) async {
         var wait = Duration.seconds(1)
+        var sent = alreadySent
         while !Task.isCancelled {
-            send(message)
+            if !sent { send(message) }
+            sent = false
             if let ack = await awaitResultAck(resultID, timeout: wait) {
                 if ack.outcome == .missingArtifacts {
                     logger.warning("coordinator is missing output artifacts", metadata: ["artifacts": "\(ack.missing ?? [])"])

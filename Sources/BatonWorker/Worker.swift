@@ -46,6 +46,9 @@ package actor Worker: Service {
         case error(ArtifactError)
         /// The connection was lost; the transfer resumes once the worker has reconnected.
         case interrupted
+        /// A tick of the transfer's watchdog: a transfer with no reply since the last tick asks
+        /// again (a message dropped on a full or reconnecting socket would stall it forever).
+        case tick
     }
 
     package init(configuration: WorkerConfiguration, providers: [any ActionProvider], logger: Logger) throws {
@@ -113,7 +116,7 @@ package actor Worker: Service {
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await message in control.inbound { await self.receiveControl(message) }
+                for await message in control.inbound { await self.receiveControl(message, on: control.handle) }
                 throw WorkerError.noReply(what: "messages (connection closed)", endpoint: self.configuration.coordinatorEndpoint)
             }
             group.addTask { try await self.watchLiveness() }
@@ -148,7 +151,10 @@ package actor Worker: Service {
             queries: configuration.queries.isEmpty ? nil : configuration.queries)))
     }
 
-    private func receiveControl(_ raw: Message) async {
+    private func receiveControl(_ raw: Message, on handle: SocketHandle) async {
+        // Messages still buffered from a socket closed since (several DISCONNECTs queued before
+        // the first was read) must not close the connection that replaced it.
+        guard handle == control?.handle else { return }
         let message: CoordinatorMessage
         do {
             message = try WorkerFrames.decode(raw).message

@@ -35,7 +35,11 @@ extension Worker {
         guard welcome != nil else { throw WorkerError.artifactUnavailable(name: name, reason: "not connected") }
         let (replies, continuation) = AsyncStream<ArtifactReply>.makeStream()
         chunkStreams[digest] = continuation
-        defer { chunkStreams[digest] = nil }
+        let watchdog = transferWatchdog(continuation)
+        defer {
+            chunkStreams[digest] = nil
+            watchdog.cancel()
+        }
 
         let partial = destination.deletingLastPathComponent().appendingPathComponent("\(digest.hex).\(UUID().uuidString).part")
         let fd = open(partial.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -50,6 +54,7 @@ extension Worker {
         var requested: Int64 = 0
         var received: Int64 = 0
         var outstanding = 0
+        var progressed = true
         func requestMore() -> Bool {
             // The session's terms: a reconnect may bring new ones.
             guard let welcome = self.welcome else { return false }
@@ -66,9 +71,11 @@ extension Worker {
             for await reply in replies {
                 switch reply {
                 case .chunk(let chunk, let payload):
-                    guard chunk.offset == received else {
-                        throw WorkerError.artifactUnavailable(name: name, reason: "chunk at offset \(chunk.offset) arrived, expected \(received)")
-                    }
+                    // Chunks are written in order only: one that is not next (a chunk before it
+                    // was dropped, or it answers a FETCH asked again) is skipped, and the watchdog
+                    // asks again from the first missing byte.
+                    guard chunk.offset == received else { continue }
+                    progressed = true
                     try payload.withUnsafeBytes { bytes in
                         var written = 0
                         while written < bytes.count {
@@ -98,6 +105,15 @@ extension Worker {
                     requested = received
                     outstanding = 0
                     guard requestMore() else { throw WorkerError.artifactUnavailable(name: name, reason: "connection lost") }
+                case .tick:
+                    guard !progressed else {
+                        progressed = false
+                        continue
+                    }
+                    logger.info("asking again for a stalled download", metadata: ["artifact.name": "\(name)", "artifact.offset": "\(received)"])
+                    requested = received
+                    outstanding = 0
+                    guard requestMore() else { continue }
                 case .credit, .done:
                     break
                 }
@@ -116,6 +132,18 @@ extension Worker {
         return destination
     }
 
+    /// Ticks `stream` every reply timeout until cancelled, so a transfer notices a reply that
+    /// never comes.
+    private func transferWatchdog(_ stream: AsyncStream<ArtifactReply>.Continuation) -> Task<Void, Never> {
+        let interval = configuration.replyTimeout
+        return Task {
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: interval) } catch { return }
+                stream.yield(.tick)
+            }
+        }
+    }
+
     /// Uploads `file` as output artifact `name`: declares its size and SHA-256, then sends chunks
     /// within the byte window the coordinator grants, and waits for the coordinator's verdict.
     func upload(_ file: URL, name: String) async throws -> ArtifactReference {
@@ -123,7 +151,11 @@ extension Worker {
         let uploadID = UUID().uuidString.lowercased()
         let (replies, continuation) = AsyncStream<ArtifactReply>.makeStream()
         uploadStreams[uploadID] = continuation
-        defer { uploadStreams[uploadID] = nil }
+        let watchdog = transferWatchdog(continuation)
+        defer {
+            uploadStreams[uploadID] = nil
+            watchdog.cancel()
+        }
 
         guard let chunkSize = welcome?.chunkSize,
               sendArtifact(.putBegin(PutBegin(uploadId: uploadID, digest: digest, size: size)))
@@ -136,6 +168,7 @@ extension Worker {
         var ended = false
         /// PUT_BEGIN went out again: the next credit says from where to go on.
         var resuming = false
+        var progressed = true
         func resume(_ why: String) -> Bool {
             guard !resuming else { return true }
             logger.info("resuming an upload", metadata: ["artifact.name": "\(name)", "upload.id": "\(uploadID)", "reason": "\(why)"])
@@ -143,7 +176,16 @@ extension Worker {
             return sendArtifact(.putBegin(PutBegin(uploadId: uploadID, digest: digest, size: size)))
         }
         for await reply in replies {
+            if case .tick = reply {} else { progressed = true }
             switch reply {
+            case .tick:
+                guard !progressed else {
+                    progressed = false
+                    continue
+                }
+                // No reply for a whole tick: PUT_BEGIN again says where the coordinator is.
+                resuming = false
+                _ = resume("no reply from the coordinator")
             case .credit(let credit):
                 if resuming {
                     // The coordinator holds `have` bytes: chunks sent after those were lost.
