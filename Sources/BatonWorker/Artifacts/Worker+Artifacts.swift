@@ -54,7 +54,8 @@ extension Worker {
         var requested: Int64 = 0
         var received: Int64 = 0
         var outstanding = 0
-        var progressed = true
+        var progressed = false
+        var lastProgress = ContinuousClock.now
         func requestMore() -> Bool {
             // The session's terms: a reconnect may bring new ones.
             guard let welcome = self.welcome else { return false }
@@ -76,6 +77,7 @@ extension Worker {
                     // asks again from the first missing byte.
                     guard chunk.offset == received else { continue }
                     progressed = true
+                    lastProgress = .now
                     try payload.withUnsafeBytes { bytes in
                         var written = 0
                         while written < bytes.count {
@@ -109,6 +111,9 @@ extension Worker {
                     guard !progressed else {
                         progressed = false
                         continue
+                    }
+                    guard ContinuousClock.now - lastProgress < configuration.transferResumeWindow else {
+                        throw WorkerError.artifactUnavailable(name: name, reason: "no bytes from the coordinator for \(configuration.transferResumeWindow), stuck at \(received) of \(size) bytes")
                     }
                     logger.info("asking again for a stalled download", metadata: ["artifact.name": "\(name)", "artifact.offset": "\(received)"])
                     requested = received
@@ -168,7 +173,8 @@ extension Worker {
         var ended = false
         /// PUT_BEGIN went out again: the next credit says from where to go on.
         var resuming = false
-        var progressed = true
+        var progressed = false
+        var lastReply = ContinuousClock.now
         func resume(_ why: String) -> Bool {
             guard !resuming else { return true }
             logger.info("resuming an upload", metadata: ["artifact.name": "\(name)", "upload.id": "\(uploadID)", "reason": "\(why)"])
@@ -176,12 +182,18 @@ extension Worker {
             return sendArtifact(.putBegin(PutBegin(uploadId: uploadID, digest: digest, size: size)))
         }
         for await reply in replies {
-            if case .tick = reply {} else { progressed = true }
+            if case .tick = reply {} else {
+                progressed = true
+                lastReply = .now
+            }
             switch reply {
             case .tick:
                 guard !progressed else {
                     progressed = false
                     continue
+                }
+                guard ContinuousClock.now - lastReply < configuration.transferResumeWindow else {
+                    throw WorkerError.uploadRefused(name: name, reason: "no reply from the coordinator for \(configuration.transferResumeWindow), at \(sent) of \(size) bytes")
                 }
                 // No reply for a whole tick: PUT_BEGIN again says where the coordinator is.
                 resuming = false
