@@ -42,7 +42,7 @@ package struct CommandsActionProvider: ActionProvider {
                 ? job.workDirectory
                 : job.workDirectory.deletingLastPathComponent().appendingPathComponent("src_\(artifact.name)")
             do {
-                try ZipArchives.extract(archive, name: artifact.name, into: destination)
+                try await runBlocking { try ZipArchives.extract(archive, name: artifact.name, into: destination) }
             } catch {
                 return .failed(FailureDetails(type: .jobFailed, message: "\(error)"))
             }
@@ -102,7 +102,8 @@ package struct CommandsActionProvider: ActionProvider {
             variables[name] = try? String(contentsOf: control.appendingPathComponent("var.\(name)"), encoding: .utf8)
         }
         var artifacts: [String: URL] = [:]
-        let allFiles = ZipArchives.files(under: job.workDirectory)
+        let workDirectory = job.workDirectory
+        let allFiles = try await runBlocking { ZipArchives.files(under: workDirectory) }
         for output in job.data.outputArtifacts {
             let patterns = (output.files ?? ["**/*"]).map(GlobPattern.init)
             let selected = allFiles.filter { path in patterns.contains { $0.matches(path) } }
@@ -112,7 +113,7 @@ package struct CommandsActionProvider: ActionProvider {
                     message: "No files in the work directory match output artifact \(output.name)'s files \(output.files ?? ["**/*"])"))
             }
             let archive = job.outputDirectory.appendingPathComponent("\(output.name).zip")
-            try ZipArchives.create(archive, from: job.workDirectory, paths: selected)
+            try await runBlocking { try ZipArchives.create(archive, from: workDirectory, paths: selected) }
             artifacts[output.name] = archive
         }
         return .succeeded(ActionProducts(

@@ -30,7 +30,7 @@ package struct S3SourceProvider: ActionProvider {
         guard let output = job.data.outputArtifacts.first else {
             return .failed(FailureDetails(type: .configurationError, message: "The S3 source action needs one output artifact"))
         }
-        let (digest, size) = try fileDigest(object)
+        let (digest, size) = try await runBlocking { try fileDigest(object) }
         job.log("Fetched s3://\(bucket)/\(key) (\(size) bytes, sha256 \(digest.hex))\n")
         return .succeeded(ActionProducts(
             artifacts: [output.name: object],

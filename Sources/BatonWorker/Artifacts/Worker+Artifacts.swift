@@ -152,7 +152,7 @@ extension Worker {
     /// Uploads `file` as output artifact `name`: declares its size and SHA-256, then sends chunks
     /// within the byte window the coordinator grants, and waits for the coordinator's verdict.
     func upload(_ file: URL, name: String) async throws -> ArtifactReference {
-        let (digest, size) = try fileDigest(file)
+        let (digest, size) = try await runBlocking { try fileDigest(file) }
         let uploadID = UUID().uuidString.lowercased()
         let (replies, continuation) = AsyncStream<ArtifactReply>.makeStream()
         uploadStreams[uploadID] = continuation
