@@ -79,7 +79,7 @@ let package = Package(
         // The benchmark behind scripts/bench, in no product.
         .executableTarget(
             name: "BatonBench",
-            dependencies: ["BatonCoordinator", "BatonWorker", "BatonAPI", "BatonModel", "ZeroMQ", crypto, logging]
+            dependencies: ["BatonCoordinator", "BatonWorker", "BatonAPI", "BatonModel", "ZeroMQ", argumentParser, crypto, logging]
         ),
 
         // Test support, in no product.

@@ -1,3 +1,4 @@
+import ArgumentParser
 import BatonModel
 import Foundation
 import Logging
@@ -26,32 +27,29 @@ func row(_ name: String, _ value: String, _ baseline: String, _ ratio: String) {
 
 func f(_ value: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", value) }
 
-let arguments = Array(CommandLine.arguments.dropFirst())
-let flags: Set = ["--only-cycle", "--only-artifacts", "--only-throughput"]
-let valued: Set = ["--artifact-mib", "--executions"]
-var values: [String: Int] = [:]
-var index = 0
-while index < arguments.count {
-    let argument = arguments[index]
-    if valued.contains(argument) {
-        guard index + 1 < arguments.count, let value = Int(arguments[index + 1]), value > 0 else {
-            FileHandle.standardError.write(Data("baton-bench: \(argument) needs a positive whole number\n".utf8))
-            exit(2)
-        }
-        values[argument] = value
-        index += 2
-    } else if flags.contains(argument) {
-        index += 1
-    } else {
-        FileHandle.standardError.write(Data("baton-bench: unknown argument '\(argument)'; known: \((flags.union(valued)).sorted().joined(separator: ", "))\n".utf8))
-        exit(2)
+struct BenchOptions: ParsableArguments {
+    @Option(help: "Size of the artifact the hop moves, in MiB.")
+    var artifactMib = 256
+    @Option(help: "Executions of each pipeline in the throughput scenario.")
+    var executions = 100
+    @Flag(help: "Run only the no-op action cycle.")
+    var onlyCycle = false
+    @Flag(help: "Run only the throughput scenario.")
+    var onlyThroughput = false
+    @Flag(help: "Run only the artifact hop.")
+    var onlyArtifacts = false
+
+    func validate() throws {
+        guard artifactMib > 0, executions > 0 else { throw ValidationError("--artifact-mib and --executions must be positive") }
     }
 }
-let bigMegabytes = values["--artifact-mib"] ?? 256
-let onlyCycle = arguments.contains("--only-cycle")
-let onlyArtifacts = arguments.contains("--only-artifacts")
-let onlyThroughput = arguments.contains("--only-throughput")
-let throughputExecutions = values["--executions"] ?? 100
+
+let options = BenchOptions.parseOrExit()
+let bigMegabytes = options.artifactMib
+let onlyCycle = options.onlyCycle
+let onlyArtifacts = options.onlyArtifacts
+let onlyThroughput = options.onlyThroughput
+let throughputExecutions = options.executions
 
 print("baton-bench on \(ProcessInfo.processInfo.activeProcessorCount) cores")
 do {

@@ -9,9 +9,8 @@ import Glibc
 package final class ChildProcess: Sendable {
     private let process: Process
     private let lines = Mutex<[String]>([])
-    /// Set once stdout reaches its end: no awaited line can come after that.
-    private let stdoutClosed = Atomic<Bool>(false)
-    private let waiters = Mutex<[(prefix: String, continuation: CheckedContinuation<String, any Error>)]>([])
+    /// Callers waiting for a line, and whether stdout has ended (no awaited line can come then).
+    private let waiting = Mutex<(waiters: [(prefix: String, continuation: CheckedContinuation<String, any Error>)], closed: Bool)>(([], false))
 
     package var pid: Int32 { process.processIdentifier }
     package var isRunning: Bool { process.isRunning }
@@ -57,19 +56,19 @@ package final class ChildProcess: Sendable {
 
     private func received(_ line: String) {
         lines.withLock { $0.append(line) }
-        let ready = waiters.withLock { waiters -> [(String, CheckedContinuation<String, any Error>)] in
-            let matched = waiters.filter { line.hasPrefix($0.prefix) }
-            waiters.removeAll { line.hasPrefix($0.prefix) }
+        let ready = waiting.withLock { waiting -> [(String, CheckedContinuation<String, any Error>)] in
+            let matched = waiting.waiters.filter { line.hasPrefix($0.prefix) }
+            waiting.waiters.removeAll { line.hasPrefix($0.prefix) }
             return matched.map { ($0.prefix, $0.continuation) }
         }
         for (_, continuation) in ready { continuation.resume(returning: line) }
     }
 
     private func closed() {
-        stdoutClosed.store(true, ordering: .sequentiallyConsistent)
-        let abandoned = waiters.withLock { waiters in
-            defer { waiters.removeAll() }
-            return waiters
+        let abandoned = waiting.withLock { waiting in
+            waiting.closed = true
+            defer { waiting.waiters.removeAll() }
+            return waiting.waiters
         }
         for waiter in abandoned { waiter.continuation.resume(throwing: ClosedBeforeLine(prefix: waiter.prefix, pid: pid)) }
     }
@@ -84,10 +83,9 @@ package final class ChildProcess: Sendable {
                     continuation.resume(returning: existing)
                     return
                 }
-                let closed = self.waiters.withLock { waiters in
-                    if self.stdoutClosed.load(ordering: .sequentiallyConsistent) { return true }
-                    waiters.append((prefix, continuation))
-                    return false
+                let closed = self.waiting.withLock { waiting in
+                    if !waiting.closed { waiting.waiters.append((prefix, continuation)) }
+                    return waiting.closed
                 }
                 if closed { continuation.resume(throwing: ClosedBeforeLine(prefix: prefix, pid: self.pid)) }
             }

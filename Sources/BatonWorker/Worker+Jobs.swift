@@ -86,7 +86,7 @@ extension Worker {
         // The result first, then the credit, on the same ordered socket.
         send(message)
         freeSlot()
-        await deliver(message, resultID: resultID, logger: jobLogger, alreadySent: true)
+        await awaitAcknowledgement(of: message, resultID: resultID, logger: jobLogger)
     }
 
     /// CANCEL: stops a job we run under that nonce; it sends no result.
@@ -167,14 +167,12 @@ extension Worker {
         }
     }
 
-    /// Sends a result until the coordinator acknowledges it: results are at-least-once, and the
-    /// coordinator recognises a retransmission by its `resultId`.
-    private func deliver(_ message: WorkerMessage, resultID: String, logger: Logger, alreadySent: Bool = false) async {
+    /// Waits for the coordinator to acknowledge a result already sent, sending it again after
+    /// each silence: results are at-least-once, and the coordinator recognises a retransmission by
+    /// its `resultId`.
+    private func awaitAcknowledgement(of message: WorkerMessage, resultID: String, logger: Logger) async {
         var wait = Duration.seconds(1)
-        var sent = alreadySent
         while !Task.isCancelled {
-            if !sent { send(message) }
-            sent = false
             if let ack = await awaitResultAck(resultID, timeout: wait) {
                 if ack.outcome == .missingArtifacts {
                     logger.warning("coordinator is missing output artifacts", metadata: ["artifacts": "\(ack.missing ?? [])"])
@@ -182,6 +180,7 @@ extension Worker {
                 logger.debug("result acknowledged", metadata: ["result.outcome": "\(ack.outcome.rawValue)"])
                 return
             }
+            send(message)
             wait = min(wait * 2, .seconds(30))
         }
     }

@@ -54,8 +54,7 @@ extension Worker {
         var requested: Int64 = 0
         var received: Int64 = 0
         var outstanding = 0
-        var progressed = false
-        var lastProgress = ContinuousClock.now
+        var progress = TransferProgress(giveUpAfter: configuration.transferResumeWindow)
         func requestMore() -> Bool {
             // The session's terms: a reconnect may bring new ones.
             guard let welcome = self.welcome else { return false }
@@ -67,6 +66,12 @@ extension Worker {
             }
             return true
         }
+        /// FETCHes from the first missing byte, forgetting those outstanding.
+        func askAgain() -> Bool {
+            requested = received
+            outstanding = 0
+            return requestMore()
+        }
         guard requestMore() else { throw WorkerError.artifactUnavailable(name: name, reason: "not connected") }
         if size > 0 {
             for await reply in replies {
@@ -76,8 +81,7 @@ extension Worker {
                     // was dropped, or it answers a FETCH asked again) is skipped, and the watchdog
                     // asks again from the first missing byte.
                     guard chunk.offset == received else { continue }
-                    progressed = true
-                    lastProgress = .now
+                    progress.note()
                     try payload.withUnsafeBytes { bytes in
                         var written = 0
                         while written < bytes.count {
@@ -104,21 +108,14 @@ extension Worker {
                         throw WorkerError.artifactUnavailable(name: name, reason: "connection lost after \(received) of \(size) bytes and not back within \(configuration.transferResumeWindow)")
                     }
                     logger.info("resuming a download", metadata: ["artifact.name": "\(name)", "artifact.offset": "\(received)"])
-                    requested = received
-                    outstanding = 0
-                    guard requestMore() else { throw WorkerError.artifactUnavailable(name: name, reason: "connection lost") }
+                    guard askAgain() else { throw WorkerError.artifactUnavailable(name: name, reason: "connection lost") }
                 case .tick:
-                    guard !progressed else {
-                        progressed = false
-                        continue
+                    let stalled = try progress.stalled { limit in
+                        WorkerError.artifactUnavailable(name: name, reason: "no bytes from the coordinator for \(limit), stuck at \(received) of \(size) bytes")
                     }
-                    guard ContinuousClock.now - lastProgress < configuration.transferResumeWindow else {
-                        throw WorkerError.artifactUnavailable(name: name, reason: "no bytes from the coordinator for \(configuration.transferResumeWindow), stuck at \(received) of \(size) bytes")
-                    }
+                    guard stalled else { continue }
                     logger.info("asking again for a stalled download", metadata: ["artifact.name": "\(name)", "artifact.offset": "\(received)"])
-                    requested = received
-                    outstanding = 0
-                    guard requestMore() else { continue }
+                    _ = askAgain()
                 case .credit, .done:
                     break
                 }
@@ -173,8 +170,7 @@ extension Worker {
         var ended = false
         /// PUT_BEGIN went out again: the next credit says from where to go on.
         var resuming = false
-        var progressed = false
-        var lastReply = ContinuousClock.now
+        var progress = TransferProgress(giveUpAfter: configuration.transferResumeWindow)
         func resume(_ why: String) -> Bool {
             guard !resuming else { return true }
             logger.info("resuming an upload", metadata: ["artifact.name": "\(name)", "upload.id": "\(uploadID)", "reason": "\(why)"])
@@ -182,19 +178,13 @@ extension Worker {
             return sendArtifact(.putBegin(PutBegin(uploadId: uploadID, digest: digest, size: size)))
         }
         for await reply in replies {
-            if case .tick = reply {} else {
-                progressed = true
-                lastReply = .now
-            }
+            if case .tick = reply {} else { progress.note() }
             switch reply {
             case .tick:
-                guard !progressed else {
-                    progressed = false
-                    continue
+                let stalled = try progress.stalled { limit in
+                    WorkerError.uploadRefused(name: name, reason: "no reply from the coordinator for \(limit), at \(sent) of \(size) bytes")
                 }
-                guard ContinuousClock.now - lastReply < configuration.transferResumeWindow else {
-                    throw WorkerError.uploadRefused(name: name, reason: "no reply from the coordinator for \(configuration.transferResumeWindow), at \(sent) of \(size) bytes")
-                }
+                guard stalled else { continue }
                 // No reply for a whole tick: PUT_BEGIN again says where the coordinator is.
                 resuming = false
                 _ = resume("no reply from the coordinator")
