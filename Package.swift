@@ -44,14 +44,15 @@ let package = Package(
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ", logging, serviceLifecycle]),
         .target(name: "BatonProtocol", dependencies: ["BatonModel"]),
         .target(name: "BatonAPI", dependencies: ["BatonModel"]),
-        .target(name: "BatonStore", dependencies: ["BatonModel", grdb, crypto, logging]),
+        .target(name: "BatonFileIO", dependencies: [crypto]),
+        .target(name: "BatonStore", dependencies: ["BatonModel", "BatonFileIO", grdb, crypto, logging]),
 
         // Layer 2–3: decisions, HTTP, the worker runtime.
         .target(name: "BatonEngine", dependencies: ["BatonModel", "BatonStore", logging]),
         .target(name: "BatonHTTP", dependencies: ["BatonAPI", "BatonEngine", "BatonStore", "BatonModel", hummingbird, nioCore, httpTypes, logging]),
         .target(
             name: "BatonWorker",
-            dependencies: ["BatonProtocol", "BatonModel", "ZeroMQ", crypto, logging, serviceLifecycle]
+            dependencies: ["BatonProtocol", "BatonModel", "BatonFileIO", "ZeroMQ", crypto, logging, serviceLifecycle]
         ),
 
         // Layer 4: the two processes' assemblies and the built-in actions.
@@ -79,7 +80,7 @@ let package = Package(
         // The benchmark behind scripts/bench, in no product.
         .executableTarget(
             name: "BatonBench",
-            dependencies: ["BatonCoordinator", "BatonWorker", "BatonAPI", "BatonModel", "ZeroMQ", argumentParser, crypto, logging]
+            dependencies: ["BatonCoordinator", "BatonWorker", "BatonAPI", "BatonModel", "BatonFileIO", "ZeroMQ", argumentParser, crypto, logging]
         ),
 
         // Test support, in no product.
@@ -88,6 +89,7 @@ let package = Package(
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "BatonTesting", logging]),
         .testTarget(name: "BatonModelTests", dependencies: ["BatonModel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BatonProtocolTests", dependencies: ["BatonProtocol", "BatonModel"]),
+        .testTarget(name: "BatonFileIOTests", dependencies: ["BatonFileIO", crypto]),
         .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonModel", crypto]),
         .testTarget(name: "BatonEngineTests", dependencies: ["BatonEngine", "BatonStore", "BatonModel", logging]),
         .testTarget(name: "BatonCoordinatorTests", dependencies: ["BatonCoordinator"]),

@@ -1,3 +1,4 @@
+import BatonFileIO
 import Crypto
 import Foundation
 import ZeroMQ
@@ -43,21 +44,24 @@ enum RawBaselines {
         return Double(megabytes) / (clock.now - start).seconds
     }
 
-    /// MiB/s of writing `megabytes` to a new file in `directory` and fsyncing it: the disk's
-    /// speed for the durable write each end of an artifact hop makes.
+    /// MiB/s of writing `megabytes` to a new file in `directory` past the page cache, as the
+    /// artifact store and the workers' caches do, and fsyncing it: the disk's speed for the
+    /// durable write each end of an artifact hop makes.
     static func durableWriteSpeed(megabytes: Int, in directory: URL) throws -> Double {
         let path = directory.appendingPathComponent("write-baseline.bin").path
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | DirectIO.flag, 0o644)
         guard fd >= 0 else { throw BenchError("cannot create \(path): \(String(cString: strerror(errno)))") }
         defer {
             close(fd)
             unlink(path)
         }
-        let chunk = [UInt8](repeating: 0x5A, count: 1 << 20)
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: DirectIO.alignment)
+        defer { chunk.deallocate() }
+        chunk.initializeMemory(as: UInt8.self, repeating: 0x5A)
         let clock = ContinuousClock()
         let start = clock.now
         for _ in 0..<megabytes {
-            let written = chunk.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            let written = write(fd, chunk.baseAddress, chunk.count)
             guard written == chunk.count else { throw BenchError("short write to \(path)") }
         }
         guard fsync(fd) == 0 else { throw BenchError("fsync \(path): \(String(cString: strerror(errno)))") }

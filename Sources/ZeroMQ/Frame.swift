@@ -111,7 +111,8 @@ package final class FrameBuffer: @unchecked Sendable {
     package let count: Int
 
     package init(capacity: Int) {
-        baseAddress = .allocate(byteCount: max(capacity, 1), alignment: 16)
+        // Page-aligned when large, so file bytes can be read into it directly (O_DIRECT).
+        baseAddress = .allocate(byteCount: max(capacity, 1), alignment: capacity >= 4096 ? 4096 : 16)
         count = capacity
     }
 

@@ -1,3 +1,4 @@
+import BatonFileIO
 import BatonModel
 import Crypto
 import Foundation
@@ -38,26 +39,14 @@ package final class ArtifactFiles: Sendable {
     }
 
     /// Reads up to `buffer.count` bytes of `digest` from `offset`; returns how many were read
-    /// (fewer at the end of the object).
+    /// (fewer at the end of the object). Whole aligned chunks bypass the page cache.
     package func read(_ digest: ArtifactDigest, at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        let path = url(for: digest).path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT { throw StoreError.artifactNotFound(digest) }
-            throw StoreError.io(path: path, reason: String(cString: strerror(errno)))
+        do {
+            return try DirectIO.read(url(for: digest).path, at: offset, into: buffer)
+        } catch {
+            if error.isMissing { throw StoreError.artifactNotFound(digest) }
+            throw StoreError.io(path: error.path, reason: error.reason)
         }
-        defer { close(fd) }
-        var total = 0
-        while total < buffer.count {
-            let count = pread(fd, buffer.baseAddress! + total, buffer.count - total, off_t(offset) + off_t(total))
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw StoreError.io(path: path, reason: String(cString: strerror(errno)))
-            }
-            if count == 0 { break }
-            total += count
-        }
-        return total
     }
 
     /// Starts (or restarts) an upload into the staging area.
@@ -68,8 +57,9 @@ package final class ArtifactFiles: Sendable {
     }
 }
 
-/// One upload being written into staging: bytes arrive in order, are hashed as they are written,
-/// and `finish` checks size and digest before renaming the file into the object store.
+/// One upload being written into staging: bytes arrive in order, are hashed as they are written
+/// (bypassing the page cache, see `HashingFileWriter`), and `finish` checks size and digest before
+/// renaming the file into the object store.
 package final class StagedUpload {
     package enum Failure: Error, CustomStringConvertible {
         case outOfOrder(expected: Int64, got: Int64)
@@ -89,11 +79,10 @@ package final class StagedUpload {
 
     package let digest: ArtifactDigest
     package let size: Int64
-    package private(set) var received: Int64 = 0
+    package var received: Int64 { file.count }
     private let path: URL
     private let destination: URL
-    private let fd: Int32
-    private var hasher = SHA256()
+    private let file: HashingFileWriter
     private var isClosed = false
 
     init(path: URL, destination: URL, digest: ArtifactDigest, size: Int64) throws {
@@ -101,13 +90,16 @@ package final class StagedUpload {
         self.destination = destination
         self.digest = digest
         self.size = size
-        fd = open(path.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw StoreError.io(path: path.path, reason: String(cString: strerror(errno))) }
+        do {
+            file = try HashingFileWriter(path: path.path)
+        } catch {
+            throw StoreError.io(path: error.path, reason: error.reason)
+        }
     }
 
     deinit {
         if !isClosed {
-            close(fd)
+            file.abandon()
             unlink(path.path)
         }
     }
@@ -120,17 +112,11 @@ package final class StagedUpload {
             throw Failure.outOfOrder(expected: received, got: offset)
         }
         guard received + Int64(bytes.count) <= size else { throw Failure.tooLarge(declared: size) }
-        var written = 0
-        while written < bytes.count {
-            let count = write(fd, bytes.baseAddress! + written, bytes.count - written)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw StoreError.io(path: path.path, reason: String(cString: strerror(errno)))
-            }
-            written += count
+        do {
+            try file.append(bytes)
+        } catch {
+            throw StoreError.io(path: error.path, reason: error.reason)
         }
-        hasher.update(bufferPointer: bytes)
-        received += Int64(bytes.count)
     }
 
     /// Verifies and commits the upload; on any mismatch the staged bytes are discarded.
@@ -138,16 +124,22 @@ package final class StagedUpload {
         defer {
             if !isClosed {
                 isClosed = true
-                close(fd)
+                file.abandon()
                 unlink(path.path)
             }
         }
         guard received == size else { throw Failure.sizeMismatch(declared: size, received: received) }
-        let actual = ArtifactDigest(hasher.finalize())
-        guard actual == digest else { throw Failure.digestMismatch(declared: digest, actual: actual) }
-        guard fsync(fd) == 0 else { throw StoreError.io(path: path.path, reason: String(cString: strerror(errno))) }
-        close(fd)
+        let actual: ArtifactDigest
+        do {
+            actual = ArtifactDigest(try file.finish())
+        } catch {
+            throw StoreError.io(path: error.path, reason: error.reason)
+        }
         isClosed = true
+        guard actual == digest else {
+            unlink(path.path)
+            throw Failure.digestMismatch(declared: digest, actual: actual)
+        }
         let folder = destination.deletingLastPathComponent()
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         guard rename(path.path, destination.path) == 0 else {

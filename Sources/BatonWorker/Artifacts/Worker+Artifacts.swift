@@ -1,3 +1,4 @@
+import BatonFileIO
 import BatonModel
 import BatonProtocol
 import Crypto
@@ -29,8 +30,8 @@ extension Worker {
         return try await task.value
     }
 
-    /// Downloads with up to `credit` FETCHes outstanding, hashing as chunks arrive; the file
-    /// enters the cache only once its SHA-256 matches.
+    /// Downloads with up to `credit` FETCHes outstanding, hashing and writing (past the page
+    /// cache) as chunks arrive; the file enters the cache only once its SHA-256 matches.
     private func download(_ digest: ArtifactDigest, size: Int64, name: String, to destination: URL) async throws -> URL {
         guard welcome != nil else { throw WorkerError.artifactUnavailable(name: name, reason: "not connected") }
         let (replies, continuation) = AsyncStream<ArtifactReply>.makeStream()
@@ -42,15 +43,17 @@ extension Worker {
         }
 
         let partial = destination.deletingLastPathComponent().appendingPathComponent("\(digest.hex).\(UUID().uuidString).part")
-        let fd = open(partial.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw WorkerError.io(path: partial.path, reason: String(cString: strerror(errno))) }
-        var closed = false
+        let file: HashingFileWriter
+        do {
+            file = try HashingFileWriter(path: partial.path)
+        } catch {
+            throw WorkerError.io(path: error.path, reason: error.reason)
+        }
         defer {
-            if !closed { close(fd) }
+            file.abandon()
             unlink(partial.path)
         }
 
-        var hasher = SHA256()
         var requested: Int64 = 0
         var received: Int64 = 0
         var outstanding = 0
@@ -82,17 +85,10 @@ extension Worker {
                     // asks again from the first missing byte.
                     guard chunk.offset == received else { continue }
                     progress.note()
-                    try payload.withUnsafeBytes { bytes in
-                        var written = 0
-                        while written < bytes.count {
-                            let count = write(fd, bytes.baseAddress! + written, bytes.count - written)
-                            if count < 0 {
-                                if errno == EINTR { continue }
-                                throw WorkerError.io(path: partial.path, reason: String(cString: strerror(errno)))
-                            }
-                            written += count
-                        }
-                        hasher.update(bufferPointer: bytes)
+                    do {
+                        try payload.withUnsafeBytes { try file.append($0) }
+                    } catch let error as FileIOError {
+                        throw WorkerError.io(path: error.path, reason: error.reason)
                     }
                     received += Int64(payload.count)
                     outstanding -= 1
@@ -123,11 +119,13 @@ extension Worker {
             }
         }
         guard received == size else { throw WorkerError.artifactUnavailable(name: name, reason: "connection lost after \(received) of \(size) bytes") }
-        let actual = ArtifactDigest(hasher.finalize())
+        let actual: ArtifactDigest
+        do {
+            actual = ArtifactDigest(try file.finish())
+        } catch {
+            throw WorkerError.io(path: error.path, reason: error.reason)
+        }
         guard actual == digest else { throw WorkerError.corruptArtifact(name: name, expected: digest, actual: actual) }
-        guard fsync(fd) == 0 else { throw WorkerError.io(path: partial.path, reason: String(cString: strerror(errno))) }
-        close(fd)
-        closed = true
         guard rename(partial.path, destination.path) == 0 else {
             throw WorkerError.io(path: destination.path, reason: String(cString: strerror(errno)))
         }
