@@ -65,7 +65,7 @@ let package = Package(
         ),
         .target(
             name: "BatonActions",
-            dependencies: ["BatonWorker", "BatonModel", subprocess, systemPackage, zipFoundation, crypto, logging]
+            dependencies: ["BatonWorker", "BatonModel", subprocess, systemPackage, zipFoundation, crypto, yams, logging]
         ),
 
         // Layer 5: the executable.

@@ -1,8 +1,6 @@
 import BatonModel
 import BatonWorker
 import Foundation
-import Subprocess
-import SystemPackage
 
 /// CodePipeline's Compute `Commands` action: runs the `commands` list in order under `/bin/sh`
 /// in the job's work directory, which holds the primary (first) input artifact unpacked; other
@@ -12,9 +10,6 @@ import SystemPackage
 /// commands leave behind.
 package struct CommandsActionProvider: ActionProvider {
     package let actionTypes = [ActionTypeID.commands]
-    /// Most output kept for a failure message.
-    static let failureTail = 20
-    static let failureTailBytes = 16 << 10
 
     package init() {}
 
@@ -25,28 +20,14 @@ package struct CommandsActionProvider: ActionProvider {
         // Names arrive over the wire: refuse any that could not be an environment variable or a
         // folder name, rather than build a broken environment or a path outside the job.
         let names = job.data.inputArtifacts.map(\.name) + (job.data.environmentVariables ?? []).map(\.name)
-        if let bad = names.first(where: { !Self.isPlainName($0) }) {
+        if let bad = names.first(where: { !JobShell.isPlainName($0) }) {
             return .failed(FailureDetails(type: .configurationError, message: "'\(bad)' is not a valid artifact or environment variable name (letters, digits, '_' and '-' only)"))
         }
-        var environment: [String: String] = [
-            "CODEBUILD_SRC_DIR": job.workDirectory.path,
-            "CODEPIPELINE_PIPELINE_NAME": job.data.pipelineContext.pipelineName,
-            "CODEPIPELINE_EXECUTION_ID": job.data.pipelineContext.pipelineExecutionId.rawValue,
-            "CODEPIPELINE_STAGE_NAME": job.data.pipelineContext.stage.name,
-            "CODEPIPELINE_ACTION_NAME": job.data.pipelineContext.action.name,
-            "CODEPIPELINE_JOB_ID": job.jobID.rawValue,
-        ]
-        for (index, artifact) in job.data.inputArtifacts.enumerated() {
-            guard let archive = job.inputs[artifact.name] else { continue }
-            let destination = index == 0
-                ? job.workDirectory
-                : job.workDirectory.deletingLastPathComponent().appendingPathComponent("src_\(artifact.name)")
-            do {
-                try await runBlocking { try ZipArchives.extract(archive, name: artifact.name, into: destination) }
-            } catch {
-                return .failed(FailureDetails(type: .jobFailed, message: "\(error)"))
-            }
-            if index > 0 { environment["CODEBUILD_SRC_DIR_\(artifact.name)"] = destination.path }
+        var environment = JobShell.pipelineEnvironment(job)
+        do {
+            environment.merge(try await JobShell.unpackInputs(job)) { $1 }
+        } catch {
+            return .failed(FailureDetails(type: .jobFailed, message: "\(error)"))
         }
         for variable in job.data.environmentVariables ?? [] {
             environment[variable.name] = variable.value
@@ -58,43 +39,13 @@ package struct CommandsActionProvider: ActionProvider {
         try Self.script(commands: commands, outputVariables: job.data.outputVariables ?? [], control: control)
             .write(to: script, atomically: true, encoding: .utf8)
 
-        // The child gets its own process group, so a cancelled job's teardown reaches it.
-        var platform = PlatformOptions()
-        platform.processGroupID = 0
-        let result = try await Subprocess.run(
-            .path("/bin/sh"),
-            arguments: [script.path],
-            environment: .inherit.updating(Dictionary(uniqueKeysWithValues: environment.compactMap { name, value in
-                Environment.Key(rawValue: name).map { ($0, Optional(value)) }
-            })),
-            workingDirectory: .init(job.workDirectory.path),
-            platformOptions: platform,
-            input: .none,
-            output: .sequence,
-            error: .combinedWithOutput
-        ) { execution in
-            // Output goes to the job's log as it comes; only the tail is kept for a failure message.
-            var tail: [UInt8] = []
-            for try await buffer in execution.standardOutput {
-                let bytes = buffer.withUnsafeBytes { Array($0) }
-                job.log(bytes)
-                tail += bytes
-                if tail.count > Self.failureTailBytes * 2 { tail.removeFirst(tail.count - Self.failureTailBytes) }
-            }
-            return String(decoding: tail, as: UTF8.self)
-        }
-        let output = result.closureResult
-        guard case .exited(0) = result.terminationStatus else {
+        let outcome = try await JobShell.run(script, environment: environment, in: job.workDirectory, job: job)
+        guard outcome.succeeded else {
             let failedIndex = (try? String(contentsOf: control.appendingPathComponent("current"), encoding: .utf8))
                 .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
             let command = failedIndex.flatMap { commands.indices.contains($0) ? commands[$0] : nil }
-            let reason: String = switch result.terminationStatus {
-            case .exited(let code): "exit status \(code)"
-            case .signaled(let signal): "killed by signal \(signal)"
-            }
-            let tail = output.split(separator: "\n", omittingEmptySubsequences: false).suffix(Self.failureTail).joined(separator: "\n")
-            let what = command.map { "Error while executing command: \($0). Reason: \(reason)" } ?? "The commands failed: \(reason)"
-            return .failed(FailureDetails(type: .jobFailed, message: "\(what)\n\(tail)"))
+            let what = command.map { "Error while executing command: \($0). Reason: \(outcome.reason)" } ?? "The commands failed: \(outcome.reason)"
+            return .failed(FailureDetails(type: .jobFailed, message: "\(what)\n\(outcome.tail)"))
         }
 
         var variables: [String: String] = [:]
@@ -121,15 +72,11 @@ package struct CommandsActionProvider: ActionProvider {
             summary: "Ran \(commands.count) command\(commands.count == 1 ? "" : "s")"))
     }
 
-    static func isPlainName(_ name: String) -> Bool {
-        !name.isEmpty && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }
-    }
-
     /// One shell script: each command announced as CodeBuild does and its index written to
     /// `control/current` (so a failure, even an `exit`, is attributed to it), stopped at the first
     /// failure, then the output variables saved.
     static func script(commands: [String], outputVariables: [String], control: URL) -> String {
-        func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let quoted = JobShell.quoted
         var lines = ["# Generated by baton for a Commands action."]
         for (index, command) in commands.enumerated() {
             lines.append("echo \(index) > \(quoted(control.appendingPathComponent("current").path))")

@@ -34,10 +34,15 @@ enum ZipArchives {
     }
 
     static func create(_ archive: URL, from root: URL, paths: [String]) throws {
+        try create(archive, entries: paths.map { ($0, root.appendingPathComponent($0)) })
+    }
+
+    /// An archive whose entry `name` holds `file`, for each pair.
+    static func create(_ archive: URL, entries: [(name: String, file: URL)]) throws {
         try? FileManager.default.removeItem(at: archive)
         let zip = try Archive(url: archive, accessMode: .create)
-        for path in paths {
-            try zip.addEntry(with: path, relativeTo: root, compressionMethod: .deflate)
+        for (name, file) in entries {
+            try zip.addEntry(with: name, fileURL: file, compressionMethod: .deflate)
         }
     }
 

@@ -35,6 +35,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Folder whose subfolders stand in for S3 buckets (env BATON_BUCKETS; default ./.baton/buckets).")
     var buckets: String?
 
+    @Option(help: ArgumentHelp("JSON file standing in for Parameter Store and Secrets Manager in CodeBuild actions: {\"parameters\": {...}, \"secrets\": {...}} (env BATON_SECRETS).", valueName: "file"))
+    var secrets: String?
+
     @Option(help: ArgumentHelp("File holding this worker's CURVE secret key (env BATON_CURVE_SECRET_KEY).", valueName: "file"))
     var curveSecretKey: String?
 
@@ -82,7 +85,12 @@ struct WorkerCommand: AsyncParsableCommand {
             throw ValidationError("--curve-secret-key needs --coordinator-key (the coordinator's public key)")
         }
         let bucketRoot = URL(fileURLWithPath: setting(buckets, env: "BATON_BUCKETS", default: ".baton/buckets")).standardizedFileURL
-        let worker = try Worker(configuration: configuration, providers: BuiltInActions.providers(bucketRoot: bucketRoot), logger: logger)
+        let secretsFile = (secrets ?? ProcessInfo.processInfo.environment["BATON_SECRETS"]).map { URL(fileURLWithPath: $0).standardizedFileURL }
+        if let secretsFile, !FileManager.default.isReadableFile(atPath: secretsFile.path) {
+            throw ValidationError("--secrets \(secretsFile.path) is not a readable file")
+        }
+        let worker = try Worker(
+            configuration: configuration, providers: BuiltInActions.providers(bucketRoot: bucketRoot, secretsFile: secretsFile), logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

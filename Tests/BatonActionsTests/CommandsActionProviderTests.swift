@@ -17,14 +17,8 @@ import ZIPFoundation
         var archives: [String: URL] = [:]
         var artifacts: [JobArtifact] = []
         for (name, files) in inputs.sorted(by: { $0.key < $1.key }) {
-            let folder = root.appendingPathComponent("input-\(name)")
-            for (path, content) in files {
-                let file = folder.appendingPathComponent(path)
-                try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try content.write(to: file, atomically: true, encoding: .utf8)
-            }
             let archive = root.appendingPathComponent("\(name).zip")
-            try ZipArchives.create(archive, from: folder, paths: ZipArchives.files(under: folder))
+            try TestArchives.zip(files, in: root.appendingPathComponent("input-\(name)"), to: archive)
             archives[name] = archive
             artifacts.append(JobArtifact(name: name))
         }

@@ -12,14 +12,8 @@ import Testing
     /// `files`, zipped.
     func archive(_ files: [String: String]) throws -> URL {
         let id = UUID().uuidString.prefix(8)
-        let folder = root.appendingPathComponent("input-\(id)")
-        for (path, content) in files {
-            let file = folder.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(content.utf8).write(to: file)
-        }
         let archive = root.appendingPathComponent("\(id).zip")
-        try ZipArchives.create(archive, from: folder, paths: ZipArchives.files(under: folder))
+        try TestArchives.zip(files, in: root.appendingPathComponent("input-\(id)"), to: archive)
         return archive
     }
 
