@@ -19,11 +19,26 @@ package struct StartPipelineExecutionInput: Sendable, Codable {
     package var name: String
     package var variables: [PipelineVariable]?
     package var clientRequestToken: String?
+    package var sourceRevisions: [SourceRevisionOverride]?
 
-    package init(name: String, variables: [PipelineVariable]? = nil, clientRequestToken: String? = nil) {
+    package init(name: String, variables: [PipelineVariable]? = nil, clientRequestToken: String? = nil, sourceRevisions: [SourceRevisionOverride]? = nil) {
         self.name = name
         self.variables = variables
         self.clientRequestToken = clientRequestToken
+        self.sourceRevisions = sourceRevisions
+    }
+}
+
+package struct SourceRevisionOverride: Sendable, Codable, Hashable {
+    package var actionName: String
+    /// COMMIT_ID (Baton's git sources use it), IMAGE_DIGEST, S3_OBJECT_VERSION_ID or S3_OBJECT_KEY.
+    package var revisionType: String
+    package var revisionValue: String
+
+    package init(actionName: String, revisionType: String = "COMMIT_ID", revisionValue: String) {
+        self.actionName = actionName
+        self.revisionType = revisionType
+        self.revisionValue = revisionValue
     }
 }
 

@@ -66,7 +66,7 @@ package struct Coordinator: Service {
 
             let logs = try JobLogs(directory: configuration.dataDirectory.appendingPathComponent("logs"), logger: logger)
             let broker = JobBroker(
-                loop: loop, socket: control, engine: engine, artifacts: store.artifacts, logs: logs,
+                loop: loop, socket: control, engine: engine, artifacts: store.artifacts, connections: store.connections, logs: logs,
                 configuration: dispatch, artifactPort: artifactPort, logger: logger)
             let artifactServer = ArtifactServer(
                 loop: loop, socket: artifactSocket, files: store.artifacts,
@@ -93,7 +93,7 @@ package struct Coordinator: Service {
             let workers = control.boundEndpoints[0]
             let host = configuration.httpHost
             let app = HTTPServer.buildApplication(
-                engine: engine, host: host, port: configuration.httpPort, logger: logger
+                engine: engine, connections: store.connections, host: host, port: configuration.httpPort, logger: logger
             ) { port in
                 await onReady(CoordinatorEndpoints(workers: workers, artifacts: artifactEndpoint, http: "http://\(host):\(port)"))
             }

@@ -151,7 +151,8 @@ package actor Engine {
 
     /// Starts an execution. A repeated `clientRequestToken` returns the execution it started.
     package func startExecution(
-        of pipelineName: String, trigger: ExecutionTrigger, variables overrides: [String: String] = [:], clientRequestToken: String? = nil
+        of pipelineName: String, trigger: ExecutionTrigger, variables overrides: [String: String] = [:], clientRequestToken: String? = nil,
+        sourceRevisions: [String: String] = [:]
     ) async throws -> ExecutionID {
         guard let record = pipelines[pipelineName] else { throw EngineError.pipelineNotFound(pipelineName) }
         let tokenKey = clientRequestToken.map { "\(pipelineName)\u{0}\($0)" }
@@ -167,6 +168,13 @@ package actor Engine {
             id: ExecutionID(rawValue: newID()), pipeline: record.declaration, version: record.version, trigger: trigger,
             variables: values, at: time)
         execution.clientRequestToken = clientRequestToken
+        if !sourceRevisions.isEmpty {
+            let sources = Set(record.declaration.stages.first?.actions.map(\.name) ?? [])
+            if let unknown = sourceRevisions.keys.sorted().first(where: { !sources.contains($0) }) {
+                throw EngineError.invalidInput("sourceRevisions names \(unknown), which is not an action of the first stage")
+            }
+            execution.sourceRevisions = sourceRevisions
+        }
         if let tokenKey, let token = clientRequestToken {
             // Reserve the token before the first await, so a concurrent start with it waits on this one.
             startedTokens[tokenKey] = execution.id

@@ -22,6 +22,8 @@ package enum EngineError: Error, Sendable, CustomStringConvertible {
     case executionOutdated(String)
     case actionTypeExists(ActionTypeID)
     case actionTypeNotFound(ActionTypeID)
+    /// A request whose values are wrong in a way the API model cannot express (ValidationException).
+    case invalidInput(String)
 
     package var description: String {
         switch self {
@@ -44,6 +46,7 @@ package enum EngineError: Error, Sendable, CustomStringConvertible {
         case .executionOutdated(let reason): reason
         case .actionTypeExists(let id): "Action type \(id) already exists with a different definition; delete it first or use a new version."
         case .actionTypeNotFound(let id): "Action type \(id) does not exist."
+        case .invalidInput(let reason): reason
         case .notLatestExecution(let id, let stage):
             "The stage has failed in a later run of the pipeline and the pipelineExecutionId \(id) associated with the request is out of date (stage \(stage))."
         }

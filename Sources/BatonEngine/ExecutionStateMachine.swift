@@ -495,6 +495,7 @@ package struct ExecutionStateMachine: Sendable {
                 outputVariables: action.outputVariables,
                 environmentVariables: resolved.environmentVariables)
             data.requiredLabels = action.requiredWorkerLabels
+            data.sourceRevision = execution.sourceRevisions?[action.name]
             let job = JobRecord(
                 id: jobID, executionID: execution.id, stageName: stageName, actionName: action.name,
                 status: .queued, attempt: 1, data: data)

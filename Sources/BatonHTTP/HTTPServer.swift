@@ -1,5 +1,6 @@
 import BatonAPI
 import BatonEngine
+import BatonStore
 import Hummingbird
 import Logging
 import NIOCore
@@ -9,12 +10,13 @@ package enum HTTPServer {
     /// Builds the Hummingbird application; `onListening` receives the bound port (useful with port 0).
     package static func buildApplication(
         engine: Engine,
+        connections: SourceConnections,
         host: String,
         port: Int,
         logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void
     ) -> some ApplicationProtocol {
-        let api = CodePipelineAPI(engine: engine, logger: logger)
+        let api = CodePipelineAPI(engine: engine, connections: connections, logger: logger)
         let router = Router()
         router.post("/") { request, context in
             await api.respond(to: request, context: context)
@@ -24,6 +26,11 @@ package enum HTTPServer {
         }
         router.post(RouterPath(stringLiteral: CollectArtifactsInput.path)) { request, context in
             await api.collectArtifacts(request, context: context)
+        }
+        for path in [CreateConnectionInput.path, ListConnectionsInput.path, DeleteConnectionInput.path] {
+            router.post(RouterPath(stringLiteral: path)) { request, context in
+                await api.connectionRequest(request, context: context, path: path)
+            }
         }
         return Application(
             router: router,

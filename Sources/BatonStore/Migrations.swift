@@ -76,6 +76,14 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v4: source connections") { db in
+            try db.execute(sql: """
+                CREATE TABLE connection (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    definition TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

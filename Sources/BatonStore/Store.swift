@@ -21,6 +21,7 @@ package enum StoreChange: Sendable {
 package final class Store: Sendable {
     private let database: DatabasePool
     package let artifacts: ArtifactFiles
+    package let connections: SourceConnections
 
     /// Opens (creating if needed) the store in `directory` and brings its schema up to date.
     package init(directory: URL) throws {
@@ -39,6 +40,7 @@ package final class Store: Sendable {
         database = try DatabasePool(path: directory.appendingPathComponent("baton.sqlite").path, configuration: configuration)
         try Migrations.migrator.migrate(database)
         artifacts = try ArtifactFiles(root: directory.appendingPathComponent("artifacts"))
+        connections = try SourceConnections(database: database)
     }
 
     // MARK: Pipelines

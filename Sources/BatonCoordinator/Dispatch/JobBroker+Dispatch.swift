@@ -54,7 +54,13 @@ extension JobBroker {
         let nonce = Self.newNonce()
         dispatched[entry.job.id] = Dispatch(entry: entry, nonce: nonce, workerKey: key, sentAt: clock.now)
         reportedWaits[entry.job.id] = nil
-        send(.job(JobOffer(jobSeq: worker.jobSeq, jobId: entry.job.id, nonce: nonce, attempt: entry.attempt, data: entry.job.data)), to: worker.routingID)
+        var data = entry.job.data
+        // A git source learns its repository now, so a connection changed since the job was
+        // made applies, and workers need no copy of the connections.
+        if case .success(let repository)? = connections.repository(for: data.actionTypeId, configuration: data.actionConfiguration.configuration) {
+            data.sourceRepository = repository.url
+        }
+        send(.job(JobOffer(jobSeq: worker.jobSeq, jobId: entry.job.id, nonce: nonce, attempt: entry.attempt, data: data)), to: worker.routingID)
     }
 
     /// 128 random bits, hex.

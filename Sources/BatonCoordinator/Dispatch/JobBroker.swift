@@ -42,6 +42,7 @@ actor JobBroker {
     let socket: OpenedSocket
     let engine: Engine
     let artifacts: ArtifactFiles
+    let connections: SourceConnections
     let logs: JobLogs
     let configuration: DispatchConfiguration
     let artifactPort: Int
@@ -57,12 +58,13 @@ actor JobBroker {
     /// Jobs whose reason for waiting has been logged, so a long wait logs once.
     var reportedWaits: [JobID: WaitingReason] = [:]
 
-    init(loop: SocketLoop, socket: OpenedSocket, engine: Engine, artifacts: ArtifactFiles, logs: JobLogs,
+    init(loop: SocketLoop, socket: OpenedSocket, engine: Engine, artifacts: ArtifactFiles, connections: SourceConnections, logs: JobLogs,
          configuration: DispatchConfiguration, artifactPort: Int, logger: Logger) {
         self.loop = loop
         self.socket = socket
         self.engine = engine
         self.artifacts = artifacts
+        self.connections = connections
         self.logs = logs
         self.configuration = configuration
         self.artifactPort = artifactPort

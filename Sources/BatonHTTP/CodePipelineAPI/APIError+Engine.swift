@@ -47,7 +47,7 @@ extension APIError {
                 self.init(type: "UnableToRollbackStageException", message: error.description)
             case .executionOutdated:
                 self.init(type: "PipelineExecutionOutdatedException", message: error.description)
-            case .actionTypeExists:
+            case .actionTypeExists, .invalidInput:
                 self.init(type: "ValidationException", message: error.description)
             case .actionTypeNotFound:
                 self.init(type: "ActionTypeNotFoundException", message: error.description)

@@ -1,6 +1,7 @@
 import BatonAPI
 import BatonEngine
 import BatonModel
+import BatonStore
 import Foundation
 import HTTPTypes
 import HTTPTypes
@@ -13,13 +14,15 @@ import NIOCore
 /// and an AWS JSON 1.1 body; errors as HTTP 400 with `{"__type", "message"}`.
 package struct CodePipelineAPI: Sendable {
     let engine: Engine
+    let connections: SourceConnections
     let logger: Logger
     /// Region and account shown in ARNs; Baton has neither, so these are fixed placeholders.
     let region = "local"
     let account = "000000000000"
 
-    package init(engine: Engine, logger: Logger) {
+    package init(engine: Engine, connections: SourceConnections, logger: Logger) {
         self.engine = engine
+        self.connections = connections
         self.logger = logger
     }
 

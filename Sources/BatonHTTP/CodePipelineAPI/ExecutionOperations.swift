@@ -15,8 +15,21 @@ extension CodePipelineAPI {
            token.isEmpty || token.count > 128 || !token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
             throw APIError.validation("1 validation error detected: Value '\(token)' at 'clientRequestToken' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9-]+$")
         }
+        var revisions: [String: String] = [:]
+        for revision in input.sourceRevisions ?? [] {
+            guard ["COMMIT_ID", "IMAGE_DIGEST", "S3_OBJECT_VERSION_ID", "S3_OBJECT_KEY"].contains(revision.revisionType) else {
+                throw APIError.validation("sourceRevisions: revisionType \(revision.revisionType) is not COMMIT_ID, IMAGE_DIGEST, S3_OBJECT_VERSION_ID or S3_OBJECT_KEY")
+            }
+            guard (1...1500).contains(revision.revisionValue.count) else {
+                throw APIError.validation("sourceRevisions: revisionValue for \(revision.actionName) must be 1–1500 characters")
+            }
+            guard revisions.updateValue(revision.revisionValue, forKey: revision.actionName) == nil else {
+                throw APIError.validation("sourceRevisions names action \(revision.actionName) more than once")
+            }
+        }
         let id = try await engine.startExecution(
-            of: input.name, trigger: .startPipelineExecution, variables: overrides, clientRequestToken: input.clientRequestToken)
+            of: input.name, trigger: .startPipelineExecution, variables: overrides, clientRequestToken: input.clientRequestToken,
+            sourceRevisions: revisions)
         return StartPipelineExecutionOutput(pipelineExecutionId: id.rawValue)
     }
 

@@ -15,6 +15,11 @@ package struct JobData: Sendable, Hashable, Codable {
     /// Labels a worker must carry to be offered this job: `role` = the action's `roleArn` and
     /// `region` = its `region`, so an account's or a region's actions run only on its workers.
     package var requiredLabels: [String: String]?
+    /// Baton: for a git source action, the repository URL (or path) the coordinator resolved
+    /// through its connections, and the commit to take instead of the branch head (a trigger's
+    /// commit or a StartPipelineExecution `sourceRevisions` override).
+    package var sourceRepository: String?
+    package var sourceRevision: String?
 
     package init(
         actionTypeId: ActionTypeID,

@@ -28,6 +28,8 @@ package struct PipelineExecution: Sendable, Hashable, Codable {
     package var cancelOnStop: Bool
     /// For a ROLLBACK execution: the execution whose artifacts and variables it re-runs.
     package var rollbackTarget: ExecutionID?
+    /// Source action name → the revision it takes (from a trigger or `sourceRevisions`).
+    package var sourceRevisions: [String: String]?
 
     package init(
         id: ExecutionID,
@@ -76,6 +78,7 @@ package struct PipelineExecution: Sendable, Hashable, Codable {
         abandonRequested = try container.decodeIfPresent(Bool.self, forKey: .abandonRequested) ?? false
         cancelOnStop = try container.decodeIfPresent(Bool.self, forKey: .cancelOnStop) ?? false
         rollbackTarget = try container.decodeIfPresent(ExecutionID.self, forKey: .rollbackTarget)
+        sourceRevisions = try container.decodeIfPresent([String: String].self, forKey: .sourceRevisions)
     }
 
     /// What `#{…}` references resolve against now: pipeline variables, execution facts, and the

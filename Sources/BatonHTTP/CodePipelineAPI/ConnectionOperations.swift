@@ -1,0 +1,63 @@
+import BatonAPI
+import BatonModel
+import BatonStore
+import Foundation
+import Hummingbird
+
+extension CodePipelineAPI {
+    /// Serves `POST /baton/connections/{create,list,delete}`.
+    func connectionRequest(_ request: Request, context: some RequestContext, path: String) async -> Response {
+        let requestID = UUID().uuidString.lowercased()
+        do {
+            let body = try await request.body.collect(upTo: 64 * 1024)
+            let data = body.readableBytes == 0 ? Data("{}".utf8) : Data(body.readableBytesView)
+            func decode<T: Decodable>(_ type: T.Type) throws -> T {
+                do {
+                    return try JSONDecoder().decode(T.self, from: data)
+                } catch let error as DecodingError {
+                    throw APIError(decoding: error)
+                }
+            }
+            let output: any Encodable = switch path {
+            case CreateConnectionInput.path: try await createConnection(try decode(CreateConnectionInput.self))
+            case DeleteConnectionInput.path: try await deleteConnection(try decode(DeleteConnectionInput.self))
+            default: ListConnectionsOutput(connections: connections.all.map(Self.shape))
+            }
+            return Self.json(output, requestID: requestID)
+        } catch {
+            return Self.error(APIError(error), requestID: requestID)
+        }
+    }
+
+    private static func shape(_ connection: SourceConnection) -> ConnectionShape {
+        ConnectionShape(
+            connectionName: connection.name, connectionArn: connection.arn, providerType: connection.providerType,
+            url: connection.url, created: connection.created.secondsSince1970)
+    }
+
+    private func createConnection(_ input: CreateConnectionInput) async throws -> CreateConnectionOutput {
+        guard SourceConnection.isValidName(input.connectionName) else {
+            throw APIError.validation("connectionName '\(input.connectionName)' must be 1–32 letters, digits, '-' or '_'")
+        }
+        let providerType = input.providerType ?? "Git"
+        guard SourceConnection.providerTypes.contains(providerType) else {
+            throw APIError.validation("providerType \(providerType) is not one of \(SourceConnection.providerTypes.joined(separator: ", "))")
+        }
+        guard !input.url.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw APIError.validation("url must name a git URL or a local path")
+        }
+        let connection = SourceConnection(
+            name: input.connectionName, providerType: providerType, url: input.url,
+            created: Timestamp(secondsSince1970: Date().timeIntervalSince1970))
+        try await connections.save(connection)
+        return CreateConnectionOutput(connectionArn: connection.arn, connection: Self.shape(connection))
+    }
+
+    private func deleteConnection(_ input: DeleteConnectionInput) async throws -> DeleteConnectionOutput {
+        let name = SourceConnection.name(fromArn: input.connectionName)
+        guard try await connections.delete(name) else {
+            throw APIError(type: "ResourceNotFoundException", message: "Connection \(name) does not exist.")
+        }
+        return DeleteConnectionOutput()
+    }
+}
