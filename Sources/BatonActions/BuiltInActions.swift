@@ -3,9 +3,10 @@ import Foundation
 
 /// The action providers every Baton worker ships.
 package enum BuiltInActions {
-    package static func providers(bucketRoot: URL, secretsFile: URL? = nil) -> [any ActionProvider] {
+    /// `gitCache` holds the bare mirrors of git source repositories.
+    package static func providers(bucketRoot: URL, gitCache: URL, secretsFile: URL? = nil) -> [any ActionProvider] {
         [
-            CommandsActionProvider(), CodeBuildProvider(secretsFile: secretsFile),
+            CommandsActionProvider(), CodeBuildProvider(secretsFile: secretsFile), GitSourceProvider(cacheRoot: gitCache),
             S3SourceProvider(bucketRoot: bucketRoot), S3DeployProvider(bucketRoot: bucketRoot),
         ]
     }

@@ -90,7 +90,8 @@ struct WorkerCommand: AsyncParsableCommand {
             throw ValidationError("--secrets \(secretsFile.path) is not a readable file")
         }
         let worker = try Worker(
-            configuration: configuration, providers: BuiltInActions.providers(bucketRoot: bucketRoot, secretsFile: secretsFile), logger: logger)
+            configuration: configuration, providers: BuiltInActions.providers(
+                bucketRoot: bucketRoot, gitCache: configuration.workDirectory.appendingPathComponent("git"), secretsFile: secretsFile), logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
