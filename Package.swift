@@ -45,6 +45,7 @@ let package = Package(
         .target(name: "BatonProtocol", dependencies: ["BatonModel"]),
         .target(name: "BatonAPI", dependencies: ["BatonModel"]),
         .target(name: "BatonFileIO", dependencies: [crypto]),
+        .target(name: "BatonGit", dependencies: [subprocess, systemPackage]),
         .target(name: "BatonStore", dependencies: ["BatonModel", "BatonFileIO", grdb, crypto, logging]),
 
         // Layer 2–3: decisions, HTTP, the worker runtime.
@@ -59,13 +60,13 @@ let package = Package(
         .target(
             name: "BatonCoordinator",
             dependencies: [
-                "BatonEngine", "BatonStore", "BatonHTTP", "BatonProtocol", "BatonModel", "ZeroMQ",
+                "BatonEngine", "BatonStore", "BatonHTTP", "BatonProtocol", "BatonModel", "BatonGit", "ZeroMQ",
                 logging, serviceLifecycle, hummingbird,
             ]
         ),
         .target(
             name: "BatonActions",
-            dependencies: ["BatonWorker", "BatonModel", subprocess, systemPackage, zipFoundation, crypto, yams, logging]
+            dependencies: ["BatonWorker", "BatonModel", "BatonGit", subprocess, systemPackage, zipFoundation, crypto, yams, logging]
         ),
 
         // Layer 5: the executable.
@@ -93,7 +94,7 @@ let package = Package(
         .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonModel", crypto]),
         .testTarget(name: "BatonEngineTests", dependencies: ["BatonEngine", "BatonStore", "BatonModel", logging]),
         .testTarget(name: "BatonCoordinatorTests", dependencies: ["BatonCoordinator"]),
-        .testTarget(name: "BatonActionsTests", dependencies: ["BatonActions", "BatonWorker", "BatonModel", zipFoundation, logging]),
+        .testTarget(name: "BatonActionsTests", dependencies: ["BatonActions", "BatonWorker", "BatonModel", "BatonGit", zipFoundation, logging]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["BatonTesting", "BatonAPI", "BatonModel", "BatonProtocol", "ZeroMQ", "BatonCLI", crypto, logging]

@@ -90,7 +90,7 @@ package struct PipelineExecutionShape: Sendable, Codable {
         status = execution.status
         statusSummary = execution.statusSummary
         artifactRevisions = execution.artifacts.values.sorted { $0.name < $1.name }
-            .map { ArtifactRevision(name: $0.name, revisionId: $0.digest.hex) }
+            .map { ArtifactRevision(name: $0.name, revisionId: $0.revision ?? $0.digest.hex) }
         trigger = execution.trigger
         executionMode = mode
         executionType = execution.executionType

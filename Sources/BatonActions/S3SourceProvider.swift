@@ -35,6 +35,6 @@ package struct S3SourceProvider: ActionProvider {
         return .succeeded(ActionProducts(
             artifacts: [output.name: object],
             variables: ["ObjectKey": key, "ETag": digest.hex],
-            summary: "s3://\(bucket)/\(key)"))
+            summary: "s3://\(bucket)/\(key)", revision: digest.hex))
     }
 }

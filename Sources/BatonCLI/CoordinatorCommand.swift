@@ -47,6 +47,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Keep the artifacts of executions of the last D days (env BATON_KEEP_DAYS; default 30).", valueName: "d"))
     var keepDays: Double?
 
+    @Option(help: ArgumentHelp("Seconds between fetches of remote repositories that git source actions read, to start pipelines on pushes (env BATON_TRIGGER_POLL_INTERVAL; default 60; local repositories are looked at every second; 0 turns trigger watching off).", valueName: "seconds"))
+    var triggerPollInterval: Double?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical (env BATON_LOG_LEVEL).")
     var logLevel: String?
 
@@ -80,6 +83,13 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let keepD = try setting(keepDays, env: "BATON_KEEP_DAYS", default: 30.0)
         guard keepN >= 1, keepD >= 0 else { throw ValidationError("--keep-executions must be at least 1 and --keep-days not negative") }
         configuration.retention = ArtifactRetention(executions: keepN, days: keepD)
+        let pollSeconds = try setting(triggerPollInterval, env: "BATON_TRIGGER_POLL_INTERVAL", default: 60.0)
+        guard pollSeconds >= 0 else { throw ValidationError("--trigger-poll-interval must not be negative, not \(pollSeconds)") }
+        if pollSeconds == 0 {
+            configuration.triggerTick = nil
+        } else {
+            configuration.triggerRemoteInterval = .milliseconds(Int64(pollSeconds * 1000))
+        }
         let secretFile = curveSecretKey ?? ProcessInfo.processInfo.environment["BATON_CURVE_SECRET_KEY"]
         let allowFile = authorizedWorkers ?? ProcessInfo.processInfo.environment["BATON_AUTHORIZED_WORKERS"]
         switch (secretFile, allowFile) {

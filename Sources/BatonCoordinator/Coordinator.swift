@@ -89,6 +89,12 @@ package struct Coordinator: Service {
                 }
             }
             group.addTask { await artifactServer.run() }
+            if let tick = configuration.triggerTick {
+                let watcher = TriggerWatcher(
+                    engine: engine, connections: store.connections, directory: configuration.dataDirectory.appendingPathComponent("triggers"),
+                    tick: tick, remoteInterval: configuration.triggerRemoteInterval, logger: logger)
+                group.addTask { await watcher.run() }
+            }
 
             let workers = control.boundEndpoints[0]
             let host = configuration.httpHost

@@ -17,6 +17,10 @@ package struct CoordinatorConfiguration: Sendable {
     /// Applied every `retentionInterval`; nil keeps every artifact.
     package var retention: ArtifactRetention? = ArtifactRetention()
     package var retentionInterval: Duration = .seconds(3600)
+    /// How often watched local repositories are looked at for pushes; nil: no trigger watching.
+    package var triggerTick: Duration? = .seconds(1)
+    /// How often watched remote repositories are fetched.
+    package var triggerRemoteInterval: Duration = .seconds(60)
 
     package struct CurveServer: Sendable {
         package var secretKey: String

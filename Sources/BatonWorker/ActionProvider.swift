@@ -78,11 +78,18 @@ package struct ActionProducts: Sendable {
     /// Not done yet: the action runs again as a new job carrying this token, and the artifacts
     /// and variables of this run are not used (CodePipeline's continuation token).
     package var continuationToken: String?
+    /// For a source action: the revision it took (a commit id), carried on its output artifacts
+    /// to the actions that read them (`CODEBUILD_RESOLVED_SOURCE_VERSION`) and to the API.
+    package var revision: String?
 
-    package init(artifacts: [String: URL] = [:], variables: [String: String] = [:], summary: String? = nil, continuationToken: String? = nil) {
+    package init(
+        artifacts: [String: URL] = [:], variables: [String: String] = [:], summary: String? = nil, continuationToken: String? = nil,
+        revision: String? = nil
+    ) {
         self.artifacts = artifacts
         self.variables = variables
         self.summary = summary
         self.continuationToken = continuationToken
+        self.revision = revision
     }
 }

@@ -158,7 +158,9 @@ extension Worker {
                     return .failure(FailureDetails(type: .jobFailed, message: "The action did not produce its output artifact \(declared.name)"))
                 }
                 do {
-                    references.append(try await upload(file, name: declared.name))
+                    var reference = try await upload(file, name: declared.name)
+                    reference.revision = products.revision
+                    references.append(reference)
                 } catch {
                     return .failure(FailureDetails(type: .jobFailed, message: "\(error)"))
                 }

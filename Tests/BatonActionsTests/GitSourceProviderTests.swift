@@ -1,3 +1,4 @@
+import BatonGit
 import BatonModel
 import BatonWorker
 import Foundation

@@ -1,3 +1,4 @@
+import BatonGit
 import BatonModel
 import BatonWorker
 import Crypto
@@ -43,7 +44,7 @@ package struct GitSourceProvider: ActionProvider {
         let commit: Commit
         do {
             commit = try await mirrors.serialize(mirror.path) {
-                try await Self.update(mirror, from: url)
+                try await GitMirror(path: mirror, url: url).update()
                 return try await Commit.read(wanted, in: mirror)
             }
         } catch let failure as GitCommand.Failure where failure.arguments.first == "rev-parse" {
@@ -82,21 +83,7 @@ package struct GitSourceProvider: ActionProvider {
             variables["FullRepositoryName"] = configuration["FullRepositoryId"] ?? ""
             variables["AuthorEmail"] = commit.authorEmail
         }
-        return .succeeded(ActionProducts(artifacts: [output.name: archive], variables: variables, summary: commit.subject))
-    }
-
-    /// Clones the bare mirror, or fetches every branch and tag into it.
-    static func update(_ mirror: URL, from url: String) async throws {
-        if FileManager.default.fileExists(atPath: mirror.appendingPathComponent("HEAD").path) {
-            try await GitCommand.run(["fetch", "--quiet", "--prune", "--force", url, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"], in: mirror)
-        } else {
-            try FileManager.default.createDirectory(at: mirror.deletingLastPathComponent(), withIntermediateDirectories: true)
-            let partial = mirror.deletingLastPathComponent().appendingPathComponent(".\(mirror.lastPathComponent).\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: partial) }
-            try await GitCommand.run(["clone", "--quiet", "--bare", url, partial.path])
-            try await GitCommand.run(["fetch", "--quiet", "--force", url, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"], in: partial)
-            try FileManager.default.moveItem(at: partial, to: mirror)
-        }
+        return .succeeded(ActionProducts(artifacts: [output.name: archive], variables: variables, summary: commit.subject, revision: commit.id))
     }
 
     struct Commit {

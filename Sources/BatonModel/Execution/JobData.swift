@@ -105,6 +105,7 @@ package struct JobArtifact: Sendable, Hashable, Codable {
     package static func input(_ reference: ArtifactReference) -> JobArtifact {
         JobArtifact(
             name: reference.name,
+            revision: reference.revision,
             location: Location(type: "S3", s3Location: .init(bucketName: storeBucket, objectKey: "sha256/\(reference.digest.hex)")),
             sha256: reference.digest,
             size: reference.size

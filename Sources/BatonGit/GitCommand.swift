@@ -3,20 +3,26 @@ import Subprocess
 import SystemPackage
 
 /// Runs `git`, returning its standard output; a failure carries git's own message.
-enum GitCommand {
-    struct Failure: Error, CustomStringConvertible {
-        let arguments: [String]
-        let status: String
-        let message: String
+package enum GitCommand {
+    package struct Failure: Error, CustomStringConvertible {
+        package let arguments: [String]
+        package let status: String
+        package let message: String
 
-        var description: String {
+        package init(arguments: [String], status: String, message: String) {
+            self.arguments = arguments
+            self.status = status
+            self.message = message
+        }
+
+        package var description: String {
             let text = message.trimmingCharacters(in: .whitespacesAndNewlines)
             return "git \(arguments.joined(separator: " ")) failed (\(status))\(text.isEmpty ? "" : ": \(text)")"
         }
     }
 
     @discardableResult
-    static func run(_ arguments: [String], in directory: URL? = nil) async throws -> String {
+    package static func run(_ arguments: [String], in directory: URL? = nil) async throws -> String {
         // No prompts for credentials (a job must not hang waiting for a terminal), and no
         // user-level configuration changing what a clone does.
         let environment: [Environment.Key: String?] = ["GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C"]

@@ -1,0 +1,51 @@
+import Foundation
+
+/// A bare mirror of a repository's branches and tags, kept up to date by fetching.
+package struct GitMirror: Sendable {
+    package let path: URL
+    package let url: String
+
+    package init(path: URL, url: String) {
+        self.path = path
+        self.url = url
+    }
+
+    /// Clones the mirror, or fetches every branch and tag into it (moved and deleted refs too).
+    package func update() async throws {
+        let refspecs = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"]
+        if FileManager.default.fileExists(atPath: path.appendingPathComponent("HEAD").path) {
+            try await GitCommand.run(["fetch", "--quiet", "--prune", "--force", url] + refspecs, in: path)
+            return
+        }
+        try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let partial = path.deletingLastPathComponent().appendingPathComponent(".\(path.lastPathComponent).\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: partial) }
+        try await GitCommand.run(["init", "--quiet", "--bare", partial.path])
+        try await GitCommand.run(["fetch", "--quiet", "--force", url] + refspecs, in: partial)
+        try FileManager.default.moveItem(at: partial, to: path)
+    }
+
+    /// Every branch and tag (`refs/heads/…`, `refs/tags/…`) and the commit it points at; an
+    /// annotated tag gives the commit it tags.
+    package func refs() async throws -> [String: String] {
+        let output = try await GitCommand.run(
+            ["for-each-ref", "--format=%(refname) %(objectname) %(*objectname)", "refs/heads", "refs/tags"], in: path)
+        var refs: [String: String] = [:]
+        for line in output.split(separator: "\n") {
+            let fields = line.split(separator: " ").map(String.init)
+            guard fields.count >= 2 else { continue }
+            refs[fields[0]] = fields.count > 2 ? fields[2] : fields[1]
+        }
+        return refs
+    }
+
+    /// Files that differ between two commits; from nothing, the files the commit itself touches.
+    package func changedFiles(from old: String?, to new: String) async throws -> [String] {
+        let output = if let old {
+            try await GitCommand.run(["diff", "--name-only", "--no-renames", old, new], in: path)
+        } else {
+            try await GitCommand.run(["diff-tree", "--no-commit-id", "--name-only", "--no-renames", "-r", "--root", new], in: path)
+        }
+        return output.split(separator: "\n").map(String.init)
+    }
+}

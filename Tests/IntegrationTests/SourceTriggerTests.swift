@@ -1,0 +1,135 @@
+import BatonAPI
+import BatonModel
+import BatonTesting
+import Foundation
+import Testing
+
+/// A git repository, a connection to it, and a pipeline that builds with CodeBuild and deploys to
+/// an S3 folder, started by pushes through a V2 trigger, over real coordinator and worker processes.
+@Suite(.timeLimit(.minutes(4))) struct SourceTriggerTests {
+    static let buildspec = """
+        version: 0.2
+        env:
+          exported-variables: [ API_VERSION ]
+        phases:
+          build:
+            commands:
+              - mkdir -p site
+              - export API_VERSION=$(cat services/api/version.txt)
+              - printf 'api %s at %s\\n' "$API_VERSION" "$CODEBUILD_RESOLVED_SOURCE_VERSION" > site/index.html
+        artifacts:
+          base-directory: site
+          files: [ '**/*' ]
+        """
+
+    static func pipeline(_ arn: String) throws -> PipelineDeclaration {
+        let json = """
+            {"pipeline": {"name": "shop", "pipelineType": "V2", "roleArn": "arn:aws:iam::000000000000:role/baton",
+              "artifactStore": {"type": "S3", "location": "baton"},
+              "stages": [
+                {"name": "Source", "actions": [{"name": "Code", "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "CodeStarSourceConnection", "version": "1"},
+                  "configuration": {"ConnectionArn": "\(arn)", "FullRepositoryId": "shop/api", "BranchName": "main"}, "outputArtifacts": [{"name": "Src"}]}]},
+                {"name": "Build", "actions": [{"name": "Site", "actionTypeId": {"category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1"},
+                  "configuration": {"ProjectName": "shop-site"}, "inputArtifacts": [{"name": "Src"}], "outputArtifacts": [{"name": "Site"}], "namespace": "Build"}]},
+                {"name": "Deploy", "actions": [{"name": "Web", "actionTypeId": {"category": "Deploy", "owner": "AWS", "provider": "S3", "version": "1"},
+                  "configuration": {"BucketName": "web", "Extract": "true"}, "inputArtifacts": [{"name": "Site"}]}]}
+              ],
+              "triggers": [{"providerType": "CodeStarSourceConnection", "gitConfiguration": {"sourceActionName": "Code",
+                "push": [{"branches": {"includes": ["main"]}, "filePaths": {"excludes": ["docs/**"]}}]}}]
+            }}
+            """
+        return try PipelineDocument.declaration(from: JSONDecoder().decode(JSONValue.self, from: Data(json.utf8)))
+    }
+
+    /// Commits `files` on main and returns the commit id.
+    static func commit(_ repository: URL, _ message: String, _ files: [String: String]) throws -> String {
+        for (path, content) in files {
+            let file = repository.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(content.utf8).write(to: file)
+        }
+        let git = { (arguments: [String]) throws -> String in
+            let result = try runTool("/usr/bin/git", ["-C", repository.path, "-c", "user.name=Ada", "-c", "user.email=ada@example.com"] + arguments)
+            guard result.status == 0 else { throw ClusterError("git \(arguments) failed: \(result.output)") }
+            return result.output
+        }
+        _ = try git(["add", "-A"])
+        _ = try git(["commit", "--quiet", "-m", message])
+        return try git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func executions(_ cluster: BatonCluster) async throws -> [PipelineExecutionSummary] {
+        let output: ListPipelineExecutionsOutput = try await cluster.client.call(.listPipelineExecutions, ListPipelineExecutionsInput(pipelineName: "shop"))
+        return output.pipelineExecutionSummaries
+    }
+
+    /// Waits until the watcher has recorded `commit` as main's head (it has looked at it).
+    static func waitUntilSeen(_ commit: String?, in cluster: BatonCluster) async throws {
+        try await withTimeout(.seconds(30), "the trigger watcher to look at the repository") {
+            while true {
+                let folder = cluster.dataDirectory.appendingPathComponent("triggers")
+                let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+                if let file = files.first(where: { $0.hasSuffix(".refs.json") }),
+                   let refs = try? JSONDecoder().decode([String: String].self, from: Data(contentsOf: folder.appendingPathComponent(file))),
+                   commit == nil || refs["refs/heads/main"] == commit {
+                    return
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+
+    /// Waits for an execution other than `known` and returns it once it has ended.
+    static func nextExecution(after known: Set<String>, in cluster: BatonCluster) async throws -> (PipelineExecutionSummary, PipelineExecutionShape) {
+        let summary = try await withTimeout(.seconds(30), "a triggered execution") {
+            while true {
+                if let new = try await executions(cluster).first(where: { !known.contains($0.pipelineExecutionId) }) { return new }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        return (summary, try await PipelineRunTests.waitForEnd(summary.pipelineExecutionId, of: "shop", in: cluster))
+    }
+
+    @Test func pushesStartThePipelineThroughItsFiltersAndARollbackRestoresTheRelease() async throws {
+        try await BatonCluster.with(workers: 1) { cluster in
+            let repository = cluster.root.appendingPathComponent("git/shop/api")
+            try FileManager.default.createDirectory(at: repository, withIntermediateDirectories: true)
+            _ = try runTool("/usr/bin/git", ["init", "--quiet", "--initial-branch=main", repository.path])
+            _ = try Self.commit(repository, "Start", ["buildspec.yml": Self.buildspec, "services/api/version.txt": "1", "docs/readme.md": "hello\n"])
+
+            let connection: CreateConnectionOutput = try await cluster.client.post(
+                CreateConnectionInput.path, CreateConnectionInput(connectionName: "local", providerType: "GitHub", url: cluster.root.appendingPathComponent("git").path))
+            let _: CreatePipelineOutput = try await cluster.client.call(.createPipeline, CreatePipelineInput(pipeline: try Self.pipeline(connection.connectionArn)))
+            try await Self.waitUntilSeen(nil, in: cluster)
+
+            // A push that touches only docs/ is excluded by the filter: nothing starts.
+            let docs = try Self.commit(repository, "Docs only", ["docs/readme.md": "hello again\n"])
+            try await Self.waitUntilSeen(docs, in: cluster)
+            #expect(try await Self.executions(cluster).isEmpty)
+
+            // A push touching services/api/ starts it, at exactly that commit.
+            let v2 = try Self.commit(repository, "API 2", ["services/api/version.txt": "2"])
+            let (first, firstEnd) = try await Self.nextExecution(after: [], in: cluster)
+            #expect(firstEnd.status == .succeeded, "\(firstEnd.statusSummary ?? "")")
+            #expect(first.trigger.triggerType == "WebhookV2")
+            #expect(first.trigger.triggerDetail?.hasPrefix("refs/heads/main \(v2) (1 file changed)") == true)
+            let live = cluster.bucketRoot.appendingPathComponent("web/index.html")
+            let released = try Data(contentsOf: live)
+            #expect(String(decoding: released, as: UTF8.self) == "api 2 at \(v2)\n")
+            let actions = try await PipelineRunTests.state(of: "shop", in: cluster)
+            #expect(actions["Source/Code"]?.summary == "API 2")
+
+            let v3 = try Self.commit(repository, "API 3", ["services/api/version.txt": "3"])
+            let (_, secondEnd) = try await Self.nextExecution(after: [first.pipelineExecutionId], in: cluster)
+            #expect(secondEnd.status == .succeeded, "\(secondEnd.statusSummary ?? "")")
+            #expect(try String(contentsOf: live, encoding: .utf8) == "api 3 at \(v3)\n")
+
+            // Rolling the Deploy stage back to the first execution puts its release back, byte for byte.
+            let rollback: PipelineExecutionIDOutput = try await cluster.client.call(
+                .rollbackStage, RollbackStageInput(pipelineName: "shop", stageName: "Deploy", targetPipelineExecutionId: first.pipelineExecutionId))
+            let rolledBack = try await PipelineRunTests.waitForEnd(rollback.pipelineExecutionId, of: "shop", in: cluster)
+            #expect(rolledBack.status == .succeeded, "\(rolledBack.statusSummary ?? "")")
+            #expect(try Data(contentsOf: live) == released)
+        }
+    }
+}
