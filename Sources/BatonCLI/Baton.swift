@@ -16,6 +16,9 @@ struct Baton: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
+        // A child that exits without reading its input (a Lambda function that ignores its event)
+        // must fail its job, not kill the worker: writes to closed pipes return EPIPE instead.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try Baton.parseAsRoot()
             if var command = command as? any AsyncParsableCommand {

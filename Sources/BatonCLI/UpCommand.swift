@@ -52,6 +52,7 @@ struct UpCommand: AsyncParsableCommand {
                 arguments: [
                     "worker", "--coordinator", workerEndpoint, "--work-dir", data.appendingPathComponent("workers/\(index)").path,
                     "--worker-id", "worker-\(index)", "--buckets", data.appendingPathComponent("buckets").path,
+                    "--functions", data.appendingPathComponent("functions").path,
                 ],
                 readyPrefix: nil)
         }

@@ -35,6 +35,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Folder whose subfolders stand in for S3 buckets (env BATON_BUCKETS; default ./.baton/buckets).")
     var buckets: String?
 
+    @Option(help: ArgumentHelp("Folder of executables that Lambda invoke actions run, by FunctionName (env BATON_FUNCTIONS; default ./.baton/functions).", valueName: "dir"))
+    var functions: String?
+
     @Option(help: ArgumentHelp("JSON file standing in for Parameter Store and Secrets Manager in CodeBuild actions: {\"parameters\": {...}, \"secrets\": {...}} (env BATON_SECRETS).", valueName: "file"))
     var secrets: String?
 
@@ -91,7 +94,9 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let worker = try Worker(
             configuration: configuration, providers: BuiltInActions.providers(
-                bucketRoot: bucketRoot, gitCache: configuration.workDirectory.appendingPathComponent("git"), secretsFile: secretsFile), logger: logger)
+                bucketRoot: bucketRoot, gitCache: configuration.workDirectory.appendingPathComponent("git"),
+                functions: URL(fileURLWithPath: setting(functions, env: "BATON_FUNCTIONS", default: ".baton/functions")).standardizedFileURL,
+                secretsFile: secretsFile), logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -34,8 +34,8 @@ package enum GitCommand {
             output: .string(limit: 16 << 20),
             error: .string(limit: 64 << 10))
         guard case .exited(0) = result.terminationStatus else {
-            throw Failure(arguments: arguments, status: "\(result.terminationStatus)", message: result.standardError ?? "")
+            throw Failure(arguments: arguments, status: "\(result.terminationStatus)", message: result.standardError)
         }
-        return result.standardOutput ?? ""
+        return result.standardOutput
     }
 }
