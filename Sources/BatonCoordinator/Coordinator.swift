@@ -89,6 +89,8 @@ package struct Coordinator: Service {
                 }
             }
             group.addTask { await artifactServer.run() }
+            let notifier = ApprovalNotifier(approvals: engine.approvals, consoleBase: "http://\(configuration.httpHost):\(configuration.httpPort)", logger: logger)
+            group.addTask { await notifier.run() }
             if let tick = configuration.triggerTick {
                 let watcher = TriggerWatcher(
                     engine: engine, connections: store.connections, directory: configuration.dataDirectory.appendingPathComponent("triggers"),

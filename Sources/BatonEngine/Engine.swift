@@ -39,6 +39,9 @@ package actor Engine {
 
     /// Jobs to hand out and to withdraw, in the order decided.
     package nonisolated let dispatches: AsyncStream<DispatchCommand>
+    /// Manual approvals that began waiting, once that is durable (for notifications).
+    package nonisolated let approvals: AsyncStream<ApprovalRequest>
+    private let approvalContinuation: AsyncStream<ApprovalRequest>.Continuation
     /// Resumed to wake the timer loop early, when a nearer deadline appears.
     private nonisolated let timerWakeup = Mutex<(waiter: CheckedContinuation<Void, Never>?, pending: Bool)>((nil, false))
 
@@ -54,6 +57,7 @@ package actor Engine {
         self.now = now
         self.newID = newID
         (dispatches, dispatchContinuation) = AsyncStream.makeStream()
+        (approvals, approvalContinuation) = AsyncStream.makeStream()
     }
 
     /// Loads pipelines, their runtime state and unfinished executions from the store, and queues
@@ -378,6 +382,8 @@ package actor Engine {
                 rollbacks.append((stage, target))
             case .executionFinished(let id, let status):
                 logger.info("execution finished", metadata: ["execution.id": "\(id)", "execution.status": "\(status.rawValue)"])
+            case .approvalPending(let request):
+                approvalContinuation.yield(request)
             }
         }
         for (stage, target) in rollbacks {

@@ -477,8 +477,12 @@ package struct ExecutionStateMachine: Sendable {
             step.effects.append(.armTimer(deadline))
             if ActionTimeouts.isManualApproval(action) {
                 // Approvals run on the coordinator: they wait for PutApprovalResult with this token.
-                execution.stages[stageIndex].actions[actionIndex].token = newID()
+                let token = newID()
+                execution.stages[stageIndex].actions[actionIndex].token = token
                 execution.stages[stageIndex].actions[actionIndex].summary = resolved.configuration["CustomData"]
+                step.effects.append(.approvalPending(ApprovalRequest(
+                    pipelineName: execution.pipelineName, stageName: stageName, actionName: action.name, executionID: execution.id,
+                    token: token, configuration: resolved.configuration, expires: deadline)))
                 continue
             }
             let jobID = JobID(rawValue: newID())

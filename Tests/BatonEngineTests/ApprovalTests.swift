@@ -36,6 +36,14 @@ import Testing
         let token = try #require(Self.token(pipeline, "e1"))
         #expect(pipeline.job("e1", "Approve") == nil)
         #expect(pipeline.machine.active[ExecutionID(rawValue: "e1")]?.execution.stages[1].actions[0].summary == "Ship e1?")
+        // The notification effect carries the token and the resolved configuration.
+        let requests = pipeline.effects.compactMap { effect -> ApprovalRequest? in
+            if case .approvalPending(let request) = effect { return request }
+            return nil
+        }
+        #expect(requests.count == 1)
+        #expect(requests.first?.token == token && requests.first?.configuration["CustomData"] == "Ship e1?")
+        #expect(requests.first.map { "\($0.stageName)/\($0.actionName)" } == "Gate/Approve")
         try Self.decide(&pipeline, token: token, approved: true)
         #expect(pipeline.job("e1", "Ship") != nil)
         #expect(pipeline.records["e1"]?.stages[1].actions[0].lastUpdatedBy == "ops")

@@ -57,7 +57,7 @@ struct PipelineHarness {
             switch effect {
             case .dispatch(let job): openJobs[job.id] = job
             case .cancelJob(let id): openJobs[id] = nil
-            case .executionFinished, .armTimer, .rollback: break
+            case .executionFinished, .armTimer, .rollback, .approvalPending: break
             }
         }
         for execution in machine.takeChanges().executions { records[execution.id.rawValue] = execution }
