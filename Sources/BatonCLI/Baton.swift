@@ -16,8 +16,8 @@ struct Baton: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
-        // A child that exits without reading its input (a Lambda function that ignores its event)
-        // must fail its job, not kill the worker: writes to closed pipes return EPIPE instead.
+        // A write to a pipe whose reader is gone (a child process that exited early, a client that
+        // hung up) must fail that one operation with EPIPE, not kill the coordinator or worker.
         signal(SIGPIPE, SIG_IGN)
         do {
             var command = try Baton.parseAsRoot()

@@ -39,17 +39,17 @@ package struct LambdaInvokeProvider: ActionProvider {
                 message: "Function \(functionName) is not registered: no executable \(executable.path) in the worker's function registry (--functions)"))
         }
 
-        let event = try eventJSON(job)
-        // The function may exit without reading its event: that must be EPIPE, not SIGPIPE. The
-        // baton executable ignores SIGPIPE from the start; this covers other hosts of the provider.
-        signal(SIGPIPE, SIG_IGN)
+        // The event goes in through a file, not a pipe: a function may exit without reading it.
+        let eventFile = job.outputDirectory.appendingPathComponent("event.json")
+        try eventJSON(job).write(to: eventFile)
+        let input = try FileDescriptor.open(FilePath(eventFile.path), .readOnly)
         let result = try await Subprocess.run(
             .path(FilePath(executable.path)),
             environment: .inherit.updating(Dictionary(uniqueKeysWithValues: JobShell.pipelineEnvironment(job).compactMap { name, value in
                 Environment.Key(rawValue: name).map { ($0, Optional(value)) }
             })),
             workingDirectory: FilePath(job.workDirectory.path),
-            input: .data(event),
+            input: .fileDescriptor(input, closeAfterSpawningProcess: true),
             output: .string(limit: 1 << 20),
             error: .string(limit: 1 << 20))
         let errors: String = result.standardError
