@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "BatonCoordinator",
             dependencies: [
-                "BatonEngine", "BatonStore", "BatonHTTP", "BatonProtocol", "BatonModel", "BatonGit", "ZeroMQ",
+                "BatonEngine", "BatonStore", "BatonHTTP", "BatonAPI", "BatonProtocol", "BatonModel", "BatonGit", "ZeroMQ",
                 logging, serviceLifecycle, hummingbird,
             ]
         ),

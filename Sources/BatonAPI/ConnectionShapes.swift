@@ -6,11 +6,14 @@ package struct CreateConnectionInput: Sendable, Codable {
     package var connectionName: String
     package var providerType: String?
     package var url: String
+    /// Signs webhook deliveries to `POST /baton/webhooks/<connectionName>`.
+    package var webhookSecret: String?
 
-    package init(connectionName: String, providerType: String?, url: String) {
+    package init(connectionName: String, providerType: String?, url: String, webhookSecret: String? = nil) {
         self.connectionName = connectionName
         self.providerType = providerType
         self.url = url
+        self.webhookSecret = webhookSecret
     }
 }
 
@@ -21,14 +24,18 @@ package struct ConnectionShape: Sendable, Codable, Hashable {
     package var url: String
     package var connectionStatus: String
     package var created: Double
+    /// Where GitHub, GitLab or Bitbucket deliver pushes for it (a path on the HTTP API), when it
+    /// has a webhook secret.
+    package var webhookPath: String?
 
-    package init(connectionName: String, connectionArn: String, providerType: String, url: String, created: Double) {
+    package init(connectionName: String, connectionArn: String, providerType: String, url: String, created: Double, webhookPath: String?) {
         self.connectionName = connectionName
         self.connectionArn = connectionArn
         self.providerType = providerType
         self.url = url
         connectionStatus = "AVAILABLE"
         self.created = created
+        self.webhookPath = webhookPath
     }
 }
 
@@ -39,6 +46,28 @@ package struct CreateConnectionOutput: Sendable, Codable {
     package init(connectionArn: String, connection: ConnectionShape) {
         self.connectionArn = connectionArn
         self.connection = connection
+    }
+}
+
+/// `POST /baton/webhooks/<connection>` answers with the executions a delivery started.
+package struct WebhookOutput: Sendable, Codable {
+    package struct Started: Sendable, Codable, Hashable {
+        package var pipelineName: String
+        package var pipelineExecutionId: String
+
+        package init(pipelineName: String, pipelineExecutionId: String) {
+            self.pipelineName = pipelineName
+            self.pipelineExecutionId = pipelineExecutionId
+        }
+    }
+
+    package var started: [Started]
+    /// Set when the delivery's event starts nothing by its kind (a ping, a comment).
+    package var ignored: String?
+
+    package init(started: [Started], ignored: String? = nil) {
+        self.started = started
+        self.ignored = ignored
     }
 }
 

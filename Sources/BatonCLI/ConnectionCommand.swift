@@ -44,9 +44,12 @@ struct ConnectionCommand: AsyncParsableCommand {
         @Option(help: "GitHub, GitHubEnterpriseServer, GitLab, GitLabSelfManaged, Bitbucket, CodeCommit or Git (the default).")
         var providerType: String?
 
+        @Option(help: "The secret webhook deliveries to /baton/webhooks/NAME are signed with (GitHub/Bitbucket HMAC, GitLab token); without one, deliveries are refused.")
+        var webhookSecret: String?
+
         func run() async throws {
             let output: CreateConnectionOutput = try await ConnectionCommand.call(
-                client, CreateConnectionInput.path, CreateConnectionInput(connectionName: name, providerType: providerType, url: url))
+                client, CreateConnectionInput.path, CreateConnectionInput(connectionName: name, providerType: providerType, url: url, webhookSecret: webhookSecret))
             switch client.output {
             case .json: try ConnectionCommand.printJSON(output)
             case .text: print(output.connectionArn)

@@ -89,19 +89,21 @@ package struct Coordinator: Service {
                 }
             }
             group.addTask { await artifactServer.run() }
+            let watcher = TriggerWatcher(
+                engine: engine, connections: store.connections, directory: configuration.dataDirectory.appendingPathComponent("triggers"),
+                tick: configuration.triggerTick ?? .seconds(1), remoteInterval: configuration.triggerRemoteInterval, logger: logger)
             let notifier = ApprovalNotifier(approvals: engine.approvals, consoleBase: "http://\(configuration.httpHost):\(configuration.httpPort)", logger: logger)
             group.addTask { await notifier.run() }
-            if let tick = configuration.triggerTick {
-                let watcher = TriggerWatcher(
-                    engine: engine, connections: store.connections, directory: configuration.dataDirectory.appendingPathComponent("triggers"),
-                    tick: tick, remoteInterval: configuration.triggerRemoteInterval, logger: logger)
+            if configuration.triggerTick != nil {
                 group.addTask { await watcher.run() }
             }
 
             let workers = control.boundEndpoints[0]
             let host = configuration.httpHost
             let app = HTTPServer.buildApplication(
-                engine: engine, connections: store.connections, host: host, port: configuration.httpPort, logger: logger
+                engine: engine, connections: store.connections,
+                webhooks: { name, headers, body in await watcher.receive(connection: name, headers: headers, body: body) },
+                host: host, port: configuration.httpPort, logger: logger
             ) { port in
                 await onReady(CoordinatorEndpoints(workers: workers, artifacts: artifactEndpoint, http: "http://\(host):\(port)"))
             }

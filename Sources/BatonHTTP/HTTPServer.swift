@@ -1,9 +1,15 @@
+import Foundation
 import BatonAPI
 import BatonEngine
 import BatonStore
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+
+/// Handles a webhook delivery for a connection: its name, the request headers (names in lower
+/// case) and body; answers with an HTTP status and a JSON body.
+package typealias WebhookReceiver = @Sendable (_ connection: String, _ headers: [String: String], _ body: Data) async -> (status: Int, body: Data)
 
 /// The coordinator's HTTP surface: the CodePipeline API at `POST /` and a health check.
 package enum HTTPServer {
@@ -11,6 +17,7 @@ package enum HTTPServer {
     package static func buildApplication(
         engine: Engine,
         connections: SourceConnections,
+        webhooks: WebhookReceiver? = nil,
         host: String,
         port: Int,
         logger: Logger,
@@ -30,6 +37,23 @@ package enum HTTPServer {
         for path in [CreateConnectionInput.path, ListConnectionsInput.path, DeleteConnectionInput.path] {
             router.post(RouterPath(stringLiteral: path)) { request, context in
                 await api.connectionRequest(request, context: context, path: path)
+            }
+        }
+        if let webhooks {
+            router.post("/baton/webhooks/:connection") { request, context in
+                let name = context.parameters.get("connection") ?? ""
+                var headers: [String: String] = [:]
+                for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
+                let body: ByteBuffer
+                do {
+                    body = try await request.body.collect(upTo: 25 * 1024 * 1024)
+                } catch {
+                    return Response(status: .contentTooLarge)
+                }
+                let (status, output) = await webhooks(name, headers, Data(body.readableBytesView))
+                return Response(
+                    status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: output)))
             }
         }
         return Application(

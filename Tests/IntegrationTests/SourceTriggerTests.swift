@@ -2,7 +2,11 @@ import BatonAPI
 import BatonModel
 import BatonTesting
 import Foundation
+import Crypto
 import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// A git repository, a connection to it, and a pipeline that builds with CodeBuild and deploys to
 /// an S3 folder, started by pushes through a V2 trigger, over real coordinator and worker processes.
@@ -130,6 +134,70 @@ import Testing
             let rolledBack = try await PipelineRunTests.waitForEnd(rollback.pipelineExecutionId, of: "shop", in: cluster)
             #expect(rolledBack.status == .succeeded, "\(rolledBack.statusSummary ?? "")")
             #expect(try Data(contentsOf: live) == released)
+        }
+    }
+
+    /// POSTs a GitHub delivery to the coordinator's webhook endpoint, signed with `secret`.
+    static func deliver(_ event: String, _ payload: String, secret: String, to cluster: BatonCluster) async throws -> (Int, String) {
+        let body = Data(payload.utf8)
+        var request = URLRequest(url: cluster.httpEndpoint.appendingPathComponent("baton/webhooks/local"))
+        request.httpMethod = "POST"
+        request.setValue(event, forHTTPHeaderField: "X-GitHub-Event")
+        let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8))).map { String(format: "%02x", $0) }.joined()
+        request.setValue("sha256=\(mac)", forHTTPHeaderField: "X-Hub-Signature-256")
+        let (data, response) = try await URLSession.shared.upload(for: request, from: body)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func signedGitHubDeliveriesStartPushAndPullRequestTriggers() async throws {
+        // No polling: only the webhook can start the pipeline.
+        try await BatonCluster.with(workers: 1, coordinatorArguments: ["--trigger-poll-interval", "0"]) { cluster in
+            let repository = cluster.root.appendingPathComponent("git/shop/api")
+            try FileManager.default.createDirectory(at: repository, withIntermediateDirectories: true)
+            _ = try runTool("/usr/bin/git", ["init", "--quiet", "--initial-branch=main", repository.path])
+            let base = try Self.commit(repository, "Start", ["buildspec.yml": Self.buildspec, "services/api/version.txt": "1", "docs/readme.md": "hello\n"])
+            let _: CreateConnectionOutput = try await cluster.client.post(
+                CreateConnectionInput.path,
+                CreateConnectionInput(connectionName: "local", providerType: "GitHub", url: cluster.root.appendingPathComponent("git").path, webhookSecret: "s3cret"))
+            var declaration = try Self.pipeline("arn:aws:codeconnections:local:000000000000:connection/local")
+            declaration.triggers?[0].gitConfiguration.pullRequest = [GitPullRequestFilter(events: ["OPEN"], branches: GitPatternFilter(includes: ["main"]))]
+            let _: CreatePipelineOutput = try await cluster.client.call(.createPipeline, CreatePipelineInput(pipeline: declaration))
+
+            let v2 = try Self.commit(repository, "API 2", ["services/api/version.txt": "2"])
+            let push = """
+                {"ref": "refs/heads/main", "before": "\(base)", "after": "\(v2)", "repository": {"full_name": "shop/api"},
+                 "commits": [{"added": [], "modified": ["services/api/version.txt"], "removed": []}]}
+                """
+            let (refused, refusal) = try await Self.deliver("push", push, secret: "wrong", to: cluster)
+            #expect(refused == 401 && refusal.contains("does not match"))
+            #expect(try await Self.executions(cluster).isEmpty)
+
+            let (status, answer) = try await Self.deliver("push", push, secret: "s3cret", to: cluster)
+            #expect(status == 202, "\(answer)")
+            let (summary, end) = try await Self.nextExecution(after: [], in: cluster)
+            #expect(end.status == .succeeded, "\(end.statusSummary ?? "")")
+            #expect(summary.trigger.triggerType == "WebhookV2")
+            #expect(summary.trigger.triggerDetail?.hasPrefix("GitHub webhook: refs/heads/main \(v2) (1 file changed)") == true)
+            #expect(try String(contentsOf: cluster.bucketRoot.appendingPathComponent("web/index.html"), encoding: .utf8) == "api 2 at \(v2)\n")
+
+            // The same push delivered again starts nothing new.
+            let (_, again) = try await Self.deliver("push", push, secret: "s3cret", to: cluster)
+            #expect(again.contains(summary.pipelineExecutionId))
+            #expect(try await Self.executions(cluster).count == 1)
+
+            // A pull request opened against main builds its source branch's head.
+            _ = try runTool("/usr/bin/git", ["-C", repository.path, "checkout", "--quiet", "-b", "feature/three"])
+            let v3 = try Self.commit(repository, "API 3", ["services/api/version.txt": "3"])
+            let opened = """
+                {"action": "opened", "repository": {"full_name": "shop/api"},
+                 "pull_request": {"number": 12, "base": {"ref": "main", "sha": "\(v2)"}, "head": {"ref": "feature/three", "sha": "\(v3)"}}}
+                """
+            let (prStatus, prAnswer) = try await Self.deliver("pull_request", opened, secret: "s3cret", to: cluster)
+            #expect(prStatus == 202, "\(prAnswer)")
+            let (pull, pullEnd) = try await Self.nextExecution(after: [summary.pipelineExecutionId], in: cluster)
+            #expect(pullEnd.status == .succeeded, "\(pullEnd.statusSummary ?? "")")
+            #expect(pull.trigger.triggerDetail?.hasPrefix("GitHub webhook: pull/12 \(v3)") == true)
+            #expect(try String(contentsOf: cluster.bucketRoot.appendingPathComponent("web/index.html"), encoding: .utf8) == "api 3 at \(v3)\n")
         }
     }
 }

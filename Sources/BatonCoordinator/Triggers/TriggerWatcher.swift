@@ -1,3 +1,4 @@
+import BatonAPI
 import BatonEngine
 import BatonGit
 import BatonModel
@@ -61,9 +62,7 @@ actor TriggerWatcher {
     }
 
     private func look(at url: String, for watches: [SourceWatch]) async throws {
-        let key = SHA256.hash(data: Data(url.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
-        let mirror = GitMirror(path: directory.appendingPathComponent("\(key).git"), url: url)
-        let seenFile = directory.appendingPathComponent("\(key).refs.json")
+        let (mirror, seenFile) = mirror(for: url)
         try await mirror.update()
         let refs = try await mirror.refs()
         guard let seen = try? JSONDecoder().decode([String: String].self, from: Data(contentsOf: seenFile)) else {
@@ -80,26 +79,85 @@ actor TriggerWatcher {
             }
             let changed = try await mirror.changedFiles(from: change.old, to: change.commit)
             let event = GitEvent(kind: kind, changedPaths: Array(changed.prefix(GitEvent.changedPathLimit)), createsBranch: change.old == nil)
-            for watch in watches {
-                guard let triggerType = watch.triggerType(for: event) else { continue }
-                let detail = "\(change.ref) \(change.commit) (\(changed.count) file\(changed.count == 1 ? "" : "s") changed) in \(url)"
-                // The same change starts a pipeline once, even if the coordinator dies before it
-                // records having seen it.
-                let token = "trigger-" + SHA256.hash(data: Data("\(watch.action)\u{0}\(change.ref)\u{0}\(change.commit)".utf8))
-                    .prefix(20).map { String(format: "%02x", $0) }.joined()
-                do {
-                    let id = try await engine.startExecution(
-                        of: watch.pipeline, trigger: ExecutionTrigger(triggerType: triggerType, triggerDetail: detail),
-                        clientRequestToken: token, sourceRevisions: [watch.action: change.commit])
-                    logger.info("trigger started an execution", metadata: [
-                        "pipeline.name": "\(watch.pipeline)", "execution.id": "\(id)", "trigger.type": "\(triggerType)", "git.ref": "\(change.ref)",
-                    ])
-                } catch {
-                    logger.warning("trigger could not start an execution", metadata: ["pipeline.name": "\(watch.pipeline)", "error.message": "\(error)"])
-                }
-            }
+            let detail = "\(change.ref) \(change.commit) (\(changed.count) file\(changed.count == 1 ? "" : "s") changed) in \(url)"
+            _ = await start(watches, on: event, ref: change.ref, commit: change.commit, detail: detail)
         }
         try save(refs, to: seenFile)
+    }
+
+    /// Starts every watched pipeline `event` matches, at `commit`; returns those started. The
+    /// same change (action, ref, commit) starts a pipeline once, whether polling or a webhook
+    /// saw it first, and even if the coordinator dies before it records having seen it.
+    private func start(_ watches: [SourceWatch], on event: GitEvent, ref: String, commit: String, detail: String) async -> [WebhookOutput.Started] {
+        var started: [WebhookOutput.Started] = []
+        for watch in watches {
+            guard let triggerType = watch.triggerType(for: event) else { continue }
+            let token = "trigger-" + SHA256.hash(data: Data("\(watch.action)\u{0}\(ref)\u{0}\(commit)".utf8))
+                .prefix(20).map { String(format: "%02x", $0) }.joined()
+            do {
+                let id = try await engine.startExecution(
+                    of: watch.pipeline, trigger: ExecutionTrigger(triggerType: triggerType, triggerDetail: String(detail.prefix(1024))),
+                    clientRequestToken: token, sourceRevisions: [watch.action: commit])
+                started.append(WebhookOutput.Started(pipelineName: watch.pipeline, pipelineExecutionId: id.rawValue))
+                logger.info("trigger started an execution", metadata: [
+                    "pipeline.name": "\(watch.pipeline)", "execution.id": "\(id)", "trigger.type": "\(triggerType)", "git.ref": "\(ref)",
+                ])
+            } catch {
+                logger.warning("trigger could not start an execution", metadata: ["pipeline.name": "\(watch.pipeline)", "error.message": "\(error)"])
+            }
+        }
+        return started
+    }
+
+    private func mirror(for url: String) -> (mirror: GitMirror, seen: URL) {
+        let key = SHA256.hash(data: Data(url.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+        return (GitMirror(path: directory.appendingPathComponent("\(key).git"), url: url), directory.appendingPathComponent("\(key).refs.json"))
+    }
+
+    // MARK: Webhooks
+
+    /// A delivery to `POST /baton/webhooks/<connection>`: checked against the connection's
+    /// secret, read, and matched like a polled change; changed files the payload does not list
+    /// come from the mirror.
+    func receive(connection name: String, headers: [String: String], body: Data) async -> (status: Int, body: Data) {
+        func answer(_ status: Int, _ message: String) -> (Int, Data) {
+            let body = (try? JSONSerialization.data(withJSONObject: ["message": message])) ?? Data()
+            return (status, body)
+        }
+        guard let connection = connections.named(name) else { return answer(404, "no connection \(name)") }
+        guard let secret = connection.webhookSecret else {
+            return answer(403, "connection \(name) has no webhook secret; create it with --webhook-secret to accept deliveries")
+        }
+        let delivery: WebhookDelivery
+        do {
+            try WebhookDelivery.verify(headers: headers, body: body, secret: secret)
+            guard let parsed = try WebhookDelivery.parse(headers: headers, body: body) else {
+                let event = headers["x-github-event"] ?? headers["x-gitlab-event"] ?? headers["x-event-key"] ?? "?"
+                return (200, (try? JSONEncoder().encode(WebhookOutput(started: [], ignored: event))) ?? Data())
+            }
+            delivery = parsed
+        } catch {
+            logger.warning("webhook delivery refused", metadata: ["connection": "\(name)", "error.message": "\(error.description)"])
+            return answer(error.status, error.description)
+        }
+        let url = connection.repositoryURL(delivery.repository)
+        let pipelines = await engine.allPipelines().map(\.declaration)
+        let watches = SourceWatch.watches(of: pipelines, connections: connections.all).filter { $0.url == url }
+        var started: [WebhookOutput.Started] = []
+        for change in delivery.changes {
+            var changed = change.changedPaths
+            if changed == nil {
+                let (mirror, _) = mirror(for: url)
+                if (try? await mirror.update()) != nil {
+                    changed = try? await mirror.changedFiles(from: change.base, to: change.commit)
+                }
+            }
+            let paths = changed ?? []
+            let event = GitEvent(kind: change.kind, changedPaths: Array(paths.prefix(GitEvent.changedPathLimit)), createsBranch: change.createsBranch)
+            let detail = "\(delivery.provider.rawValue) webhook: \(change.ref) \(change.commit) (\(paths.count) file\(paths.count == 1 ? "" : "s") changed) in \(delivery.repository)"
+            started += await start(watches, on: event, ref: change.ref, commit: change.commit, detail: detail)
+        }
+        return (202, (try? JSONEncoder().encode(WebhookOutput(started: started))) ?? Data())
     }
 
     private func save(_ refs: [String: String], to file: URL) throws {

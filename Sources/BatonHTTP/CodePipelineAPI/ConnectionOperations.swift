@@ -32,7 +32,8 @@ extension CodePipelineAPI {
     private static func shape(_ connection: SourceConnection) -> ConnectionShape {
         ConnectionShape(
             connectionName: connection.name, connectionArn: connection.arn, providerType: connection.providerType,
-            url: connection.url, created: connection.created.secondsSince1970)
+            url: connection.url, created: connection.created.secondsSince1970,
+            webhookPath: connection.webhookSecret == nil ? nil : "/baton/webhooks/\(connection.name)")
     }
 
     private func createConnection(_ input: CreateConnectionInput) async throws -> CreateConnectionOutput {
@@ -48,7 +49,7 @@ extension CodePipelineAPI {
         }
         let connection = SourceConnection(
             name: input.connectionName, providerType: providerType, url: input.url,
-            created: Timestamp(secondsSince1970: Date().timeIntervalSince1970))
+            created: Timestamp(secondsSince1970: Date().timeIntervalSince1970), webhookSecret: input.webhookSecret?.isEmpty == false ? input.webhookSecret : nil)
         try await connections.save(connection)
         return CreateConnectionOutput(connectionArn: connection.arn, connection: Self.shape(connection))
     }

@@ -11,12 +11,16 @@ package struct SourceConnection: Sendable, Hashable, Codable {
     package var providerType: String
     package var url: String
     package var created: Timestamp
+    /// The secret webhook deliveries for this connection are signed with (GitHub and Bitbucket
+    /// HMAC-SHA256, GitLab's token); nil: deliveries are refused.
+    package var webhookSecret: String?
 
-    package init(name: String, providerType: String, url: String, created: Timestamp) {
+    package init(name: String, providerType: String, url: String, created: Timestamp, webhookSecret: String? = nil) {
         self.name = name
         self.providerType = providerType
         self.url = url
         self.created = created
+        self.webhookSecret = webhookSecret
     }
 
     /// The ARN a pipeline's `ConnectionArn` names it by.
