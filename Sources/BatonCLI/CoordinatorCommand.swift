@@ -47,6 +47,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Keep the artifacts of executions of the last D days (env BATON_KEEP_DAYS; default 30).", valueName: "d"))
     var keepDays: Double?
 
+    @Option(help: ArgumentHelp("Folder whose subfolders stand in for S3 buckets, watched for S3 source actions with PollForSourceChanges (env BATON_BUCKETS; no default: not watched). Give workers the same folder.", valueName: "dir"))
+    var buckets: String?
+
     @Option(help: ArgumentHelp("Seconds between fetches of remote repositories that git source actions read, to start pipelines on pushes (env BATON_TRIGGER_POLL_INTERVAL; default 60; local repositories are looked at every second; 0 turns trigger watching off).", valueName: "seconds"))
     var triggerPollInterval: Double?
 
@@ -83,6 +86,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let keepD = try setting(keepDays, env: "BATON_KEEP_DAYS", default: 30.0)
         guard keepN >= 1, keepD >= 0 else { throw ValidationError("--keep-executions must be at least 1 and --keep-days not negative") }
         configuration.retention = ArtifactRetention(executions: keepN, days: keepD)
+        configuration.bucketRoot = (buckets ?? ProcessInfo.processInfo.environment["BATON_BUCKETS"]).map { URL(fileURLWithPath: $0).standardizedFileURL }
         let pollSeconds = try setting(triggerPollInterval, env: "BATON_TRIGGER_POLL_INTERVAL", default: 60.0)
         guard pollSeconds >= 0 else { throw ValidationError("--trigger-poll-interval must not be negative, not \(pollSeconds)") }
         if pollSeconds == 0 {

@@ -41,7 +41,10 @@ struct UpCommand: AsyncParsableCommand {
         let supervisor = Supervisor(grace: .seconds(grace))
         let ready = try supervisor.start(
             "coordinator", executable: executable,
-            arguments: ["coordinator", "--data-dir", data.path, "--listen-workers", workersEndpoint, "--listen-http", http],
+            arguments: [
+                "coordinator", "--data-dir", data.path, "--listen-workers", workersEndpoint, "--listen-http", http,
+                "--buckets", data.appendingPathComponent("buckets").path,
+            ],
             readyPrefix: "baton coordinator ready")
         let line = try await ready.value
 

@@ -91,7 +91,7 @@ package struct Coordinator: Service {
             group.addTask { await artifactServer.run() }
             let watcher = TriggerWatcher(
                 engine: engine, connections: store.connections, directory: configuration.dataDirectory.appendingPathComponent("triggers"),
-                tick: configuration.triggerTick ?? .seconds(1), remoteInterval: configuration.triggerRemoteInterval, logger: logger)
+                bucketRoot: configuration.bucketRoot, tick: configuration.triggerTick ?? .seconds(1), remoteInterval: configuration.triggerRemoteInterval, logger: logger)
             let notifier = ApprovalNotifier(approvals: engine.approvals, consoleBase: "http://\(configuration.httpHost):\(configuration.httpPort)", logger: logger)
             group.addTask { await notifier.run() }
             if configuration.triggerTick != nil {

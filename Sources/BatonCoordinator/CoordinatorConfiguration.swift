@@ -19,6 +19,9 @@ package struct CoordinatorConfiguration: Sendable {
     package var retentionInterval: Duration = .seconds(3600)
     /// How often watched local repositories are looked at for pushes; nil: no trigger watching.
     package var triggerTick: Duration? = .seconds(1)
+    /// The folder whose subfolders stand in for S3 buckets, watched for S3 sources'
+    /// `PollForSourceChanges`; nil: S3 sources start only by hand.
+    package var bucketRoot: URL?
     /// How often watched remote repositories are fetched.
     package var triggerRemoteInterval: Duration = .seconds(60)
 

@@ -59,12 +59,14 @@ package final class BatonCluster: Sendable {
     }
 
     /// Starts a coordinator on a fresh data directory (or `reusing` one) and `workers` workers.
-    /// A test that restarts the coordinator asks for `stablePorts` (see `StablePort`).
+    /// A test that restarts the coordinator asks for `stablePorts` (see `StablePort`);
+    /// `watchBuckets` has the coordinator watch the workers' bucket folder for S3 source changes.
     package static func start(
-        workers: Int = 0, reusing root: URL? = nil, stablePorts: Bool = false,
+        workers: Int = 0, reusing root: URL? = nil, stablePorts: Bool = false, watchBuckets: Bool = false,
         workerArguments: [String] = [], coordinatorArguments: [String] = []
     ) async throws -> BatonCluster {
         let root = root ?? FileManager.default.temporaryDirectory.appendingPathComponent("baton-test-\(UUID().uuidString.prefix(8))")
+        let coordinatorArguments = coordinatorArguments + (watchBuckets ? ["--buckets", root.appendingPathComponent("buckets").path] : [])
         try FileManager.default.createDirectory(at: root.appendingPathComponent("buckets"), withIntermediateDirectories: true)
         let listen = stablePorts
             ? ["--listen-workers", "tcp://127.0.0.1:\(try StablePort.free())", "--listen-artifacts", "tcp://127.0.0.1:\(try StablePort.free())",
@@ -131,11 +133,12 @@ package final class BatonCluster: Sendable {
 
     /// Runs `body` with a running cluster and always stops it.
     package static func with<T: Sendable>(
-        workers: Int = 0, stablePorts: Bool = false, workerArguments: [String] = [], coordinatorArguments: [String] = [],
+        workers: Int = 0, stablePorts: Bool = false, watchBuckets: Bool = false, workerArguments: [String] = [], coordinatorArguments: [String] = [],
         _ body: (BatonCluster) async throws -> T
     ) async throws -> T {
         let cluster = try await start(
-            workers: workers, stablePorts: stablePorts, workerArguments: workerArguments, coordinatorArguments: coordinatorArguments)
+            workers: workers, stablePorts: stablePorts, watchBuckets: watchBuckets, workerArguments: workerArguments,
+            coordinatorArguments: coordinatorArguments)
         do {
             let result = try await body(cluster)
             // BATON_KEEP_TEST_DIRS=1 keeps the processes' logs for a look after the test.

@@ -200,4 +200,40 @@ import FoundationNetworking
             #expect(try String(contentsOf: cluster.bucketRoot.appendingPathComponent("web/index.html"), encoding: .utf8) == "api 3 at \(v3)\n")
         }
     }
+
+    @Test func aChangedS3SourceObjectStartsItsPipelineUnlessPollingIsOff() async throws {
+        try await BatonCluster.with(workers: 1, watchBuckets: true) { cluster in
+            try PipelineRunTests.putSource(in: cluster, content: "one")
+            let polled = PipelineDeclaration(name: "polled", stages: [
+                PipelineRunTests.sourceStage,
+                StageDeclaration(name: "Use", actions: [ActionDeclaration(name: "Cat", actionTypeId: .commands, commands: ["cat file.txt"], inputArtifacts: ["Src"])]),
+            ])
+            var quiet = polled
+            quiet.name = "quiet"
+            quiet.stages[0].actions[0].configuration?["PollForSourceChanges"] = "false"
+            for declaration in [polled, quiet] {
+                let _: CreatePipelineOutput = try await cluster.client.call(.createPipeline, CreatePipelineInput(pipeline: declaration))
+            }
+            // The first look records the object; wait for it, then change the object.
+            try await withTimeout(.seconds(30), "the watcher to record the S3 object") {
+                while !FileManager.default.fileExists(atPath: cluster.dataDirectory.appendingPathComponent("triggers/objects.json").path) {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            try PipelineRunTests.putSource(in: cluster, content: "two")
+            let summary = try await withTimeout(.seconds(30), "the changed object to start the pipeline") {
+                while true {
+                    let output: ListPipelineExecutionsOutput = try await cluster.client.call(.listPipelineExecutions, ListPipelineExecutionsInput(pipelineName: "polled"))
+                    if let first = output.pipelineExecutionSummaries.first { return first }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            #expect(summary.trigger.triggerType == "PollForSourceChanges")
+            #expect(summary.trigger.triggerDetail == "s3://b/s.zip changed")
+            let end = try await PipelineRunTests.waitForEnd(summary.pipelineExecutionId, of: "polled", in: cluster)
+            #expect(end.status == .succeeded, "\(end.statusSummary ?? "")")
+            let quietRuns: ListPipelineExecutionsOutput = try await cluster.client.call(.listPipelineExecutions, ListPipelineExecutionsInput(pipelineName: "quiet"))
+            #expect(quietRuns.pipelineExecutionSummaries.isEmpty)
+        }
+    }
 }

@@ -23,13 +23,16 @@ actor TriggerWatcher {
     private let tick: Duration
     private let remoteInterval: Duration
     private let logger: Logger
+    /// The folder whose subfolders stand in for S3 buckets, for S3 sources' change detection.
+    private let bucketRoot: URL?
     private var lastLook: [String: ContinuousClock.Instant] = [:]
     private var failing: Set<String> = []
 
-    init(engine: Engine, connections: SourceConnections, directory: URL, tick: Duration, remoteInterval: Duration, logger: Logger) {
+    init(engine: Engine, connections: SourceConnections, directory: URL, bucketRoot: URL?, tick: Duration, remoteInterval: Duration, logger: Logger) {
         self.engine = engine
         self.connections = connections
         self.directory = directory
+        self.bucketRoot = bucketRoot
         self.tick = tick
         self.remoteInterval = remoteInterval
         self.logger = logger
@@ -42,9 +45,13 @@ actor TriggerWatcher {
         }
     }
 
-    /// One look at every watched repository that is due.
+    /// One look at every watched repository that is due, and at every watched S3 object.
     func look() async {
         let pipelines = await engine.allPipelines().map(\.declaration)
+        if let bucketRoot {
+            let objects = ObjectWatch.watches(of: pipelines)
+            if !objects.isEmpty { await look(at: objects, in: bucketRoot) }
+        }
         let watches = SourceWatch.watches(of: pipelines, connections: connections.all)
         let now = ContinuousClock.now
         for (url, group) in Dictionary(grouping: watches, by: \.url).sorted(by: { $0.key < $1.key }) {
@@ -112,6 +119,41 @@ actor TriggerWatcher {
     private func mirror(for url: String) -> (mirror: GitMirror, seen: URL) {
         let key = SHA256.hash(data: Data(url.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
         return (GitMirror(path: directory.appendingPathComponent("\(key).git"), url: url), directory.appendingPathComponent("\(key).refs.json"))
+    }
+
+    // MARK: S3 objects
+
+    /// Starts the pipelines whose watched object is new or changed since the last look
+    /// (`PollForSourceChanges`); the first look at an object only records it.
+    private func look(at watches: [ObjectWatch], in bucketRoot: URL) async {
+        let seenFile = directory.appendingPathComponent("objects.json")
+        var seen = (try? JSONDecoder().decode([String: String].self, from: Data(contentsOf: seenFile))) ?? [:]
+        var changed = false
+        for watch in watches {
+            let key = "\(watch.pipeline)\u{0}\(watch.action)\u{0}\(watch.bucket)/\(watch.key)"
+            let version = ObjectWatch.version(of: bucketRoot.appendingPathComponent(watch.bucket).appendingPathComponent(watch.key))
+            guard seen[key] != version else { continue }
+            let previous = seen.updateValue(version ?? "", forKey: key)
+            changed = true
+            guard previous != nil, let version, !version.isEmpty else { continue }
+            let token = "trigger-" + SHA256.hash(data: Data("\(key)\u{0}\(version)".utf8)).prefix(20).map { String(format: "%02x", $0) }.joined()
+            do {
+                let id = try await engine.startExecution(
+                    of: watch.pipeline,
+                    trigger: ExecutionTrigger(triggerType: "PollForSourceChanges", triggerDetail: "s3://\(watch.bucket)/\(watch.key) changed"),
+                    clientRequestToken: token)
+                logger.info("S3 source change started an execution", metadata: ["pipeline.name": "\(watch.pipeline)", "execution.id": "\(id)"])
+            } catch {
+                logger.warning("S3 source change could not start an execution", metadata: ["pipeline.name": "\(watch.pipeline)", "error.message": "\(error)"])
+            }
+        }
+        guard changed else { return }
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try save(seen, to: seenFile)
+        } catch {
+            logger.warning("cannot record the S3 objects seen", metadata: ["error.message": "\(error)"])
+        }
     }
 
     // MARK: Webhooks
