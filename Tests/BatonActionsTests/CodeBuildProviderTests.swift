@@ -2,6 +2,7 @@ import BatonModel
 import BatonWorker
 import Foundation
 import Logging
+import Synchronization
 import Testing
 import ZIPFoundation
 @testable import BatonActions
@@ -10,7 +11,10 @@ import ZIPFoundation
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("baton-codebuild-\(UUID().uuidString.prefix(8))")
 
     /// A CodeBuild job whose inputs hold `inputs` (artifact name → path → content), zipped.
-    func job(_ configuration: [String: String] = ["ProjectName": "app"], inputs: [String: [String: String]], outputs: [String] = []) throws -> JobContext {
+    func job(
+        _ configuration: [String: String] = ["ProjectName": "app"], inputs: [String: [String: String]], outputs: [String] = [],
+        log: @escaping @Sendable ([UInt8]) -> Void = { _ in }
+    ) throws -> JobContext {
         var archives: [String: URL] = [:]
         var artifacts: [JobArtifact] = []
         for (name, files) in inputs.sorted(by: { $0.key < $1.key }) {
@@ -25,7 +29,7 @@ import ZIPFoundation
             inputArtifacts: artifacts, outputArtifacts: outputs.map { JobArtifact(name: $0) })
         return JobContext(
             jobID: JobID(rawValue: "j"), data: data, workDirectory: root.appendingPathComponent("job/src"), inputs: archives,
-            outputDirectory: root.appendingPathComponent("job/out"), logger: Logger(label: "test"), log: { _ in })
+            outputDirectory: root.appendingPathComponent("job/out"), logger: Logger(label: "test"), log: log)
     }
 
     func entries(_ url: URL?) throws -> [String: String] {
@@ -104,10 +108,11 @@ import ZIPFoundation
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         try Data(#"{"parameters": {"/shop/db-host": "db.internal"}, "secrets": {"shop/db": "{\"password\": \"s3cret\"}"}}"#.utf8).write(to: secrets)
         let variables = #"[{"name": "OVERRIDDEN", "value": "from-pipeline", "type": "PLAINTEXT"}, {"name": "JUNIT", "value": "\#(Self.junit.replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n"))"}]"#
+        let logged = Mutex<[UInt8]>([])
         let job = try job(
             ["ProjectName": "shop-build", "EnvironmentVariables": variables, "PrimarySource": "Src"],
             inputs: ["Src": ["buildspec.yml": buildspec, "main.c": "int main(){}\n"], "Lib": ["lib.txt": "lib\n"]],
-            outputs: ["Dist", "Flat"])
+            outputs: ["Dist", "Flat"], log: { bytes in logged.withLock { $0 += bytes } })
         let result = try await CodeBuildProvider(secretsFile: secrets).run(job)
         guard case .succeeded(let products) = result else { Issue.record("expected success, got \(result)"); return }
         #expect(products.variables == ["VERSION": "1.4.2", "GREETING": "hello"])
@@ -117,6 +122,10 @@ import ZIPFoundation
         #expect(dist["out.txt"] == "hello from-pipeline db.internal s3cret\nlib\ncodepipeline/shop rev-Src shop-build\n")
         #expect(dist["post.txt"] == "succeeding=1\n")
         #expect(try entries(products.artifacts["Flat"]).keys.sorted() == ["main.c", "out.txt"])
+        // The report itself is kept in the job's log, which the worker uploads as an artifact.
+        let log = logged.withLock { String(decoding: $0, as: UTF8.self) }
+        #expect(log.contains("[Container] Report group unit: unit.xml (2 passed, 1 failed, 1 skipped)\n<?xml"))
+        #expect(log.contains("<failure message=\"by zero\">boom</failure>"))
     }
 
     @Test func aFailedBuildStillRunsPostBuildAndFinallyAndNamesTheCommand() async throws {

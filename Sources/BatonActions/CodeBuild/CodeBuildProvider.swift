@@ -70,7 +70,7 @@ package struct CodeBuildProvider: ActionProvider {
         for name in spec.exportedVariables {
             variables[name] = try? String(contentsOf: control.appendingPathComponent("var.\(name)"), encoding: .utf8)
         }
-        let counted = Result { try Self.countReports(spec, in: source) }
+        let counted = Result { try Self.countReports(spec, in: source, log: job.log) }
         let reports = (try? counted.get()) ?? ""
 
         guard outcome.succeeded else {
@@ -176,8 +176,13 @@ package struct CodeBuildProvider: ActionProvider {
         try ZipArchives.create(archive, entries: entries)
     }
 
-    /// "unit: 12 passed, 1 failed; lint: 3 passed" for the report groups that found files.
-    static func countReports(_ spec: Buildspec, in source: URL) throws -> String {
+    /// Most of one report file copied into the job's log.
+    static let reportLogLimit = 256 << 10
+
+    /// "unit: 12 passed, 1 failed; lint: 3 passed" for the report groups that found files. Each
+    /// report file is also copied into the job's log (up to `reportLogLimit` bytes), so the log
+    /// artifact keeps the reports with the build that made them.
+    static func countReports(_ spec: Buildspec, in source: URL, log: (String) -> Void = { _ in }) throws -> String {
         var parts: [String] = []
         for (group, report) in spec.reports {
             let base = report.baseDirectory.map { source.appendingPathComponent($0) } ?? source
@@ -185,7 +190,13 @@ package struct CodeBuildProvider: ActionProvider {
             let files = ZipArchives.files(under: base).filter { path in patterns.contains { $0.matches(path) } }
             guard !files.isEmpty else { continue }
             var total = JUnitReport()
-            for file in files { total = total + (try JUnitReport.read(base.appendingPathComponent(file))) }
+            for file in files {
+                let url = base.appendingPathComponent(file)
+                let counts = try JUnitReport.read(url)
+                total = total + counts
+                let text = (try? Data(contentsOf: url)).map { String(decoding: $0.prefix(reportLogLimit), as: UTF8.self) } ?? ""
+                log("[Container] Report group \(group): \(file) (\(counts.passed) passed, \(counts.failed) failed, \(counts.skipped) skipped)\n\(text)\n")
+            }
             var text = "\(group) \(total.passed) passed, \(total.failed) failed"
             if total.skipped > 0 { text += ", \(total.skipped) skipped" }
             parts.append(text)
