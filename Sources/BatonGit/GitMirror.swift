@@ -25,6 +25,12 @@ package struct GitMirror: Sendable {
         try FileManager.default.moveItem(at: partial, to: path)
     }
 
+    /// Fetches one commit by its id, for a pull request whose head no branch or tag points at
+    /// (GitHub and local repositories allow asking for a reachable commit); false when refused.
+    package func fetch(commit: String) async -> Bool {
+        (try? await GitCommand.run(["fetch", "--quiet", url, commit], in: path)) != nil
+    }
+
     /// Every branch and tag (`refs/heads/…`, `refs/tags/…`) and the commit it points at; an
     /// annotated tag gives the commit it tags.
     package func refs() async throws -> [String: String] {

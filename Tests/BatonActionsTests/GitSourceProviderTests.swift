@@ -80,6 +80,25 @@ import ZIPFoundation
         #expect(first.variables["CommitId"] == ids[0])
     }
 
+    /// Jobs on one worker that read the same repository at once share its mirror one fetch at a
+    /// time (git's lock files would fail concurrent fetches) and all get the head.
+    @Test func concurrentJobsShareOneMirror() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let ids = try await makeRepository([("one", ["a.txt": "a"])])
+        let provider = provider
+        let jobs = (0..<6).map { _ in job(connection, repository: repository.path) }
+        let results = try await withThrowingTaskGroup(of: String?.self) { group in
+            for job in jobs {
+                group.addTask {
+                    guard case .succeeded(let products) = try await provider.run(job) else { return nil }
+                    return products.variables["CommitId"]
+                }
+            }
+            return try await group.reduce(into: [String?]()) { $0.append($1) }
+        }
+        #expect(results == Array(repeating: ids[0], count: 6))
+    }
+
     @Test func aCloneRefHoldsTheRepositoryWithItsHistory() async throws {
         defer { try? FileManager.default.removeItem(at: root) }
         _ = try await makeRepository([("one", ["a.txt": "a"]), ("two", ["b.txt": "b"])])

@@ -94,12 +94,18 @@ import Testing
 
             // Once the Build action runs, the first staged upload is its big output.
             let staging = cluster.dataDirectory.appendingPathComponent("artifacts/staging")
-            try await withTimeout(.seconds(90), "the big upload to begin") {
-                while !FileManager.default.fileExists(atPath: runs.path) { try await Task.sleep(for: .milliseconds(20)) }
-                while !((try? FileManager.default.contentsOfDirectory(atPath: staging.path)) ?? []).contains(where: { $0.hasSuffix(".part") }) {
-                    try await Task.sleep(for: .milliseconds(10))
-                }
+            // A thread of its own watches for it and kills the coordinator the moment it appears:
+            // the upload lasts well under a second, and under a full parallel test run a sleeping
+            // task can wake too late to see it.
+            let coordinatorPID = cluster.coordinatorProcess.pid
+            let seen = await Self.watchThread(timeout: 90) {
+                guard FileManager.default.fileExists(atPath: runs.path),
+                      ((try? FileManager.default.contentsOfDirectory(atPath: staging.path)) ?? []).contains(where: { $0.hasSuffix(".part") })
+                else { return false }
+                kill(coordinatorPID, SIGKILL)
+                return true
             }
+            #expect(seen, "the big upload did not begin within 90 s")
             try await cluster.restartCoordinator(signal: SIGKILL)
 
             let execution = try await PipelineRunTests.waitForEnd(started.pipelineExecutionId, of: "bulky", in: cluster)
@@ -107,6 +113,22 @@ import Testing
             #expect(try String(contentsOf: runs, encoding: .utf8) == "ran\n")
             let workerLog = try String(contentsOf: cluster.root.appendingPathComponent("worker-1.log"), encoding: .utf8)
             #expect(workerLog.contains("resuming an upload"))
+        }
+    }
+
+    /// Polls `condition` every millisecond on a thread of its own (not the cooperative pool);
+    /// true once it holds, false after `timeout` seconds.
+    static func watchThread(timeout: Double, _ condition: @escaping @Sendable () -> Bool) async -> Bool {
+        await withCheckedContinuation { continuation in
+            let thread = Thread {
+                let end = Date().addingTimeInterval(timeout)
+                while Date() < end {
+                    if condition() { return continuation.resume(returning: true) }
+                    usleep(1000)
+                }
+                continuation.resume(returning: false)
+            }
+            thread.start()
         }
     }
 

@@ -17,7 +17,7 @@ package struct GitSourceProvider: ActionProvider {
         ActionTypeID(category: "Source", owner: "AWS", provider: $0, version: "1")
     }
     package let cacheRoot: URL
-    private let mirrors = MirrorLocks()
+    private let mirrors = GitMirrorLocks()
 
     package init(cacheRoot: URL) {
         self.cacheRoot = cacheRoot
@@ -104,28 +104,5 @@ package struct GitSourceProvider: ActionProvider {
                 id: id, authorEmail: fields[0], authorDate: fields[1], committerDate: fields[2],
                 message: fields[3].trimmingCharacters(in: .whitespacesAndNewlines))
         }
-    }
-}
-
-/// One git operation at a time per mirror: two jobs fetching the same repository would trip over
-/// git's lock files.
-private actor MirrorLocks {
-    private var busy: [String: [CheckedContinuation<Void, Never>]] = [:]
-
-    func serialize<T: Sendable>(_ key: String, _ body: @Sendable () async throws -> T) async throws -> T {
-        if busy[key] != nil {
-            await withCheckedContinuation { busy[key, default: []].append($0) }
-        } else {
-            busy[key] = []
-        }
-        defer {
-            if var waiting = busy[key], !waiting.isEmpty {
-                waiting.removeFirst().resume()
-                busy[key] = waiting
-            } else {
-                busy[key] = nil
-            }
-        }
-        return try await body()
     }
 }

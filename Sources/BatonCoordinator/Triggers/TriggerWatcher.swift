@@ -26,6 +26,8 @@ actor TriggerWatcher {
     /// The folder whose subfolders stand in for S3 buckets, for S3 sources' change detection.
     private let bucketRoot: URL?
     private var lastLook: [String: ContinuousClock.Instant] = [:]
+    /// Polling and webhook deliveries use the same mirrors, one git operation at a time each.
+    private let mirrorLocks = GitMirrorLocks()
     private var failing: Set<String> = []
 
     init(engine: Engine, connections: SourceConnections, directory: URL, bucketRoot: URL?, tick: Duration, remoteInterval: Duration, logger: Logger) {
@@ -70,8 +72,10 @@ actor TriggerWatcher {
 
     private func look(at url: String, for watches: [SourceWatch]) async throws {
         let (mirror, seenFile) = mirror(for: url)
-        try await mirror.update()
-        let refs = try await mirror.refs()
+        let refs = try await mirrorLocks.serialize(mirror.path.path) {
+            try await mirror.update()
+            return try await mirror.refs()
+        }
         guard let seen = try? JSONDecoder().decode([String: String].self, from: Data(contentsOf: seenFile)) else {
             // The first look: what is there now is the baseline, not a change.
             try save(refs, to: seenFile)
@@ -84,7 +88,9 @@ actor TriggerWatcher {
             } else {
                 kind = .push(.tag(String(change.ref.dropFirst("refs/tags/".count))))
             }
-            let changed = try await mirror.changedFiles(from: change.old, to: change.commit)
+            let changed = try await mirrorLocks.serialize(mirror.path.path) {
+                try await mirror.changedFiles(from: change.old, to: change.commit)
+            }
             let event = GitEvent(kind: kind, changedPaths: Array(changed.prefix(GitEvent.changedPathLimit)), createsBranch: change.old == nil)
             let detail = "\(change.ref) \(change.commit) (\(changed.count) file\(changed.count == 1 ? "" : "s") changed) in \(url)"
             _ = await start(watches, on: event, ref: change.ref, commit: change.commit, detail: detail)
@@ -190,8 +196,13 @@ actor TriggerWatcher {
             var changed = change.changedPaths
             if changed == nil {
                 let (mirror, _) = mirror(for: url)
-                if (try? await mirror.update()) != nil {
-                    changed = try? await mirror.changedFiles(from: change.base, to: change.commit)
+                changed = try? await mirrorLocks.serialize(mirror.path.path) { () async throws -> [String] in
+                    try await mirror.update()
+                    if (try? await mirror.changedFiles(from: change.base, to: change.commit)) == nil {
+                        // A pull request's head may be on no branch: ask for the commit itself.
+                        _ = await mirror.fetch(commit: change.commit)
+                    }
+                    return try await mirror.changedFiles(from: change.base, to: change.commit)
                 }
             }
             let paths = changed ?? []
