@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "BatonProtocol", dependencies: ["BatonModel"]),
         .target(name: "BatonAPI", dependencies: ["BatonModel"]),
         .target(name: "BatonFileIO", dependencies: [crypto]),
-        .target(name: "BatonGit", dependencies: [subprocess, systemPackage]),
+        .target(name: "BatonGit", dependencies: ["BatonModel", subprocess, systemPackage, crypto]),
         .target(name: "BatonStore", dependencies: ["BatonModel", "BatonFileIO", grdb, crypto, logging]),
 
         // Layer 2–3: decisions, HTTP, the worker runtime.

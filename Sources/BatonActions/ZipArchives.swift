@@ -1,3 +1,4 @@
+import BatonModel
 import Foundation
 import ZIPFoundation
 
@@ -31,6 +32,15 @@ enum ZipArchives {
             paths.append(String(path.dropFirst(base.count + 1)))
         }
         return paths.sorted()
+    }
+
+    /// The files under `root` that match a glob of `patterns` and none of `excluding`.
+    static func files(under root: URL, matching patterns: [String], excluding: [String] = []) -> [String] {
+        let included = patterns.map(GlobPattern.init)
+        let excluded = excluding.map(GlobPattern.init)
+        return files(under: root).filter { path in
+            included.contains { $0.matches(path) } && !excluded.contains { $0.matches(path) }
+        }
     }
 
     static func create(_ archive: URL, from root: URL, paths: [String]) throws {

@@ -28,18 +28,13 @@ struct ArtifactsCommand: AsyncParsableCommand {
         var dryRun = false
 
         func run() async throws {
-            let output: CollectArtifactsOutput
-            do {
-                output = try await client.client().post(
-                    CollectArtifactsInput.path, CollectArtifactsInput(keepExecutions: keepExecutions, keepDays: keepDays, dryRun: dryRun, minimumAgeSeconds: minimumAge))
-            } catch let error as CodePipelineClient.Failure {
-                throw ClientFailure(description: error.description)
-            }
+            let output = try await client.client().perform(
+                post: CollectArtifactsInput.path,
+                CollectArtifactsInput(keepExecutions: keepExecutions, keepDays: keepDays, dryRun: dryRun, minimumAgeSeconds: minimumAge),
+                as: CollectArtifactsOutput.self)
             switch client.output {
             case .json:
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(output), as: UTF8.self))
+                try printJSON(output)
             case .text:
                 let verb = output.dryRun ? "would delete" : "deleted"
                 print("\(verb) \(output.deleted.count) artifact(s), \(output.deletedBytes) bytes; \(output.kept) kept")

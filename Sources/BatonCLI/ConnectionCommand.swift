@@ -8,20 +8,6 @@ struct ConnectionCommand: AsyncParsableCommand {
         abstract: "Source connections: map a pipeline's ConnectionArn (or a CodeCommit repository) to a git URL or a local path.",
         subcommands: [Create.self, List.self, Delete.self])
 
-    static func call<Output: Decodable>(_ client: ClientOptions, _ path: String, _ input: some Encodable) async throws -> Output {
-        do {
-            return try await client.client().post(path, input)
-        } catch let error as CodePipelineClient.Failure {
-            throw ClientFailure(description: error.description)
-        }
-    }
-
-    static func printJSON(_ value: some Encodable) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
-    }
-
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create (or replace) a connection; prints its ARN for the pipeline's ConnectionArn.",
@@ -48,10 +34,12 @@ struct ConnectionCommand: AsyncParsableCommand {
         var webhookSecret: String?
 
         func run() async throws {
-            let output: CreateConnectionOutput = try await ConnectionCommand.call(
-                client, CreateConnectionInput.path, CreateConnectionInput(connectionName: name, providerType: providerType, url: url, webhookSecret: webhookSecret))
+            let output = try await client.client().perform(
+                post: CreateConnectionInput.path,
+                CreateConnectionInput(connectionName: name, providerType: providerType, url: url, webhookSecret: webhookSecret),
+                as: CreateConnectionOutput.self)
             switch client.output {
-            case .json: try ConnectionCommand.printJSON(output)
+            case .json: try printJSON(output)
             case .text: print(output.connectionArn)
             }
         }
@@ -63,9 +51,9 @@ struct ConnectionCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let output: ListConnectionsOutput = try await ConnectionCommand.call(client, ListConnectionsInput.path, ListConnectionsInput())
+            let output = try await client.client().perform(post: ListConnectionsInput.path, ListConnectionsInput(), as: ListConnectionsOutput.self)
             switch client.output {
-            case .json: try ConnectionCommand.printJSON(output)
+            case .json: try printJSON(output)
             case .text:
                 for connection in output.connections {
                     print("\(connection.connectionName)\t\(connection.providerType)\t\(connection.url)\t\(connection.connectionArn)")
@@ -83,7 +71,7 @@ struct ConnectionCommand: AsyncParsableCommand {
         var name: String
 
         func run() async throws {
-            let _: DeleteConnectionOutput = try await ConnectionCommand.call(client, DeleteConnectionInput.path, DeleteConnectionInput(connectionName: name))
+            _ = try await client.client().perform(post: DeleteConnectionInput.path, DeleteConnectionInput(connectionName: name), as: DeleteConnectionOutput.self)
         }
     }
 }

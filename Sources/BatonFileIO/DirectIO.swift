@@ -44,6 +44,7 @@ package enum DirectIO {
         if aligned {
             fd = open(path, O_RDONLY | O_CLOEXEC | flag)
         }
+        var direct = fd >= 0
         if fd < 0 {
             fd = open(path, O_RDONLY | O_CLOEXEC)
         }
@@ -54,8 +55,10 @@ package enum DirectIO {
             let count = pread(fd, base + total, buffer.count - total, off_t(offset) + off_t(total))
             if count < 0 {
                 if errno == EINTR { continue }
-                if errno == EINVAL && total % alignment != 0 {
-                    // A short direct read left the rest unaligned: finish through the page cache.
+                if errno == EINVAL && direct {
+                    // The file system refuses this direct read, or a short one left the rest
+                    // unaligned: go on through the page cache.
+                    direct = false
                     _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~flag)
                     continue
                 }

@@ -1,3 +1,5 @@
+import BatonModel
+import Crypto
 import Foundation
 
 /// A bare mirror of a repository's branches and tags, kept up to date by fetching.
@@ -8,6 +10,16 @@ package struct GitMirror: Sendable {
     package init(path: URL, url: String) {
         self.path = path
         self.url = url
+    }
+
+    /// The mirror of `url` in `directory`, named by a hash of the URL.
+    package init(in directory: URL, url: String) {
+        self.init(path: directory.appendingPathComponent("\(Self.key(for: url)).git"), url: url)
+    }
+
+    /// A short, file-name-safe key for a repository URL.
+    package static func key(for url: String) -> String {
+        String(ArtifactDigest(SHA256.hash(data: Data(url.utf8))).hex.prefix(24))
     }
 
     /// Clones the mirror, or fetches every branch and tag into it (moved and deleted refs too).

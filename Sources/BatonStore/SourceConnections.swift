@@ -45,8 +45,10 @@ package final class SourceConnections: Sendable {
         return cache.withLock { $0.removeValue(forKey: name) != nil }
     }
 
-    /// The repository URL and branch of a git source action; nil for other action types.
+    /// The repository URL and branch of a git source action; nil for other action types, which
+    /// every job dispatch asks about, so those return before taking the lock.
     package func repository(for type: ActionTypeID, configuration: [String: String]) -> Result<(url: String, branch: String), SourceResolutionError>? {
-        all.repository(for: type, configuration: configuration)
+        guard SourceConnection.isGitSource(type) else { return nil }
+        return cache.withLock { Array($0.values) }.repository(for: type, configuration: configuration)
     }
 }

@@ -162,11 +162,7 @@ package struct CodeBuildProvider: ActionProvider {
     /// `exclude-paths`, flattened with `discard-paths`.
     static func zip(_ section: Buildspec.Artifacts, from source: URL, into archive: URL, name: String) throws {
         let base = section.baseDirectory.map { source.appendingPathComponent($0) } ?? source
-        let patterns = section.files.map(GlobPattern.init)
-        let excluded = section.excludePaths.map(GlobPattern.init)
-        let selected = ZipArchives.files(under: base).filter { path in
-            patterns.contains { $0.matches(path) } && !excluded.contains { $0.matches(path) }
-        }
+        let selected = ZipArchives.files(under: base, matching: section.files, excluding: section.excludePaths)
         guard !selected.isEmpty else {
             throw NoFiles(description: "no files under \(section.baseDirectory ?? ".") match \(section.files) for output artifact \(name)")
         }
@@ -186,8 +182,7 @@ package struct CodeBuildProvider: ActionProvider {
         var parts: [String] = []
         for (group, report) in spec.reports {
             let base = report.baseDirectory.map { source.appendingPathComponent($0) } ?? source
-            let patterns = report.files.map(GlobPattern.init)
-            let files = ZipArchives.files(under: base).filter { path in patterns.contains { $0.matches(path) } }
+            let files = ZipArchives.files(under: base, matching: report.files)
             guard !files.isEmpty else { continue }
             var total = JUnitReport()
             for file in files {

@@ -39,13 +39,13 @@ package struct GitSourceProvider: ActionProvider {
             return .failed(FailureDetails(type: .configurationError, message: "A source action needs one output artifact"))
         }
 
-        let mirror = cacheRoot.appendingPathComponent("\(SHA256.hash(data: Data(url.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()).git")
+        let mirror = GitMirror(in: cacheRoot, url: url)
         let wanted = job.data.sourceRevision ?? "refs/heads/\(branch)"
         let commit: Commit
         do {
-            commit = try await mirrors.serialize(mirror.path) {
-                try await GitMirror(path: mirror, url: url).update()
-                return try await Commit.read(wanted, in: mirror)
+            commit = try await mirrors.serialize(mirror.path.path) {
+                try await mirror.update()
+                return try await Commit.read(wanted, in: mirror.path)
             }
         } catch let failure as GitCommand.Failure where failure.arguments.first == "rev-parse" {
             let what = job.data.sourceRevision.map { "commit \($0)" } ?? "branch \(branch)"
@@ -59,10 +59,10 @@ package struct GitSourceProvider: ActionProvider {
         let archive = job.outputDirectory.appendingPathComponent("\(output.name).zip")
         do {
             if format == "CODE_ZIP" {
-                try await GitCommand.run(["archive", "--format=zip", "-o", archive.path, commit.id], in: mirror)
+                try await GitCommand.run(["archive", "--format=zip", "-o", archive.path, commit.id], in: mirror.path)
             } else {
                 let clone = job.workDirectory.appendingPathComponent("clone")
-                try await GitCommand.run(["clone", "--quiet", "--no-checkout", mirror.path, clone.path])
+                try await GitCommand.run(["clone", "--quiet", "--no-checkout", mirror.path.path, clone.path])
                 try await GitCommand.run(["checkout", "--quiet", "-B", branch, commit.id], in: clone)
                 try await GitCommand.run(["remote", "set-url", "origin", url], in: clone)
                 try await runBlocking { try ZipArchives.create(archive, from: clone, paths: ZipArchives.files(under: clone)) }

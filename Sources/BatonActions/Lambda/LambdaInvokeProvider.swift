@@ -133,7 +133,6 @@ package struct LambdaInvokeProvider: ActionProvider {
             if let revision = artifact.revision { result["revision"] = revision }
             return result
         }
-        _ = job.outputDirectory
         var data: [String: Any] = [
             "actionConfiguration": ["configuration": job.data.actionConfiguration.configuration],
             "inputArtifacts": job.data.inputArtifacts.map { artifact($0, path: job.inputs[$0.name]) },

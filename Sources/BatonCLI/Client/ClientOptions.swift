@@ -36,6 +36,15 @@ extension CodePipelineClient {
             throw ClientFailure(description: error.description)
         }
     }
+
+    /// A call to one of Baton's own endpoints (`/baton/…`), its failure as one line.
+    func perform<Output: Decodable>(post path: String, _ input: some Encodable, as output: Output.Type = Output.self) async throws -> Output {
+        do {
+            return try await post(path, input, as: Output.self)
+        } catch {
+            throw ClientFailure(description: error.description)
+        }
+    }
 }
 
 func printJSON(_ value: some Encodable) throws {

@@ -51,18 +51,17 @@ struct SourceWatch: Sendable, Hashable {
     }
 }
 
-/// What changed in a repository between two looks at its refs.
+/// A ref that moved (or appeared) between two looks at a repository; deletions start nothing.
 struct RefChange: Sendable, Hashable {
-    var event: GitEvent
     var ref: String
     var old: String?
     var commit: String
 
-    /// Moved and new branches and tags, in ref order; deletions start nothing.
-    static func between(_ old: [String: String], _ new: [String: String]) -> [(ref: String, old: String?, commit: String)] {
+    /// Moved and new branches and tags, in ref order.
+    static func between(_ old: [String: String], _ new: [String: String]) -> [RefChange] {
         new.keys.sorted().compactMap { ref in
             guard let commit = new[ref], old[ref] != commit else { return nil }
-            return (ref, old[ref], commit)
+            return RefChange(ref: ref, old: old[ref], commit: commit)
         }
     }
 }

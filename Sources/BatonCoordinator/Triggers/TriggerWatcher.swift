@@ -82,12 +82,7 @@ actor TriggerWatcher {
             return
         }
         for change in RefChange.between(seen, refs) {
-            let kind: GitEvent.Kind
-            if change.ref.hasPrefix("refs/heads/") {
-                kind = .push(.branch(String(change.ref.dropFirst("refs/heads/".count))))
-            } else {
-                kind = .push(.tag(String(change.ref.dropFirst("refs/tags/".count))))
-            }
+            guard let kind = GitEvent.push(to: change.ref) else { continue }
             let changed = try await mirrorLocks.serialize(mirror.path.path) {
                 try await mirror.changedFiles(from: change.old, to: change.commit)
             }
@@ -105,8 +100,7 @@ actor TriggerWatcher {
         var started: [WebhookOutput.Started] = []
         for watch in watches {
             guard let triggerType = watch.triggerType(for: event) else { continue }
-            let token = "trigger-" + SHA256.hash(data: Data("\(watch.action)\u{0}\(ref)\u{0}\(commit)".utf8))
-                .prefix(20).map { String(format: "%02x", $0) }.joined()
+            let token = Self.startToken(watch.action, ref, commit)
             do {
                 let id = try await engine.startExecution(
                     of: watch.pipeline, trigger: ExecutionTrigger(triggerType: triggerType, triggerDetail: String(detail.prefix(1024))),
@@ -123,8 +117,12 @@ actor TriggerWatcher {
     }
 
     private func mirror(for url: String) -> (mirror: GitMirror, seen: URL) {
-        let key = SHA256.hash(data: Data(url.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
-        return (GitMirror(path: directory.appendingPathComponent("\(key).git"), url: url), directory.appendingPathComponent("\(key).refs.json"))
+        (GitMirror(in: directory, url: url), directory.appendingPathComponent("\(GitMirror.key(for: url)).refs.json"))
+    }
+
+    /// The client request token that makes a start idempotent: the same parts, the same token.
+    static func startToken(_ parts: String...) -> String {
+        "trigger-" + ArtifactDigest(SHA256.hash(data: Data(parts.joined(separator: "\u{0}").utf8))).hex.prefix(40)
     }
 
     // MARK: S3 objects
@@ -142,7 +140,7 @@ actor TriggerWatcher {
             let previous = seen.updateValue(version ?? "", forKey: key)
             changed = true
             guard previous != nil, let version, !version.isEmpty else { continue }
-            let token = "trigger-" + SHA256.hash(data: Data("\(key)\u{0}\(version)".utf8)).prefix(20).map { String(format: "%02x", $0) }.joined()
+            let token = Self.startToken(key, version)
             do {
                 let id = try await engine.startExecution(
                     of: watch.pipeline,

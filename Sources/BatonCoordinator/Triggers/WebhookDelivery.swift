@@ -96,14 +96,7 @@ struct WebhookDelivery: Sendable, Hashable {
     private static func push(ref: String, before: String?, after: String, files: [String]?) -> Change? {
         guard after != zeroCommit else { return nil }  // a deleted branch or tag
         let created = before == nil || before == zeroCommit
-        let kind: GitEvent.Kind
-        if ref.hasPrefix("refs/tags/") {
-            kind = .push(.tag(String(ref.dropFirst("refs/tags/".count))))
-        } else if ref.hasPrefix("refs/heads/") {
-            kind = .push(.branch(String(ref.dropFirst("refs/heads/".count))))
-        } else {
-            return nil
-        }
+        guard let kind = GitEvent.push(to: ref) else { return nil }
         return Change(kind: kind, ref: ref, commit: after, base: created ? nil : before, changedPaths: files, createsBranch: created)
     }
 

@@ -51,10 +51,17 @@ package struct SourceResolutionError: Error, Sendable, Hashable, CustomStringCon
     package let description: String
 }
 
+extension SourceConnection {
+    /// Whether actions of `type` read a git repository through a connection.
+    package static func isGitSource(_ type: ActionTypeID) -> Bool {
+        type.category == "Source" && type.owner == "AWS" && ["CodeStarSourceConnection", "CodeCommit"].contains(type.provider)
+    }
+}
+
 extension Collection<SourceConnection> {
     /// The repository URL and branch a git source action reads, or nil for other action types.
     package func repository(for type: ActionTypeID, configuration: [String: String]) -> Result<(url: String, branch: String), SourceResolutionError>? {
-        guard type.category == "Source", type.owner == "AWS" else { return nil }
+        guard SourceConnection.isGitSource(type) else { return nil }
         switch type.provider {
         case "CodeStarSourceConnection":
             let arn = configuration["ConnectionArn"] ?? ""

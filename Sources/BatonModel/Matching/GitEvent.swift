@@ -26,4 +26,11 @@ package struct GitEvent: Sendable, Hashable {
 
     /// CodePipeline looks at only the first 100 changed files.
     package static let changedPathLimit = 100
+
+    /// The push to a full ref name (`refs/heads/main`, `refs/tags/v1`); nil for any other ref.
+    package static func push(to ref: String) -> Kind? {
+        if ref.hasPrefix("refs/heads/") { return .push(.branch(String(ref.dropFirst("refs/heads/".count)))) }
+        if ref.hasPrefix("refs/tags/") { return .push(.tag(String(ref.dropFirst("refs/tags/".count)))) }
+        return nil
+    }
 }
