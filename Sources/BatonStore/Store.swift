@@ -107,10 +107,30 @@ package final class Store: Sendable {
     /// Applies every change in one transaction: all of them are durable when this returns, or none.
     package func commit(_ changes: [StoreChange]) async throws {
         guard !changes.isEmpty else { return }
-        let encoded = try changes.map(EncodedChange.init)
+        let encoded = try Self.latest(changes).map(EncodedChange.init)
         try await database.write { db in
             for change in encoded { try change.apply(db) }
         }
+    }
+
+    /// The changes without those a later change to the same row supersedes: a group commit holds
+    /// many steps of one execution, and only its last state needs encoding and writing.
+    static func latest(_ changes: [StoreChange]) -> [StoreChange] {
+        guard changes.count > 1 else { return changes }
+        var seen = Set<String>()
+        var kept: [StoreChange] = []
+        kept.reserveCapacity(changes.count)
+        for change in changes.reversed() {
+            let key: String? = switch change {
+            case .execution(let execution): "e" + execution.id.rawValue
+            case .job(let job): "j" + job.id.rawValue
+            case .runtime(let pipeline, _): "r" + pipeline
+            default: nil
+            }
+            if let key, !seen.insert(key).inserted { continue }
+            kept.append(change)
+        }
+        return kept.reversed()
     }
 
     package func executions(pipeline: String? = nil, activeOnly: Bool = false) async throws -> [PipelineExecution] {
@@ -180,7 +200,7 @@ package final class Store: Sendable {
 
     static func encode(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
@@ -247,6 +267,7 @@ private struct EncodedChange: Sendable {
     }
 
     func apply(_ db: Database) throws {
-        try db.execute(sql: sql, arguments: arguments)
+        // The same few statements run in every transaction: parse each once per connection.
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
     }
 }

@@ -55,6 +55,26 @@ import Testing
         #expect(try await reopened.executions(activeOnly: true).isEmpty)
     }
 
+    @Test func aGroupCommitWritesTheLastStateOfEachRow() async throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try Store(directory: directory)
+        let t0 = Timestamp(secondsSince1970: 1000)
+        var first = PipelineExecution(id: ExecutionID(rawValue: "e-1"), pipeline: Self.declaration("p"), version: 1, trigger: .startPipelineExecution, at: t0)
+        let other = PipelineExecution(id: ExecutionID(rawValue: "e-2"), pipeline: Self.declaration("p"), version: 1, trigger: .startPipelineExecution, at: t0.adding(seconds: 1))
+        var changes: [StoreChange] = [.execution(first), .execution(other)]
+        first.status = .failed
+        changes.append(.execution(first))
+        first.status = .succeeded
+        changes.append(.execution(first))
+        let kept = Store.latest(changes)
+        #expect(kept.count == 2)
+        try await store.commit(changes)
+        let stored = try await store.executions(pipeline: "p")
+        #expect(stored.map(\.id.rawValue) == ["e-2", "e-1"])
+        #expect(stored.map(\.status) == [.inProgress, .succeeded])
+    }
+
     @Test func anUploadIsStoredOnlyWhenItsDigestAndSizeMatch() throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
