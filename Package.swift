@@ -8,6 +8,7 @@ let unixSignals = Target.Dependency.product(name: "UnixSignals", package: "swift
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let httpTypes = Target.Dependency.product(name: "HTTPTypes", package: "swift-http-types")
+let nioHTTPTypes = Target.Dependency.product(name: "NIOHTTPTypes", package: "swift-nio-extras")
 let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
 let yams = Target.Dependency.product(name: "Yams", package: "Yams")
@@ -28,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.24.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.4.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
@@ -50,7 +52,7 @@ let package = Package(
 
         // Layer 2–3: decisions, HTTP, the worker runtime.
         .target(name: "BatonEngine", dependencies: ["BatonModel", "BatonStore", logging]),
-        .target(name: "BatonHTTP", dependencies: ["BatonAPI", "BatonEngine", "BatonStore", "BatonModel", hummingbird, nioCore, httpTypes, logging]),
+        .target(name: "BatonHTTP", dependencies: ["BatonAPI", "BatonEngine", "BatonStore", "BatonModel", hummingbird, nioCore, httpTypes, nioHTTPTypes, logging]),
         .target(
             name: "BatonWorker",
             dependencies: ["BatonProtocol", "BatonModel", "BatonFileIO", "ZeroMQ", crypto, logging, serviceLifecycle]

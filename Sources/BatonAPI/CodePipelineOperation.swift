@@ -19,6 +19,11 @@ package enum CodePipelineOperation: String, Sendable, CaseIterable {
     case createCustomActionType = "CreateCustomActionType"
     case deleteCustomActionType = "DeleteCustomActionType"
     case listActionTypes = "ListActionTypes"
+    case pollForJobs = "PollForJobs"
+    case acknowledgeJob = "AcknowledgeJob"
+    case getJobDetails = "GetJobDetails"
+    case putJobSuccessResult = "PutJobSuccessResult"
+    case putJobFailureResult = "PutJobFailureResult"
 
     package static let targetPrefix = "CodePipeline_20150709"
     package static let contentType = "application/x-amz-json-1.1"

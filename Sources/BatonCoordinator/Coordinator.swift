@@ -103,6 +103,7 @@ package struct Coordinator: Service {
             let app = HTTPServer.buildApplication(
                 engine: engine, connections: store.connections,
                 webhooks: { name, headers, body in await watcher.receive(connection: name, headers: headers, body: body) },
+                jobs: broker, artifacts: store.artifacts,
                 host: host, port: configuration.httpPort, logger: logger
             ) { port in
                 await onReady(CoordinatorEndpoints(workers: workers, artifacts: artifactEndpoint, http: "http://\(host):\(port)"))

@@ -18,13 +18,17 @@ package enum HTTPServer {
         engine: Engine,
         connections: SourceConnections,
         webhooks: WebhookReceiver? = nil,
+        jobs: (any HTTPJobQueue)? = nil,
+        artifacts: ArtifactFiles? = nil,
         host: String,
         port: Int,
         logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void
     ) -> some ApplicationProtocol {
-        let api = CodePipelineAPI(engine: engine, connections: connections, logger: logger)
+        let bucket = artifacts.map { ArtifactBucket(files: $0, logger: logger) }
+        let api = CodePipelineAPI(engine: engine, connections: connections, jobs: jobs, bucket: bucket, logger: logger)
         let router = Router()
+        bucket?.register(on: router)
         router.post("/") { request, context in
             await api.respond(to: request, context: context)
         }
@@ -58,6 +62,7 @@ package enum HTTPServer {
         }
         return Application(
             router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "baton"),
             onServerRunning: { channel in
                 await onListening(channel.localAddress?.port ?? port)

@@ -9,6 +9,8 @@ extension APIError {
         switch error {
         case let error as APIError:
             self = error
+        case let error as JobWorkerError:
+            self.init(error)
         case let error as EngineError:
             switch error {
             case .invalidPipeline(let validation):

@@ -1,4 +1,5 @@
 import BatonAPI
+import BatonModel
 import BatonEngine
 import Foundation
 import Hummingbird

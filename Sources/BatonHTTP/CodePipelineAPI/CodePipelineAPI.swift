@@ -4,10 +4,8 @@ import BatonModel
 import BatonStore
 import Foundation
 import HTTPTypes
-import HTTPTypes
 import Hummingbird
 import Logging
-import NIOCore
 import NIOCore
 
 /// Serves CodePipeline's wire protocol: `POST /` with `X-Amz-Target: CodePipeline_20150709.<Op>`
@@ -15,14 +13,20 @@ import NIOCore
 package struct CodePipelineAPI: Sendable {
     let engine: Engine
     let connections: SourceConnections
+    let jobs: (any HTTPJobQueue)?
+    let bucket: ArtifactBucket?
     let logger: Logger
+    /// Handed to job workers for the artifact bucket, which takes the same credentials as the API.
+    var artifactCredentials = ArtifactCredentials(accessKeyId: "baton", secretAccessKey: "baton", sessionToken: "baton")
     /// Region and account shown in ARNs; Baton has neither, so these are fixed placeholders.
     let region = "local"
     let account = "000000000000"
 
-    package init(engine: Engine, connections: SourceConnections, logger: Logger) {
+    package init(engine: Engine, connections: SourceConnections, jobs: (any HTTPJobQueue)? = nil, bucket: ArtifactBucket? = nil, logger: Logger) {
         self.engine = engine
         self.connections = connections
+        self.jobs = jobs
+        self.bucket = bucket
         self.logger = logger
     }
 
@@ -75,6 +79,11 @@ package struct CodePipelineAPI: Sendable {
         case .createCustomActionType: return try await createCustomActionType(decode(body))
         case .deleteCustomActionType: return try await deleteCustomActionType(decode(body))
         case .listActionTypes: return try await listActionTypes(decode(body))
+        case .pollForJobs: return try await pollForJobs(decode(body))
+        case .acknowledgeJob: return try await acknowledgeJob(decode(body))
+        case .getJobDetails: return try await getJobDetails(decode(body))
+        case .putJobSuccessResult: return try await putJobSuccessResult(decode(body))
+        case .putJobFailureResult: return try await putJobFailureResult(decode(body))
         }
     }
 

@@ -112,6 +112,17 @@ package struct JobArtifact: Sendable, Hashable, Codable {
         )
     }
 
+    /// Where a worker polling over HTTP puts this output for job `job`, in the store's bucket.
+    package func uploadLocation(job: JobID) -> JobArtifact {
+        var artifact = self
+        artifact.location = Location(type: "S3", s3Location: .init(bucketName: Self.storeBucket, objectKey: Self.outputKey(job: job, name: name)))
+        return artifact
+    }
+
+    package static func outputKey(job: JobID, name: String) -> String {
+        "outputs/\(job.rawValue)/\(name)"
+    }
+
     package static func output(_ declaration: OutputArtifact) -> JobArtifact {
         JobArtifact(name: declaration.name, files: declaration.files)
     }

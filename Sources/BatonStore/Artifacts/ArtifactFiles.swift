@@ -53,7 +53,7 @@ package final class ArtifactFiles: Sendable {
     package func beginUpload(id: String, digest: ArtifactDigest, size: Int64) throws -> StagedUpload {
         let safeID = id.filter { $0.isLetter || $0.isNumber || $0 == "-" }
         let staging = root.appendingPathComponent("staging").appendingPathComponent("\(safeID).part")
-        return try StagedUpload(path: staging, destination: url(for: digest), digest: digest, size: size)
+        return try StagedUpload(path: staging, files: self, digest: digest, size: size)
     }
 }
 
@@ -79,29 +79,13 @@ package final class StagedUpload {
 
     package let digest: ArtifactDigest
     package let size: Int64
-    package var received: Int64 { file.count }
-    private let path: URL
-    private let destination: URL
-    private let file: HashingFileWriter
-    private var isClosed = false
+    package var received: Int64 { object.received }
+    private let object: IncomingObject
 
-    init(path: URL, destination: URL, digest: ArtifactDigest, size: Int64) throws {
-        self.path = path
-        self.destination = destination
+    init(path: URL, files: ArtifactFiles, digest: ArtifactDigest, size: Int64) throws {
         self.digest = digest
         self.size = size
-        do {
-            file = try HashingFileWriter(path: path.path)
-        } catch {
-            throw StoreError.io(path: error.path, reason: error.reason)
-        }
-    }
-
-    deinit {
-        if !isClosed {
-            file.abandon()
-            unlink(path.path)
-        }
+        object = try IncomingObject(path: path, files: files)
     }
 
     /// Appends the next bytes. A chunk that lies wholly within what was already received is a
@@ -112,40 +96,19 @@ package final class StagedUpload {
             throw Failure.outOfOrder(expected: received, got: offset)
         }
         guard received + Int64(bytes.count) <= size else { throw Failure.tooLarge(declared: size) }
-        do {
-            try file.append(bytes)
-        } catch {
-            throw StoreError.io(path: error.path, reason: error.reason)
-        }
+        try object.append(bytes, limit: size)
     }
 
     /// Verifies and commits the upload; on any mismatch the staged bytes are discarded.
     package func finish() throws {
-        defer {
-            if !isClosed {
-                isClosed = true
-                file.abandon()
-                unlink(path.path)
-            }
+        guard received == size else {
+            object.abandon()
+            throw Failure.sizeMismatch(declared: size, received: received)
         }
-        guard received == size else { throw Failure.sizeMismatch(declared: size, received: received) }
-        let actual: ArtifactDigest
         do {
-            actual = ArtifactDigest(try file.finish())
-        } catch {
-            throw StoreError.io(path: error.path, reason: error.reason)
-        }
-        isClosed = true
-        guard actual == digest else {
-            unlink(path.path)
-            throw Failure.digestMismatch(declared: digest, actual: actual)
-        }
-        let folder = destination.deletingLastPathComponent()
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        guard rename(path.path, destination.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(path.path)
-            throw StoreError.io(path: destination.path, reason: reason)
+            _ = try object.finish(expected: digest)
+        } catch IncomingObject.Failure.digestMismatch(let declared, let actual) {
+            throw Failure.digestMismatch(declared: declared, actual: actual)
         }
     }
 }
