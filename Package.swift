@@ -45,7 +45,7 @@ let package = Package(
         // Layer 1: wire contracts, the ZeroMQ binding, durable state.
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ", logging, serviceLifecycle]),
         .target(name: "BatonProtocol", dependencies: ["BatonModel"]),
-        .target(name: "BatonAPI", dependencies: ["BatonModel"]),
+        .target(name: "BatonAPI", dependencies: ["BatonModel", crypto]),
         .target(name: "BatonFileIO", dependencies: [crypto]),
         .target(name: "BatonGit", dependencies: ["BatonModel", subprocess, systemPackage, crypto]),
         .target(name: "BatonStore", dependencies: ["BatonModel", "BatonFileIO", grdb, crypto, logging]),
@@ -96,6 +96,7 @@ let package = Package(
         .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonModel", crypto]),
         .testTarget(name: "BatonEngineTests", dependencies: ["BatonEngine", "BatonStore", "BatonModel", logging]),
         .testTarget(name: "BatonCoordinatorTests", dependencies: ["BatonCoordinator"]),
+        .testTarget(name: "BatonHTTPTests", dependencies: ["BatonHTTP", "BatonAPI"]),
         .testTarget(name: "BatonActionsTests", dependencies: ["BatonActions", "BatonWorker", "BatonModel", "BatonGit", zipFoundation, logging]),
         .testTarget(
             name: "IntegrationTests",

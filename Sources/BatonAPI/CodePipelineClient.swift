@@ -24,10 +24,13 @@ package struct CodePipelineClient: Sendable {
     }
 
     package let endpoint: URL
+    /// Signs every request (SigV4, service `codepipeline`) when set.
+    package let accessKey: AccessKey?
     private let session: URLSession
 
-    package init(endpoint: URL) {
+    package init(endpoint: URL, accessKey: AccessKey? = nil) {
         self.endpoint = endpoint
+        self.accessKey = accessKey
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = 30
         session = URLSession(configuration: configuration)
@@ -54,6 +57,15 @@ package struct CodePipelineClient: Sendable {
             request.httpBody = try JSONEncoder().encode(input)
         } catch {
             preconditionFailure("request shapes always encode: \(error)")
+        }
+        if let accessKey, let url = request.url {
+            var headers: [String: String] = [:]
+            for (name, value) in request.allHTTPHeaderFields ?? [:] where ["content-type", "x-amz-target"].contains(name.lowercased()) {
+                headers[name] = value
+            }
+            let signed = SigV4.signingHeaders(
+                method: "POST", url: url, headers: headers, body: request.httpBody ?? Data(), key: accessKey, region: "us-east-1", service: "codepipeline")
+            for (name, value) in signed { request.setValue(value, forHTTPHeaderField: name) }
         }
         let data: Data
         let response: URLResponse

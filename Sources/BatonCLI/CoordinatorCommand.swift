@@ -1,4 +1,5 @@
 import ArgumentParser
+import BatonAPI
 import BatonCoordinator
 import BatonEngine
 import Foundation
@@ -29,8 +30,11 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("File of 'WORKER_ID PUBLIC_KEY' lines: the workers allowed to connect (env BATON_AUTHORIZED_WORKERS). Needs --curve-secret-key.", valueName: "file"))
     var authorizedWorkers: String?
 
-    @Flag(help: "Allow listening for workers on a non-loopback address without CURVE.")
+    @Flag(help: "Allow listening for workers on a non-loopback address without CURVE, and serving the HTTP API on one without --credentials.")
     var insecure = false
+
+    @Option(help: ArgumentHelp("AWS shared-credentials file of the access keys the HTTP API accepts (env BATON_CREDENTIALS); turns on SigV4 signature checks. Required when the API listens on a non-loopback address, unless --insecure.", valueName: "file"))
+    var credentials: String?
 
     @Option(help: ArgumentHelp("Worker heartbeat interval in milliseconds (env BATON_HEARTBEAT_MS; default 2000). A worker silent for 5 intervals is taken for dead.", valueName: "ms"))
     var heartbeatInterval: Int?
@@ -73,6 +77,13 @@ struct CoordinatorCommand: AsyncParsableCommand {
             httpHost: String(http[..<colon]),
             httpPort: port)
         configuration.insecure = insecure
+        if let file = credentials ?? ProcessInfo.processInfo.environment["BATON_CREDENTIALS"] {
+            do {
+                configuration.accessKeys = try AccessKeys.load(from: file)
+            } catch {
+                throw ValidationError("--credentials: \(error)")
+            }
+        }
         let heartbeat = try setting(heartbeatInterval, env: "BATON_HEARTBEAT_MS", default: 2000)
         guard (50...60_000).contains(heartbeat) else { throw ValidationError("--heartbeat-interval must be between 50 and 60000 ms, not \(heartbeat)") }
         configuration.dispatch.heartbeatInterval = .milliseconds(heartbeat)

@@ -14,12 +14,15 @@ import ZeroMQ
 package enum CoordinatorError: Error, CustomStringConvertible {
     case cannotListen(what: String, endpoint: String, reason: String)
     case insecureListen(endpoint: String)
+    case unauthenticatedAPI(host: String)
 
     package var description: String {
         switch self {
         case .cannotListen(let what, let endpoint, let reason): "cannot listen for \(what) on \(endpoint): \(reason)"
         case .insecureListen(let endpoint):
             "refusing to listen for workers on \(endpoint) without encryption: anyone who can reach it could take jobs and their secrets. Give --curve-secret-key and --authorized-workers (see `baton keys generate`), listen on 127.0.0.1, or pass --insecure on a network you trust"
+        case .unauthenticatedAPI(let host):
+            "refusing to serve the HTTP API on \(host) without signature checks: anyone who can reach it could run and change pipelines. Give --credentials FILE (access keys in the AWS credentials-file format), listen on 127.0.0.1, or pass --insecure on a network you trust"
         }
     }
 }
@@ -38,6 +41,9 @@ package struct Coordinator: Service {
     package func run() async throws {
         if configuration.curve == nil, !configuration.insecure, !configuration.listensOnLoopbackOnly {
             throw CoordinatorError.insecureListen(endpoint: configuration.workerEndpoint)
+        }
+        if configuration.accessKeys == nil, !configuration.insecure, !configuration.httpIsLoopbackOnly {
+            throw CoordinatorError.unauthenticatedAPI(host: configuration.httpHost)
         }
         let store = try Store(directory: configuration.dataDirectory)
         let engine = Engine(store: store, logger: logger)
@@ -103,7 +109,7 @@ package struct Coordinator: Service {
             let app = HTTPServer.buildApplication(
                 engine: engine, connections: store.connections,
                 webhooks: { name, headers, body in await watcher.receive(connection: name, headers: headers, body: body) },
-                jobs: broker, artifacts: store.artifacts,
+                jobs: broker, artifacts: store.artifacts, accessKeys: configuration.accessKeys,
                 host: host, port: configuration.httpPort, logger: logger
             ) { port in
                 await onReady(CoordinatorEndpoints(workers: workers, artifacts: artifactEndpoint, http: "http://\(host):\(port)"))

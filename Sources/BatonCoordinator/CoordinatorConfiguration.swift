@@ -1,3 +1,4 @@
+import BatonAPI
 import BatonEngine
 import Foundation
 
@@ -12,8 +13,11 @@ package struct CoordinatorConfiguration: Sendable {
     package var dispatch = DispatchConfiguration()
     /// CURVE on both worker sockets, admitting only the listed workers' keys.
     package var curve: CurveServer?
-    /// Allows listening for workers on a non-loopback address without CURVE.
+    /// Allows listening for workers on a non-loopback address without CURVE, and for API
+    /// requests on one without signature checks.
     package var insecure = false
+    /// Access keys whose SigV4 signatures the HTTP API accepts; nil: requests are not checked.
+    package var accessKeys: AccessKeys?
     /// Applied every `retentionInterval`; nil keeps every artifact.
     package var retention: ArtifactRetention? = ArtifactRetention()
     package var retentionInterval: Duration = .seconds(3600)
@@ -48,10 +52,19 @@ package struct CoordinatorConfiguration: Sendable {
         [workerEndpoint, resolvedArtifactEndpoint].allSatisfy { endpoint in
             if endpoint.hasPrefix("ipc://") || endpoint.hasPrefix("inproc://") { return true }
             guard endpoint.hasPrefix("tcp://"), let colon = endpoint.lastIndex(of: ":") else { return false }
-            var host = String(endpoint[endpoint.index(endpoint.startIndex, offsetBy: 6)..<colon])
-            if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-            return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+            return Self.isLoopback(String(endpoint[endpoint.index(endpoint.startIndex, offsetBy: 6)..<colon]))
         }
+    }
+
+    /// Whether the HTTP API is reachable only from this machine.
+    var httpIsLoopbackOnly: Bool {
+        Self.isLoopback(httpHost)
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        var host = host
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
     /// `tcp://host:7600` → `tcp://host:7601`; a wildcard port stays a wildcard.

@@ -20,6 +20,7 @@ package enum HTTPServer {
         webhooks: WebhookReceiver? = nil,
         jobs: (any HTTPJobQueue)? = nil,
         artifacts: ArtifactFiles? = nil,
+        accessKeys: AccessKeys? = nil,
         host: String,
         port: Int,
         logger: Logger,
@@ -27,7 +28,10 @@ package enum HTTPServer {
     ) -> some ApplicationProtocol {
         let bucket = artifacts.map { ArtifactBucket(files: $0, logger: logger) }
         let api = CodePipelineAPI(engine: engine, connections: connections, jobs: jobs, bucket: bucket, logger: logger)
-        let router = Router()
+        let router = Router(context: BatonRequestContext.self)
+        if let accessKeys {
+            router.add(middleware: SignatureCheck(verifier: SigV4Verifier(keys: accessKeys), maxBody: CodePipelineAPI.maxRequestBody))
+        }
         bucket?.register(on: router)
         router.post("/") { request, context in
             await api.respond(to: request, context: context)

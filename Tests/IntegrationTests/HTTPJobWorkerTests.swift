@@ -29,13 +29,18 @@ import Testing
         ])
     }
 
+    /// The custom action type examples/boto3-worker runs.
+    static func createLineCountType(_ client: CodePipelineClient) async throws {
+        let _: CreateCustomActionTypeOutput = try await client.call(.createCustomActionType, CreateCustomActionTypeInput(
+            category: "Build", provider: "LineCount", version: "1",
+            configurationProperties: [ActionConfigurationProperty(name: "Minimum", required: false)],
+            inputArtifactDetails: ArtifactDetails(1, 1), outputArtifactDetails: ArtifactDetails(1, 1)))
+    }
+
     @Test func aBoto3JobWorkerRunsACustomActionOnTheSharedQueue() async throws {
         try await BatonCluster.with(workers: 1) { cluster in
             let client = cluster.client
-            let _: CreateCustomActionTypeOutput = try await client.call(.createCustomActionType, CreateCustomActionTypeInput(
-                category: "Build", provider: "LineCount", version: "1",
-                configurationProperties: [ActionConfigurationProperty(name: "Minimum", required: false)],
-                inputArtifactDetails: ArtifactDetails(1, 1), outputArtifactDetails: ArtifactDetails(1, 1)))
+            try await Self.createLineCountType(client)
             try PipelineRunTests.putSource(in: cluster, content: "one\ntwo\nthree\n")
             let _: CreatePipelineOutput = try await client.call(.createPipeline, CreatePipelineInput(pipeline: Self.pipeline("lines", minimum: "2")))
 

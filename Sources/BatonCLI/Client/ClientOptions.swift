@@ -19,7 +19,13 @@ struct ClientOptions: ParsableArguments {
         guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
             throw ValidationError("--endpoint '\(text)' is not an http:// URL")
         }
-        return CodePipelineClient(endpoint: url)
+        // Signed like the aws CLI signs, when the usual AWS variables hold a key.
+        let environment = ProcessInfo.processInfo.environment
+        var key: AccessKey?
+        if let id = environment["AWS_ACCESS_KEY_ID"], let secret = environment["AWS_SECRET_ACCESS_KEY"], !id.isEmpty {
+            key = AccessKey(id: id, secret: secret)
+        }
+        return CodePipelineClient(endpoint: url, accessKey: key)
     }
 }
 

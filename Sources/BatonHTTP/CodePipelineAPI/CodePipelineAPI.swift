@@ -32,7 +32,16 @@ package struct CodePipelineAPI: Sendable {
 
     static let maxRequestBody = 8 * 1024 * 1024
 
-    func respond(to request: Request, context: some RequestContext) async -> Response {
+    func respond(to request: Request, context: BatonRequestContext) async -> Response {
+        var api = self
+        if let key = context.accessKey {
+            // A job worker reaches the artifact bucket with the key it signed its poll with.
+            api.artifactCredentials = ArtifactCredentials(accessKeyId: key.id, secretAccessKey: key.secret, sessionToken: "")
+        }
+        return await api.serve(request)
+    }
+
+    private func serve(_ request: Request) async -> Response {
         let requestID = UUID().uuidString.lowercased()
         let target = request.headers[HTTPField.Name("X-Amz-Target")!] ?? ""
         let prefix = CodePipelineOperation.targetPrefix + "."

@@ -1,0 +1,13 @@
+import BatonAPI
+import Hummingbird
+
+/// Hummingbird's request context plus who signed the request, when signatures are checked.
+package struct BatonRequestContext: RequestContext {
+    package var coreContext: CoreRequestContextStorage
+    /// The access key whose signature the request carried; nil when signatures are not checked.
+    package var accessKey: AccessKey?
+
+    package init(source: Source) {
+        coreContext = .init(source: source)
+    }
+}
