@@ -21,6 +21,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: "Artifact socket endpoint (env BATON_LISTEN_ARTIFACTS; default: the worker port + 1).")
     var listenArtifacts: String?
 
+    @Option(help: "ZeroMQ PUB endpoint for the event stream (env BATON_LISTEN_EVENTS; default: the worker port + 2).")
+    var listenEvents: String?
+
     @Option(help: "HOST:PORT for the HTTP API (env BATON_LISTEN_HTTP; default 127.0.0.1:7700).")
     var listenHttp: String?
 
@@ -77,6 +80,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
             httpHost: String(http[..<colon]),
             httpPort: port)
         configuration.insecure = insecure
+        configuration.eventsEndpoint = listenEvents ?? ProcessInfo.processInfo.environment["BATON_LISTEN_EVENTS"]
         if let file = credentials ?? ProcessInfo.processInfo.environment["BATON_CREDENTIALS"] {
             do {
                 configuration.accessKeys = try AccessKeys.load(from: file)

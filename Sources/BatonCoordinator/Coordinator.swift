@@ -70,6 +70,14 @@ package struct Coordinator: Service {
             let artifactEndpoint = artifactSocket.boundEndpoints[0]
             let artifactPort = Int(artifactEndpoint.split(separator: ":").last ?? "") ?? 0
 
+            var eventOptions = SocketOptions()
+            eventOptions.curve = controlOptions.curve
+            eventOptions.sendHighWaterMark = 100_000
+            let eventSocket = try await open(loop, bind: configuration.resolvedEventsEndpoint, what: "event subscribers", options: eventOptions, type: .publisher)
+            let eventsEndpoint = eventSocket.boundEndpoints[0]
+            let publisher = EventPublisher(loop: loop, socket: eventSocket, events: engine.events, logger: logger)
+            group.addTask { await publisher.run() }
+
             let logs = try JobLogs(directory: configuration.dataDirectory.appendingPathComponent("logs"), logger: logger)
             let broker = JobBroker(
                 loop: loop, socket: control, engine: engine, artifacts: store.artifacts, connections: store.connections, logs: logs,
@@ -112,7 +120,7 @@ package struct Coordinator: Service {
                 jobs: broker, artifacts: store.artifacts, accessKeys: configuration.accessKeys,
                 host: host, port: configuration.httpPort, logger: logger
             ) { port in
-                await onReady(CoordinatorEndpoints(workers: workers, artifacts: artifactEndpoint, http: "http://\(host):\(port)"))
+                await onReady(CoordinatorEndpoints(workers: workers, artifacts: artifactEndpoint, events: eventsEndpoint, http: "http://\(host):\(port)"))
             }
             // The HTTP server runs in this task so it sees graceful shutdown first and drains
             // its requests; dispatch and the sockets are cancelled only after it has stopped.
@@ -121,9 +129,9 @@ package struct Coordinator: Service {
         }
     }
 
-    private func open(_ loop: SocketLoop, bind endpoint: String, what: String, options: SocketOptions) async throws -> OpenedSocket {
+    private func open(_ loop: SocketLoop, bind endpoint: String, what: String, options: SocketOptions, type: SocketType = .router) async throws -> OpenedSocket {
         do {
-            return try await loop.open(SocketSpec(.router, options: options, bind: [endpoint]))
+            return try await loop.open(SocketSpec(type, options: options, bind: [endpoint]))
         } catch {
             throw CoordinatorError.cannotListen(what: what, endpoint: endpoint, reason: "\(error)")
         }

@@ -8,6 +8,8 @@ package struct CoordinatorConfiguration: Sendable {
     package var workerEndpoint: String
     /// Artifact socket endpoint; by default the worker port plus one on the same host.
     package var artifactEndpoint: String?
+    /// Event PUB socket endpoint; by default the worker port plus two on the same host.
+    package var eventsEndpoint: String?
     package var httpHost: String
     package var httpPort: Int
     package var dispatch = DispatchConfiguration()
@@ -49,7 +51,7 @@ package struct CoordinatorConfiguration: Sendable {
 
     /// Whether every worker endpoint is reachable only from this machine (loopback or ipc).
     var listensOnLoopbackOnly: Bool {
-        [workerEndpoint, resolvedArtifactEndpoint].allSatisfy { endpoint in
+        [workerEndpoint, resolvedArtifactEndpoint, resolvedEventsEndpoint].allSatisfy { endpoint in
             if endpoint.hasPrefix("ipc://") || endpoint.hasPrefix("inproc://") { return true }
             guard endpoint.hasPrefix("tcp://"), let colon = endpoint.lastIndex(of: ":") else { return false }
             return Self.isLoopback(String(endpoint[endpoint.index(endpoint.startIndex, offsetBy: 6)..<colon]))
@@ -69,11 +71,19 @@ package struct CoordinatorConfiguration: Sendable {
 
     /// `tcp://host:7600` → `tcp://host:7601`; a wildcard port stays a wildcard.
     var resolvedArtifactEndpoint: String {
-        if let artifactEndpoint { return artifactEndpoint }
+        artifactEndpoint ?? workerEndpoint(offset: 1)
+    }
+
+    /// `tcp://host:7600` → `tcp://host:7602`; a wildcard port stays a wildcard.
+    var resolvedEventsEndpoint: String {
+        eventsEndpoint ?? workerEndpoint(offset: 2)
+    }
+
+    private func workerEndpoint(offset: Int) -> String {
         guard let colon = workerEndpoint.lastIndex(of: ":") else { return workerEndpoint }
         let host = workerEndpoint[..<colon]
-        guard let port = Int(workerEndpoint[workerEndpoint.index(after: colon)...]) else { return "\(host):*" }
-        return "\(host):\(port + 1)"
+        guard let port = Int(workerEndpoint[workerEndpoint.index(after: colon)...]), port > 0 else { return "\(host):*" }
+        return "\(host):\(port + offset)"
     }
 }
 
@@ -81,10 +91,11 @@ package struct CoordinatorConfiguration: Sendable {
 package struct CoordinatorEndpoints: Sendable, Equatable {
     package var workers: String
     package var artifacts: String
+    package var events: String
     package var http: String
 
     /// The one line a coordinator prints when it is ready; scripts and tests parse it.
     package var readyLine: String {
-        "baton coordinator ready workers=\(workers) artifacts=\(artifacts) http=\(http)"
+        "baton coordinator ready workers=\(workers) artifacts=\(artifacts) events=\(events) http=\(http)"
     }
 }

@@ -42,6 +42,16 @@ package actor Engine {
     /// Manual approvals that began waiting, once that is durable (for notifications).
     package nonisolated let approvals: AsyncStream<ApprovalRequest>
     private let approvalContinuation: AsyncStream<ApprovalRequest>.Continuation
+    /// Every state change of executions, stages and actions, once durable.
+    package nonisolated let events = EventStream()
+    /// Steps in the order they ran, each with its state changes; published in that order as their
+    /// commits complete (group commits may complete out of order).
+    private var eventOutbox: [Int: (changes: [StateChanges.Change], time: Timestamp)] = [:]
+    private var committedSteps = Set<Int>()
+    private var nextStep = 0
+    private var nextStepToPublish = 0
+    /// A finished execution being brought back (retry): what it was, so its events say RESUMED.
+    private var resuming: [ExecutionID: PipelineExecution] = [:]
     /// Resumed to wake the timer loop early, when a nearer deadline appears.
     private nonisolated let timerWakeup = Mutex<(waiter: CheckedContinuation<Void, Never>?, pending: Bool)>((nil, false))
 
@@ -212,6 +222,8 @@ package actor Engine {
     package func retryStage(_ stage: String, of id: ExecutionID, in pipelineName: String, mode: ExecutionStateMachine.RetryMode) async throws {
         guard machines[pipelineName] != nil else { throw EngineError.pipelineNotFound(pipelineName) }
         let execution = try await execution(id, of: pipelineName)
+        if machines[pipelineName]?.active[id] == nil { resuming[id] = execution }
+        defer { resuming[id] = nil }
         try await step(pipelineName) { machine, time in try machine.retry(execution, stage: stage, mode: mode, at: time, newID: newID) }
     }
 
@@ -231,6 +243,17 @@ package actor Engine {
             throw EngineError.executionNotFound(id, pipeline: pipelineName)
         }
         return stored
+    }
+
+    /// The current state of every unfinished execution (of `pipeline`, when given) as events.
+    package func eventSnapshot(of pipeline: String? = nil) -> EventSnapshot {
+        let sequence = events.lastSequence
+        var changes: [StateChanges.Change] = []
+        for (name, machine) in machines.sorted(by: { $0.key < $1.key }) where pipeline == nil || pipeline == name {
+            let executions = machine.active.values.map(\.execution).sorted { $0.startTime.secondsSince1970 < $1.startTime.secondsSince1970 }
+            for execution in executions { changes += StateChanges.between(nil, execution, declaration: machine.declaration) }
+        }
+        return EventSnapshot(sequence: sequence, events: events.stamp(changes, sequence: sequence, at: now()))
     }
 
     /// Executions of a pipeline, newest first.
@@ -347,9 +370,16 @@ package actor Engine {
         _ body: (inout PipelineStateMachine, Timestamp) throws -> [EngineEffect]
     ) async throws {
         if let halted { throw EngineError.halted("\(halted)") }
-        guard var machine = machines[pipelineName] else { throw EngineError.pipelineNotFound(pipelineName) }
-        let effects = try body(&machine, time ?? now())
+        guard let before = machines[pipelineName] else { throw EngineError.pipelineNotFound(pipelineName) }
+        var machine = before
+        let stepTime = time ?? now()
+        let effects = try body(&machine, stepTime)
         let changes = machine.takeChanges()
+        let ticket = nextStep
+        nextStep += 1
+        eventOutbox[ticket] = (changes.executions.flatMap { execution in
+            StateChanges.between(before.active[execution.id]?.execution ?? resuming[execution.id], execution, declaration: machine.declaration)
+        }, stepTime)
         var withdrawn: [JobRecord] = []
         for case .cancelJob(let id) in effects {
             if var job = openJobs.removeValue(forKey: id) {
@@ -368,6 +398,11 @@ package actor Engine {
             logger.critical("could not commit a step; refusing further changes until the coordinator restarts",
                             metadata: ["pipeline.name": "\(pipelineName)", "error.message": "\(error)"])
             throw EngineError.halted("\(error)")
+        }
+        committedSteps.insert(ticket)
+        while committedSteps.remove(nextStepToPublish) != nil {
+            if let (changes, time) = eventOutbox.removeValue(forKey: nextStepToPublish) { events.publish(changes, at: time) }
+            nextStepToPublish += 1
         }
         var rollbacks: [(String, ExecutionID)] = []
         for effect in effects {

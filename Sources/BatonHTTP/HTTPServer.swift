@@ -36,6 +36,7 @@ package enum HTTPServer {
         router.post("/") { request, context in
             await api.respond(to: request, context: context)
         }
+        EventRoutes(engine: engine).register(on: router)
         router.get("/healthz") { _, _ in
             "ok\n"
         }

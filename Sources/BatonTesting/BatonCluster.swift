@@ -14,6 +14,7 @@ package final class BatonCluster: Sendable {
     package let bucketRoot: URL
     package let workersEndpoint: String
     package let artifactsEndpoint: String
+    package let eventsEndpoint: String
     package let httpEndpoint: URL
     package let client: CodePipelineClient
     private let coordinator: Mutex<ChildProcess>
@@ -53,6 +54,7 @@ package final class BatonCluster: Sendable {
         }
         workersEndpoint = try field("workers")
         artifactsEndpoint = try field("artifacts")
+        eventsEndpoint = try field("events")
         guard let http = URL(string: try field("http")) else { throw ClusterError("bad http= in \(readyLine)") }
         httpEndpoint = http
         client = CodePipelineClient(endpoint: http)
@@ -74,7 +76,7 @@ package final class BatonCluster: Sendable {
             : ["--listen-workers", "tcp://127.0.0.1:*", "--listen-http", "127.0.0.1:0"]
         let coordinator = try ChildProcess.launch(
             try executable,
-            ["coordinator", "--data-dir", root.appendingPathComponent("data").path] + listen + ["--log-level", "debug"] + coordinatorArguments,
+            ["coordinator", "--data-dir", root.appendingPathComponent("data").path] + listen + Self.events + ["--log-level", "debug"] + coordinatorArguments,
             log: root.appendingPathComponent("coordinator.log"))
         let line: String
         do {
@@ -89,6 +91,9 @@ package final class BatonCluster: Sendable {
         }
         return cluster
     }
+
+    /// A free port for the event PUB socket: the default, worker port + 2, may be another test's.
+    static let events = ["--listen-events", "tcp://127.0.0.1:*"]
 
     @discardableResult
     package func startWorker(_ name: String, arguments: [String] = []) throws -> ChildProcess {
@@ -118,7 +123,7 @@ package final class BatonCluster: Sendable {
         let fresh = try ChildProcess.launch(
             try Self.executable,
             ["coordinator", "--data-dir", dataDirectory.path, "--listen-workers", workersEndpoint,
-             "--listen-artifacts", artifactsEndpoint, "--listen-http", "127.0.0.1:\(port)", "--log-level", "debug"] + coordinatorArguments,
+             "--listen-artifacts", artifactsEndpoint, "--listen-http", "127.0.0.1:\(port)", "--log-level", "debug"] + Self.events + coordinatorArguments,
             log: root.appendingPathComponent("coordinator-restarted.log"))
         coordinator.withLock { $0 = fresh }
         _ = try await fresh.waitForLine(prefix: "baton coordinator ready", timeout: .seconds(30))

@@ -1,0 +1,117 @@
+import Foundation
+
+/// A state change of a pipeline execution, a stage execution or an action execution, in the shape
+/// of CodePipeline's EventBridge events, plus the coordinator's sequence number.
+package struct PipelineEvent: Sendable, Hashable, Codable {
+    package enum Kind: String, Sendable, Hashable, Codable {
+        case pipeline = "CodePipeline Pipeline Execution State Change"
+        case stage = "CodePipeline Stage Execution State Change"
+        case action = "CodePipeline Action Execution State Change"
+
+        /// The word in a PUB topic and an SSE `event:` line.
+        package var shortName: String {
+            switch self {
+            case .pipeline: "pipeline"
+            case .stage: "stage"
+            case .action: "action"
+            }
+        }
+    }
+
+    package struct ActionType: Sendable, Hashable, Codable {
+        package var owner: String
+        package var category: String
+        package var provider: String
+        package var version: String
+    }
+
+    package struct ExecutionResult: Sendable, Hashable, Codable {
+        package var externalExecutionSummary: String?
+        package var externalExecutionId: String?
+        package var errorCode: String?
+
+        enum CodingKeys: String, CodingKey {
+            case externalExecutionSummary = "external-execution-summary"
+            case externalExecutionId = "external-execution-id"
+            case errorCode = "error-code"
+        }
+    }
+
+    package struct Trigger: Sendable, Hashable, Codable {
+        package var triggerType: String
+        package var triggerDetail: String?
+
+        enum CodingKeys: String, CodingKey {
+            case triggerType = "trigger-type"
+            case triggerDetail = "trigger-detail"
+        }
+    }
+
+    package struct Detail: Sendable, Hashable, Codable {
+        package var pipeline: String
+        package var executionId: String
+        package var state: String
+        package var version: Int
+        package var stage: String?
+        package var action: String?
+        package var actionExecutionId: String?
+        package var type: ActionType?
+        package var executionTrigger: Trigger?
+        package var executionResult: ExecutionResult?
+
+        enum CodingKeys: String, CodingKey {
+            case pipeline, state, version, stage, action, type
+            case executionId = "execution-id"
+            case actionExecutionId = "action-execution-id"
+            case executionTrigger = "execution-trigger"
+            case executionResult = "execution-result"
+        }
+    }
+
+    /// Baton: position in the coordinator's event stream, from 1, gapless while it runs.
+    package var sequence: Int64
+    package var version = "0"
+    package var id: String
+    package var kind: Kind
+    package var source = "aws.codepipeline"
+    package var account: String
+    package var time: String
+    package var region: String
+    package var resources: [String]
+    package var detail: Detail
+
+    enum CodingKeys: String, CodingKey {
+        case sequence, version, id, source, account, time, region, resources, detail
+        case kind = "detail-type"
+    }
+
+    package init(sequence: Int64, kind: Kind, time: Timestamp, account: String, region: String, detail: Detail) {
+        self.sequence = sequence
+        id = UUID().uuidString.lowercased()
+        self.kind = kind
+        self.time = Self.iso8601(time)
+        self.account = account
+        self.region = region
+        resources = ["arn:aws:codepipeline:\(region):\(account):\(detail.pipeline)"]
+        self.detail = detail
+    }
+
+    static func iso8601(_ time: Timestamp) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date(timeIntervalSince1970: time.secondsSince1970))
+    }
+}
+
+/// Where the event stream stands: every unfinished execution's current state as events, each
+/// numbered with the stream's last sequence number. A subscriber applies live events numbered
+/// after `sequence` on top of it.
+package struct EventSnapshot: Sendable, Hashable, Codable {
+    package var sequence: Int64
+    package var events: [PipelineEvent]
+
+    package init(sequence: Int64, events: [PipelineEvent]) {
+        self.sequence = sequence
+        self.events = events
+    }
+}
