@@ -73,7 +73,7 @@ package struct Coordinator: Service {
             var eventOptions = SocketOptions()
             eventOptions.curve = controlOptions.curve
             eventOptions.sendHighWaterMark = 100_000
-            let eventSocket = try await open(loop, bind: configuration.resolvedEventsEndpoint, what: "event subscribers", options: eventOptions, type: .publisher)
+            let eventSocket = try await open(loop, bind: configuration.resolvedEventsEndpoint, what: "event subscribers", options: eventOptions, type: .extendedPublisher)
             let eventsEndpoint = eventSocket.boundEndpoints[0]
             let publisher = EventPublisher(loop: loop, socket: eventSocket, events: engine.events, logger: logger)
             group.addTask { await publisher.run() }

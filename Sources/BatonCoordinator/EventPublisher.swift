@@ -2,6 +2,7 @@ import BatonEngine
 import BatonModel
 import Foundation
 import Logging
+import Synchronization
 import ZeroMQ
 
 /// Publishes the event stream on a ZeroMQ PUB socket (the Clone pattern's publisher): each event
@@ -22,12 +23,23 @@ struct EventPublisher {
         let (_, _, live) = events.subscribe(after: nil)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
+        // The socket is an XPUB: it tells which topic prefixes are subscribed, so events nobody
+        // listens to are not encoded at all (publishing is on the engine's hot path).
+        let topics = SubscribedTopics()
         await withDiscardingTaskGroup { group in
             group.addTask {
+                for await message in socket.inbound {
+                    guard let bytes = message.frames.first?.bytes, let kind = bytes.first else { continue }
+                    let prefix = Array(bytes.dropFirst())
+                    if kind == 1 { topics.add(prefix) } else if kind == 0 { topics.remove(prefix) }
+                }
+            }
+            group.addTask {
                 for await event in live {
-                    guard let json = try? encoder.encode(event) else { continue }
+                    let topic = Array("\(event.detail.pipeline) \(event.kind.shortName)".utf8)
+                    guard topics.anyMatches(topic), let json = try? encoder.encode(event) else { continue }
                     loop.post(Message([
-                        Frame("\(event.detail.pipeline) \(event.kind.shortName)"), Frame("\(event.sequence)"), Frame(Array(json)),
+                        Frame(topic), Frame("\(event.sequence)"), Frame(Array(json)),
                     ]), on: socket.handle)
                 }
             }
@@ -38,5 +50,25 @@ struct EventPublisher {
                 }
             }
         }
+    }
+}
+
+/// Topic prefixes subscribers hold, as XPUB reports them.
+private final class SubscribedTopics: Sendable {
+    private let counts = Mutex<[[UInt8]: Int]>([:])
+
+    func add(_ prefix: [UInt8]) {
+        counts.withLock { $0[prefix, default: 0] += 1 }
+    }
+
+    func remove(_ prefix: [UInt8]) {
+        counts.withLock { counts in
+            let left = (counts[prefix] ?? 0) - 1
+            counts[prefix] = left > 0 ? left : nil
+        }
+    }
+
+    func anyMatches(_ topic: [UInt8]) -> Bool {
+        counts.withLock { $0.keys.contains { topic.starts(with: $0) } }
     }
 }

@@ -55,6 +55,11 @@ import Testing
         ])
     }
 
+    @Test func eventTimesAreUTCInISO8601() {
+        #expect(PipelineEvent.iso8601(Timestamp(secondsSince1970: 1_795_817_702.75)) == "2026-11-27T22:15:02Z")
+        #expect(PipelineEvent.iso8601(Timestamp(secondsSince1970: 0)) == "1970-01-01T00:00:00Z")
+    }
+
     @Test func supersededAndStoppedExecutionsSaySo() {
         var running = Self.fresh()
         running.stages[0].status = .inProgress
