@@ -50,6 +50,80 @@ package struct CodePipelineClient: Sendable {
         return try await send(&request, input)
     }
 
+    /// `GET path?query` on the coordinator (logs, the artifact bucket): the body and the
+    /// response headers (names in lower case). Anything but 200 is a failure.
+    package func get(_ path: String, query: String? = nil) async throws(Failure) -> (body: Data, headers: [String: String]) {
+        let (data, response) = try await exchange(signedGet(path, query: query))
+        return try Self.checked(data, response)
+    }
+
+    /// Like `get`, but the body goes to a temporary file instead of memory (large artifacts).
+    package func download(_ path: String) async throws(Failure) -> (file: URL, headers: [String: String]) {
+        let request = signedGet(path, query: nil)
+        let file: URL
+        let response: URLResponse
+        do {
+            (file, response) = try await session.download(for: request)
+        } catch {
+            throw .unreachable(endpoint: endpoint.absoluteString, reason: error.localizedDescription)
+        }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard status == 200 else {
+            let body = (try? Data(contentsOf: file)) ?? Data()
+            try? FileManager.default.removeItem(at: file)
+            _ = try Self.checked(body, response)
+            throw .badResponse(status: status, body: "")
+        }
+        return (file, Self.headers(response))
+    }
+
+    private func exchange(_ request: URLRequest) async throws(Failure) -> (Data, URLResponse) {
+        do {
+            return try await session.data(for: request)
+        } catch {
+            throw .unreachable(endpoint: endpoint.absoluteString, reason: error.localizedDescription)
+        }
+    }
+
+    private func signedGet(_ path: String, query: String?) -> URLRequest {
+        var components = URLComponents(url: endpoint, resolvingAgainstBaseURL: false)
+        components?.path = path
+        components?.percentEncodedQuery = query
+        var request = URLRequest(url: components?.url ?? endpoint)
+        request.httpMethod = "GET"
+        if let accessKey, let url = request.url {
+            let emptyHash = SigV4.payloadHash(Data())
+            request.setValue(emptyHash, forHTTPHeaderField: "x-amz-content-sha256")
+            let signed = SigV4.signingHeaders(
+                method: "GET", url: url, headers: ["x-amz-content-sha256": emptyHash], body: Data(), key: accessKey, region: "us-east-1", service: "s3")
+            for (name, value) in signed { request.setValue(value, forHTTPHeaderField: name) }
+        }
+        return request
+    }
+
+    private static func headers(_ response: URLResponse) -> [String: String] {
+        var headers: [String: String] = [:]
+        for (name, value) in (response as? HTTPURLResponse)?.allHeaderFields ?? [:] {
+            if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
+        }
+        return headers
+    }
+
+    private static func checked(_ data: Data, _ response: URLResponse) throws(Failure) -> (body: Data, headers: [String: String]) {
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard status == 200 else {
+            if let error = try? JSONDecoder().decode(APIError.self, from: data) { throw .api(error) }
+            let text = String(decoding: data, as: UTF8.self)
+            // The artifact bucket answers in S3's XML.
+            if let code = text.range(of: "<Code>").flatMap({ start in text.range(of: "</Code>").map { String(text[start.upperBound..<$0.lowerBound]) } }),
+               let message = text.range(of: "<Message>").flatMap({ start in text.range(of: "</Message>").map { String(text[start.upperBound..<$0.lowerBound]) } }) {
+                throw .api(APIError(type: code, message: message))
+            }
+            throw .badResponse(status: status, body: text)
+        }
+        return (data, headers(response))
+    }
+
     private func send<Output: Decodable>(_ request: inout URLRequest, _ input: some Encodable) async throws(Failure) -> Output {
         request.httpMethod = "POST"
         request.setValue(CodePipelineOperation.contentType, forHTTPHeaderField: "Content-Type")
@@ -67,13 +141,7 @@ package struct CodePipelineClient: Sendable {
                 method: "POST", url: url, headers: headers, body: request.httpBody ?? Data(), key: accessKey, region: "us-east-1", service: "codepipeline")
             for (name, value) in signed { request.setValue(value, forHTTPHeaderField: name) }
         }
-        let data: Data
-        let response: URLResponse
-        do {
-            (data, response) = try await session.data(for: request)
-        } catch {
-            throw .unreachable(endpoint: endpoint.absoluteString, reason: error.localizedDescription)
-        }
+        let (data, response) = try await exchange(request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         let decoder = JSONDecoder()
         guard status == 200 else {

@@ -19,6 +19,7 @@ package enum CodePipelineOperation: String, Sendable, CaseIterable {
     case createCustomActionType = "CreateCustomActionType"
     case deleteCustomActionType = "DeleteCustomActionType"
     case listActionTypes = "ListActionTypes"
+    case listActionExecutions = "ListActionExecutions"
     case pollForJobs = "PollForJobs"
     case acknowledgeJob = "AcknowledgeJob"
     case getJobDetails = "GetJobDetails"

@@ -183,8 +183,10 @@ package struct ActionExecutionState: Sendable, Codable {
     package var errorDetails: ErrorDetails?
     package var token: String?
     package var lastUpdatedBy: String?
+    package var percentComplete: Int?
 
     package init(_ action: ActionExecution, status: ActionExecutionStatus) {
+        percentComplete = status == .inProgress ? action.percentComplete : nil
         token = status == .inProgress ? action.token : nil
         lastUpdatedBy = action.lastUpdatedBy
         actionExecutionId = action.actionExecutionId?.rawValue

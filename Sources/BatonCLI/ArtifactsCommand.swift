@@ -1,12 +1,64 @@
 import ArgumentParser
 import BatonAPI
+import Crypto
 import Foundation
 
 struct ArtifactsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "artifacts",
         abstract: "The coordinator's artifact store.",
-        subcommands: [Collect.self])
+        subcommands: [Get.self, Collect.self])
+
+    struct Get: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "get",
+            abstract: "Download an artifact of an execution (a zip), checked against its SHA-256.")
+        @Argument(help: "The pipeline's name.") var pipeline: String
+        @Argument(help: "The artifact's name (an action's output artifact).") var artifact: String
+        @Option(help: "An execution id (default: the latest).") var execution: String?
+        @Option(name: [.customShort("o"), .long], help: "Where to write it (default: ./<artifact>.zip; - for standard output).") var destination: String?
+        @OptionGroup var options: ClientOptions
+
+        func run() async throws {
+            let client = try options.client()
+            let id = try await ExecutionView.executionID(execution, of: pipeline, client: client)
+            let details = try await client.perform(
+                .listActionExecutions, ListActionExecutionsInput(pipelineName: pipeline, filter: .init(pipelineExecutionId: id)),
+                as: ListActionExecutionsOutput.self).actionExecutionDetails
+            guard let found = details.lazy.compactMap({ $0.output.outputArtifacts.first { $0.name == artifact } }).first, let hex = found.digestHex else {
+                throw ClientFailure(description: "execution \(id) of \(pipeline) has no output artifact named \(artifact)")
+            }
+            let downloaded: URL
+            do {
+                downloaded = try await client.download("/\(found.s3location.bucket)/\(found.s3location.key)").file
+            } catch {
+                throw ClientFailure(description: error.description)
+            }
+            defer { try? FileManager.default.removeItem(at: downloaded) }
+            let actual = try Self.sha256(of: downloaded)
+            guard actual == hex else {
+                throw ClientFailure(description: "artifact \(artifact) arrived corrupt: expected sha256:\(hex), got sha256:\(actual)")
+            }
+            if destination == "-" {
+                FileHandle.standardOutput.write(try Data(contentsOf: downloaded))
+                return
+            }
+            let file = URL(fileURLWithPath: destination ?? "\(artifact).zip")
+            try? FileManager.default.removeItem(at: file)
+            try FileManager.default.moveItem(at: downloaded, to: file)
+            if options.output == .json { return try printJSON(["path": file.path, "sha256": hex]) }
+            print("\(file.path) sha256:\(hex)")
+        }
+
+        /// Hashes the file in 1 MiB reads: artifacts can be large.
+        static func sha256(of file: URL) throws -> String {
+            let handle = try FileHandle(forReadingFrom: file)
+            defer { try? handle.close() }
+            var hasher = SHA256()
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+            return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        }
+    }
 
     struct Collect: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -9,7 +9,9 @@ struct Baton: AsyncParsableCommand {
         abstract: "Baton: a self-hosted CI/CD pipeline orchestrator that speaks CodePipeline.",
         subcommands: [
             CoordinatorCommand.self, WorkerCommand.self, UpCommand.self, PipelineCommand.self,
-            StartCommand.self, StatusCommand.self, StopCommand.self, RetryCommand.self, TransitionCommand.self, ApprovalCommand.self, RollbackCommand.self, OverrideCommand.self, ArtifactsCommand.self, ConnectionCommand.self, KeysCommand.self,
+            StartCommand.self, StatusCommand.self, WatchCommand.self, HistoryCommand.self, LogsCommand.self, StopCommand.self, RetryCommand.self,
+            TransitionCommand.self, ApprovalCommand.self, RejectCommand.self, RollbackCommand.self, OverrideCommand.self, ArtifactsCommand.self,
+            WorkersCommand.self, ConnectionCommand.self, KeysCommand.self,
         ])
 }
 

@@ -81,21 +81,17 @@ struct TransitionCommand: AsyncParsableCommand {
 }
 
 /// `baton approve` and `baton reject`: PutApprovalResult, finding the pending token when none is given.
-struct ApprovalCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "approve",
-        abstract: "Approve a pending manual approval (use --reject to reject it).")
+/// What names a pending approval and the decision's note, for `approve` and `reject`.
+struct ApprovalArguments: ParsableArguments {
     @Argument(help: "The pipeline's name.") var pipeline: String
     @Argument(help: "The stage holding the approval.") var stage: String
     @Argument(help: "The approval action.") var action: String
     @Option(help: "The approval token (default: the pending one shown by status).") var token: String?
     @Option(help: "A note recorded with the decision.") var summary: String = ""
-    @Flag(help: "Reject instead of approve.") var reject = false
-    @OptionGroup var options: ClientOptions
 
-    func run() async throws {
+    func decide(reject: Bool, options: ClientOptions) async throws {
         let client = try options.client()
-        var token = self.token
+        var token = token
         if token == nil {
             let state = try await client.perform(.getPipelineState, GetPipelineStateInput(name: pipeline), as: GetPipelineStateOutput.self)
             token = state.stageStates.first { $0.stageName == stage }?.actionStates.first { $0.actionName == action }?.latestExecution?.token
@@ -107,6 +103,31 @@ struct ApprovalCommand: AsyncParsableCommand {
                                    result: ApprovalResult(summary: summary, status: reject ? "Rejected" : "Approved"), token: token),
             as: PutApprovalResultOutput.self)
         if options.output == .text { print("\(reject ? "rejected" : "approved") \(stage)/\(action)") }
+    }
+}
+
+struct ApprovalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "approve",
+        abstract: "Approve a pending manual approval (use --reject to reject it).")
+    @OptionGroup var approval: ApprovalArguments
+    @Flag(help: "Reject instead of approve.") var reject = false
+    @OptionGroup var options: ClientOptions
+
+    func run() async throws {
+        try await approval.decide(reject: reject, options: options)
+    }
+}
+
+struct RejectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reject",
+        abstract: "Reject a pending manual approval (the same as approve --reject).")
+    @OptionGroup var approval: ApprovalArguments
+    @OptionGroup var options: ClientOptions
+
+    func run() async throws {
+        try await approval.decide(reject: true, options: options)
     }
 }
 

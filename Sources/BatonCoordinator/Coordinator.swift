@@ -78,13 +78,15 @@ package struct Coordinator: Service {
             let publisher = EventPublisher(loop: loop, socket: eventSocket, events: engine.events, logger: logger)
             group.addTask { await publisher.run() }
 
+            let metrics = CoordinatorMetrics()
+            group.addTask { await metrics.observe(engine.events) }
             let logs = try JobLogs(directory: configuration.dataDirectory.appendingPathComponent("logs"), logger: logger)
             let broker = JobBroker(
                 loop: loop, socket: control, engine: engine, artifacts: store.artifacts, connections: store.connections, logs: logs,
-                configuration: dispatch, artifactPort: artifactPort, logger: logger)
+                configuration: dispatch, artifactPort: artifactPort, metrics: metrics, logger: logger)
             let artifactServer = ArtifactServer(
                 loop: loop, socket: artifactSocket, files: store.artifacts,
-                chunkSize: configuration.dispatch.chunkSize, credit: configuration.dispatch.credit, logger: logger)
+                chunkSize: configuration.dispatch.chunkSize, credit: configuration.dispatch.credit, metrics: metrics, logger: logger)
             group.addTask { await broker.run() }
             group.addTask { await engine.runTimers() }
             if let retention = configuration.retention {
@@ -117,7 +119,8 @@ package struct Coordinator: Service {
             let app = HTTPServer.buildApplication(
                 engine: engine, connections: store.connections,
                 webhooks: { name, headers, body in await watcher.receive(connection: name, headers: headers, body: body) },
-                jobs: broker, artifacts: store.artifacts, accessKeys: configuration.accessKeys,
+                jobs: broker, workers: broker, artifacts: store.artifacts, accessKeys: configuration.accessKeys,
+                metrics: { await metrics.scrape(store: store, broker: broker) }, logs: logs.directory,
                 host: host, port: configuration.httpPort, logger: logger
             ) { port in
                 await onReady(CoordinatorEndpoints(workers: workers, artifacts: artifactEndpoint, events: eventsEndpoint, http: "http://\(host):\(port)"))

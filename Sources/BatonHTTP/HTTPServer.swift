@@ -19,8 +19,11 @@ package enum HTTPServer {
         connections: SourceConnections,
         webhooks: WebhookReceiver? = nil,
         jobs: (any HTTPJobQueue)? = nil,
+        workers: (any WorkerDirectory)? = nil,
         artifacts: ArtifactFiles? = nil,
         accessKeys: AccessKeys? = nil,
+        metrics: (@Sendable () async -> [UInt8])? = nil,
+        logs: URL? = nil,
         host: String,
         port: Int,
         logger: Logger,
@@ -37,6 +40,18 @@ package enum HTTPServer {
             await api.respond(to: request, context: context)
         }
         EventRoutes(engine: engine).register(on: router)
+        if let logs { JobLogRoute(directory: logs).register(on: router) }
+        if let metrics {
+            router.get("/metrics") { _, _ in
+                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: await metrics())))
+            }
+        }
+        if let workers {
+            router.post(RouterPath(stringLiteral: ListWorkersInput.path)) { _, _ in
+                EventRoutes.json(await workers.report())
+            }
+        }
         router.get("/healthz") { _, _ in
             "ok\n"
         }

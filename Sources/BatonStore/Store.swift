@@ -152,6 +152,15 @@ package final class Store: Sendable {
         }
     }
 
+    /// How many executions each pipeline has in each status.
+    package func executionCounts() async throws -> [(pipeline: String, status: String, count: Int)] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT pipeline, status, count(*) AS n FROM execution GROUP BY pipeline, status ORDER BY pipeline, status").map { row in
+                (pipeline: row["pipeline"] as String, status: row["status"] as String, count: row["n"] as Int)
+            }
+        }
+    }
+
     package func jobs(status: JobRecord.Status) async throws -> [JobRecord] {
         let rows = try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT id, data FROM job WHERE status = ? ORDER BY created", arguments: [status.rawValue])

@@ -33,9 +33,21 @@ import Testing
                     try await Task.sleep(for: .milliseconds(50))
                 }
             }
+            // `baton logs --follow` shows the line now and the rest as it comes, then exits 0.
+            let followed = cluster.root.appendingPathComponent("followed.txt")
+            let follower = try ChildProcess.launch(
+                try BatonCluster.executable, ["logs", "logs", "Build", "Talk", "--follow", "--endpoint", cluster.httpEndpoint.absoluteString], log: followed)
+            defer { follower.kill() }
+            _ = try await follower.waitForLine(prefix: "first-\(marker)", timeout: .seconds(30))
+            #expect(!((try? String(contentsOf: followed, encoding: .utf8)) ?? "").contains("last-\(marker)"))
             FileManager.default.createFile(atPath: gate.path, contents: nil)
+            #expect(try await follower.waitForExit(timeout: .seconds(30)) == 0)
+            let whole = try String(contentsOf: followed, encoding: .utf8)
+            #expect(whole.contains("[Container] Running command echo last-\(marker)\nlast-\(marker)"), "\(whole)")
             let execution = try await PipelineRunTests.waitForEnd(started.pipelineExecutionId, of: "logs", in: cluster)
             #expect(execution.status == .succeeded)
+            let again = try runBaton(["logs", "logs", "Build", "Talk", "--endpoint", cluster.httpEndpoint.absoluteString])
+            #expect(again.status == 0 && again.stdout == whole, "a finished log prints the same")
 
             // The whole log is a stored artifact: its name is the SHA-256 of its bytes.
             let objects = cluster.dataDirectory.appendingPathComponent("artifacts/objects")

@@ -2,6 +2,7 @@ import BatonModel
 import BatonProtocol
 import BatonStore
 import Logging
+import Prometheus
 import ZeroMQ
 
 /// Serves the artifact ROUTER socket: FETCH reads stored objects chunk by chunk, PUT_* writes
@@ -24,17 +25,19 @@ actor ArtifactServer {
     private let chunkSize: Int
     private let window: Int64
     private let logger: Logger
+    private let metrics: CoordinatorMetrics?
     private var uploads: [String: Upload] = [:]
     /// An upload no message has touched for this long is dropped with its staged bytes.
     private let idleLimit = Duration.seconds(15 * 60)
 
-    init(loop: SocketLoop, socket: OpenedSocket, files: ArtifactFiles, chunkSize: Int, credit: Int, logger: Logger) {
+    init(loop: SocketLoop, socket: OpenedSocket, files: ArtifactFiles, chunkSize: Int, credit: Int, metrics: CoordinatorMetrics? = nil, logger: Logger) {
         self.loop = loop
         self.socket = socket
         self.files = files
         self.chunkSize = chunkSize
         window = Int64(chunkSize * credit)
         self.logger = logger
+        self.metrics = metrics
     }
 
     func run() async {
@@ -85,6 +88,7 @@ actor ArtifactServer {
             send(.artifactError(ArtifactError(code: .internalError, message: "\(error)", digest: fetch.digest)), to: peer)
             return
         }
+        metrics?.artifactBytesOut.increment(by: Int64(length))
         let eof = fetch.offset + Int64(length) >= size
         send(.chunk(Chunk(digest: fetch.digest, offset: fetch.offset, eof: eof)), to: peer, payload: Frame(buffer: buffer))
     }
@@ -135,6 +139,7 @@ actor ArtifactServer {
         }
         do {
             try payload.withUnsafeBytes { try upload.staged.append($0, at: chunk.offset) }
+            metrics?.artifactBytesIn.increment(by: Int64(payload.count))
         } catch {
             uploads[chunk.uploadId] = nil
             send(.putDone(PutDone(uploadId: chunk.uploadId, status: .failed, message: "\(error)")), to: peer)

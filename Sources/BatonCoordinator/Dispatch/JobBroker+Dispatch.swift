@@ -4,6 +4,7 @@ import BatonProtocol
 import BatonStore
 import Foundation
 import Logging
+import Prometheus
 
 extension JobBroker {
     /// A job waiting for credit is the normal case for a moment; why a job still waits is
@@ -53,6 +54,7 @@ extension JobBroker {
         workers[key] = worker
         let nonce = Self.newNonce()
         dispatched[entry.job.id] = Dispatch(entry: entry, nonce: nonce, workerKey: key, sentAt: clock.now)
+        metrics?.dispatchLatency.record(clock.now - entry.readyAt)
         reportedWaits[entry.job.id] = nil
         var data = entry.job.data
         // A git source learns its repository now, so a connection changed since the job was

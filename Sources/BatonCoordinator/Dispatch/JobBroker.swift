@@ -46,6 +46,7 @@ actor JobBroker {
     let logs: JobLogs
     let configuration: DispatchConfiguration
     let artifactPort: Int
+    let metrics: CoordinatorMetrics?
     let logger: Logger
     let epoch = UUID().uuidString.lowercased()
     let clock = ContinuousClock()
@@ -59,7 +60,7 @@ actor JobBroker {
     var reportedWaits: [JobID: WaitingReason] = [:]
 
     init(loop: SocketLoop, socket: OpenedSocket, engine: Engine, artifacts: ArtifactFiles, connections: SourceConnections, logs: JobLogs,
-         configuration: DispatchConfiguration, artifactPort: Int, logger: Logger) {
+         configuration: DispatchConfiguration, artifactPort: Int, metrics: CoordinatorMetrics? = nil, logger: Logger) {
         self.loop = loop
         self.socket = socket
         self.engine = engine
@@ -68,6 +69,7 @@ actor JobBroker {
         self.logs = logs
         self.configuration = configuration
         self.artifactPort = artifactPort
+        self.metrics = metrics
         self.logger = logger
     }
 

@@ -9,6 +9,8 @@ struct JobQueue {
         var attempt: Int
         /// Workers that rejected the job: it is never offered to them again.
         var excluded: Set<String> = []
+        /// When the job became ready, for the dispatch-latency metric.
+        var readyAt = ContinuousClock.now
     }
 
     private var lines: [String: [Entry]] = [:]

@@ -15,7 +15,7 @@ struct SignatureCheck: RouterMiddleware {
     let maxBody: Int
 
     static func isExempt(_ path: String) -> Bool {
-        path == "/healthz" || path.hasPrefix("/baton/webhooks/")
+        path == "/healthz" || path == "/metrics" || path.hasPrefix("/baton/webhooks/")
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

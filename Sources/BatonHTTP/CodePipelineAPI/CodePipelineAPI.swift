@@ -88,6 +88,7 @@ package struct CodePipelineAPI: Sendable {
         case .createCustomActionType: return try await createCustomActionType(decode(body))
         case .deleteCustomActionType: return try await deleteCustomActionType(decode(body))
         case .listActionTypes: return try await listActionTypes(decode(body))
+        case .listActionExecutions: return try await listActionExecutions(decode(body))
         case .pollForJobs: return try await pollForJobs(decode(body))
         case .acknowledgeJob: return try await acknowledgeJob(decode(body))
         case .getJobDetails: return try await getJobDetails(decode(body))

@@ -1,3 +1,4 @@
+import BatonAPI
 import BatonModel
 
 /// A job handed to a worker that polls over HTTP (PollForJobs), under its own nonce.
@@ -44,4 +45,9 @@ package protocol HTTPJobQueue: Sendable {
     func details(_ id: JobID) async throws(JobWorkerError) -> PolledJob
     func succeed(_ id: JobID, outputs: ActionOutputs, continuationToken: String?) async throws(JobWorkerError)
     func fail(_ id: JobID, failure: FailureDetails) async throws(JobWorkerError)
+}
+
+/// Who is connected and what waits, for `POST /baton/workers/list`.
+package protocol WorkerDirectory: Sendable {
+    func report() async -> ListWorkersOutput
 }

@@ -1,0 +1,68 @@
+import BatonEngine
+import BatonModel
+import BatonStore
+import Prometheus
+import Synchronization
+
+/// The coordinator's Prometheus metrics, in a registry of its own (no process-wide state):
+/// counters and histograms are updated as things happen, gauges are read at scrape time.
+final class CoordinatorMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    /// Job ready (queued) → JOB sent to a worker, or handed to an HTTP poller.
+    let dispatchLatency: DurationHistogram
+    let artifactBytesIn: Counter
+    let artifactBytesOut: Counter
+    private let actionStarts = Mutex<[String: ContinuousClock.Instant]>([:])
+
+    init() {
+        dispatchLatency = registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(namespace: "baton", metricName: "dispatch_latency", unitName: "seconds",
+                                             helpText: "Time from a job becoming ready to its dispatch to a worker"),
+            labels: [],
+            buckets: [.microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5), .milliseconds(5),
+                      .milliseconds(10), .milliseconds(50), .milliseconds(250), .seconds(1), .seconds(10), .seconds(60)])
+        let bytes = MetricNameDescriptor(namespace: "baton", metricName: "artifact", unitName: "bytes_total",
+                                         helpText: "Artifact bytes moved through the coordinator's store, by direction")
+        artifactBytesIn = registry.makeCounter(descriptor: bytes, labels: [("direction", "in")])
+        artifactBytesOut = registry.makeCounter(descriptor: bytes, labels: [("direction", "out")])
+    }
+
+    /// Times actions from their STARTED event to the event that ends them.
+    func observe(_ events: EventStream) async {
+        let (_, _, live) = events.subscribe(after: nil)
+        let clock = ContinuousClock()
+        for await event in live where event.kind == .action {
+            guard let id = event.detail.actionExecutionId else { continue }
+            if event.detail.state == "STARTED" {
+                actionStarts.withLock { $0[id] = clock.now }
+                continue
+            }
+            guard let started = actionStarts.withLock({ $0.removeValue(forKey: id) }) else { continue }
+            registry.makeDurationHistogram(
+                descriptor: MetricNameDescriptor(namespace: "baton", metricName: "action_duration", unitName: "seconds",
+                                                 helpText: "Action executions from start to end, by action type and result"),
+                labels: [("category", event.detail.type?.category ?? ""), ("provider", event.detail.type?.provider ?? ""), ("state", event.detail.state)],
+                buckets: [.milliseconds(10), .milliseconds(100), .seconds(1), .seconds(5), .seconds(15), .seconds(60), .seconds(300), .seconds(900), .seconds(3600)]
+            ).record(clock.now - started)
+        }
+    }
+
+    /// The exposition text, with gauges brought up to date first.
+    func scrape(store: Store, broker: JobBroker) async -> [UInt8] {
+        let executions = MetricNameDescriptor(namespace: "baton", metricName: "executions", unitName: "",
+                                              helpText: "Pipeline executions in the store, by pipeline and status")
+        for count in (try? await store.executionCounts()) ?? [] {
+            registry.makeGauge(descriptor: executions, labels: [("pipeline", count.pipeline), ("status", count.status)]).set(to: Double(count.count))
+        }
+        let statistics = await broker.statistics()
+        gauge("queue_depth", "", "Jobs waiting for a worker").set(to: Double(statistics.queued))
+        gauge("jobs_dispatched", "", "Jobs on workers (dispatched, not yet finished)").set(to: Double(statistics.dispatched))
+        gauge("workers_connected", "", "ZeroMQ workers connected").set(to: Double(statistics.workers))
+        gauge("worker_slots", "", "Slots of the connected workers").set(to: Double(statistics.slots))
+        return registry.emitToBuffer()
+    }
+
+    private func gauge(_ name: String, _ unit: String, _ help: String) -> Gauge {
+        registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "baton", metricName: name, unitName: unit, helpText: help), labels: [])
+    }
+}
