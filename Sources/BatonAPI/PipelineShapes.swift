@@ -3,6 +3,11 @@ import BatonModel
 package struct Tag: Sendable, Hashable, Codable {
     package var key: String
     package var value: String
+
+    package init(key: String, value: String) {
+        self.key = key
+        self.value = value
+    }
 }
 
 package struct CreatePipelineInput: Sendable, Codable {

@@ -121,6 +121,7 @@ package struct Coordinator: Service {
                 webhooks: { name, headers, body in await watcher.receive(connection: name, headers: headers, body: body) },
                 jobs: broker, workers: broker, artifacts: store.artifacts, accessKeys: configuration.accessKeys,
                 metrics: { await metrics.scrape(store: store, broker: broker) }, logs: logs.directory,
+                tags: store.tags, webhookDefinitions: store.webhooks,
                 host: host, port: configuration.httpPort, logger: logger
             ) { port in
                 await onReady(CoordinatorEndpoints(workers: workers, artifacts: artifactEndpoint, events: eventsEndpoint, http: "http://\(host):\(port)"))

@@ -24,13 +24,16 @@ package enum HTTPServer {
         accessKeys: AccessKeys? = nil,
         metrics: (@Sendable () async -> [UInt8])? = nil,
         logs: URL? = nil,
+        tags: ResourceTags? = nil,
+        webhookDefinitions: Webhooks? = nil,
         host: String,
         port: Int,
         logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void
     ) -> some ApplicationProtocol {
         let bucket = artifacts.map { ArtifactBucket(files: $0, logger: logger) }
-        let api = CodePipelineAPI(engine: engine, connections: connections, jobs: jobs, bucket: bucket, logger: logger)
+        let api = CodePipelineAPI(
+            engine: engine, connections: connections, jobs: jobs, bucket: bucket, tags: tags, webhooks: webhookDefinitions, logger: logger)
         let router = Router(context: BatonRequestContext.self)
         if let accessKeys {
             router.add(middleware: SignatureCheck(verifier: SigV4Verifier(keys: accessKeys), maxBody: CodePipelineAPI.maxRequestBody))
@@ -41,6 +44,9 @@ package enum HTTPServer {
         }
         EventRoutes(engine: engine).register(on: router)
         if let logs { JobLogRoute(directory: logs).register(on: router) }
+        if let webhookDefinitions {
+            WebhookDeliveryRoute(engine: engine, webhooks: webhookDefinitions, arn: { api.webhookArn($0) }).register(on: router)
+        }
         if let metrics {
             router.get("/metrics") { _, _ in
                 Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

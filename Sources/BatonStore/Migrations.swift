@@ -84,6 +84,20 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v5: resource tags and webhooks") { db in
+            try db.execute(sql: """
+                CREATE TABLE tag (
+                    arn TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (arn, key)
+                );
+                CREATE TABLE webhook (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    record TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

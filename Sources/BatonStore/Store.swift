@@ -22,6 +22,8 @@ package final class Store: Sendable {
     private let database: DatabasePool
     package let artifacts: ArtifactFiles
     package let connections: SourceConnections
+    package let tags: ResourceTags
+    package let webhooks: Webhooks
 
     /// Opens (creating if needed) the store in `directory` and brings its schema up to date.
     package init(directory: URL) throws {
@@ -41,6 +43,8 @@ package final class Store: Sendable {
         try Migrations.migrator.migrate(database)
         artifacts = try ArtifactFiles(root: directory.appendingPathComponent("artifacts"))
         connections = try SourceConnections(database: database)
+        tags = ResourceTags(database: database)
+        webhooks = try Webhooks(database: database)
     }
 
     // MARK: Pipelines

@@ -23,4 +23,16 @@ import Testing
             #expect(steps.last == "done", "\(run.output)")
         }
     }
+
+    @Test func boto3ReachesTagsTypesRulesWebhooksAndExplainsWhatCannotApply() async throws {
+        try await BatonCluster.with(workers: 1) { cluster in
+            try PipelineRunTests.putSource(in: cluster, content: "x")
+            let script = PipelineRunTests.packageRoot.appendingPathComponent("Tests/Python/api_coverage.py")
+            let run = try runTool("/usr/bin/env", ["python3", script.path, cluster.httpEndpoint.absoluteString])
+            #expect(run.status == 0, "\(run.output)")
+            let steps = run.output.split(separator: "\n").map(String.init)
+            #expect(Array(steps.prefix(4)) == ["tags", "types", "rules", "webhooks"], "\(run.output)")
+            #expect(steps.last == "done", "\(run.output)")
+        }
+    }
 }

@@ -15,6 +15,8 @@ package struct CodePipelineAPI: Sendable {
     let connections: SourceConnections
     let jobs: (any HTTPJobQueue)?
     let bucket: ArtifactBucket?
+    let tagStore: ResourceTags?
+    let webhooks: Webhooks?
     let logger: Logger
     /// Handed to job workers for the artifact bucket, which takes the same credentials as the API.
     var artifactCredentials = ArtifactCredentials(accessKeyId: "baton", secretAccessKey: "baton", sessionToken: "baton")
@@ -22,11 +24,16 @@ package struct CodePipelineAPI: Sendable {
     let region = "local"
     let account = "000000000000"
 
-    package init(engine: Engine, connections: SourceConnections, jobs: (any HTTPJobQueue)? = nil, bucket: ArtifactBucket? = nil, logger: Logger) {
+    package init(
+        engine: Engine, connections: SourceConnections, jobs: (any HTTPJobQueue)? = nil, bucket: ArtifactBucket? = nil,
+        tags: ResourceTags? = nil, webhooks: Webhooks? = nil, logger: Logger
+    ) {
         self.engine = engine
         self.connections = connections
         self.jobs = jobs
         self.bucket = bucket
+        tagStore = tags
+        self.webhooks = webhooks
         self.logger = logger
     }
 
@@ -42,9 +49,13 @@ package struct CodePipelineAPI: Sendable {
     }
 
     private func serve(_ request: Request) async -> Response {
+        let host = request.head.authority ?? "127.0.0.1"
         let requestID = UUID().uuidString.lowercased()
         let target = request.headers[HTTPField.Name("X-Amz-Target")!] ?? ""
         let prefix = CodePipelineOperation.targetPrefix + "."
+        if target.hasPrefix(prefix), let why = CodePipelineOperation.notApplicable[String(target.dropFirst(prefix.count))] {
+            return Self.error(APIError(type: "ValidationException", message: "\(target.dropFirst(prefix.count)) does not apply to a self-hosted Baton coordinator: \(why)"), requestID: requestID)
+        }
         guard target.hasPrefix(prefix), let operation = CodePipelineOperation(rawValue: String(target.dropFirst(prefix.count))) else {
             let shown = target.isEmpty ? "no X-Amz-Target header" : "'\(target)'"
             return Self.error(APIError(type: "UnknownOperationException", message: "Unknown operation: \(shown)"), requestID: requestID)
@@ -52,7 +63,7 @@ package struct CodePipelineAPI: Sendable {
         do {
             let body = try await request.body.collect(upTo: Self.maxRequestBody)
             let data = Data(body.readableBytesView)
-            let output = try await perform(operation, body: data.isEmpty ? Data("{}".utf8) : data)
+            let output = try await perform(operation, body: data.isEmpty ? Data("{}".utf8) : data, host: host)
             return Self.json(output, requestID: requestID)
         } catch {
             let apiError = APIError(error)
@@ -63,12 +74,15 @@ package struct CodePipelineAPI: Sendable {
         }
     }
 
-    private func perform(_ operation: CodePipelineOperation, body: Data) async throws -> any Encodable {
+    private func perform(_ operation: CodePipelineOperation, body: Data, host: String) async throws -> any Encodable {
         switch operation {
         case .createPipeline:
             let declaration = try strictDeclaration(body)
             let input: CreatePipelineInput = try decode(body)
-            return try await createPipeline(CreatePipelineInput(pipeline: declaration, tags: input.tags))
+            try Self.validate(input.tags ?? [])
+            let output = try await createPipeline(CreatePipelineInput(pipeline: declaration, tags: input.tags))
+            try await setTags(pipelineArn(declaration.name), input.tags ?? [])
+            return output
         case .updatePipeline:
             return try await updatePipeline(UpdatePipelineInput(pipeline: strictDeclaration(body)))
         case .getPipeline: return try await getPipeline(decode(body))
@@ -89,6 +103,15 @@ package struct CodePipelineAPI: Sendable {
         case .deleteCustomActionType: return try await deleteCustomActionType(decode(body))
         case .listActionTypes: return try await listActionTypes(decode(body))
         case .listActionExecutions: return try await listActionExecutions(decode(body))
+        case .getActionType: return try await getActionType(decode(body))
+        case .listRuleTypes: return try listRuleTypes(decode(body))
+        case .listRuleExecutions: return try await listRuleExecutions(decode(body))
+        case .tagResource: return try await tagResource(decode(body))
+        case .untagResource: return try await untagResource(decode(body))
+        case .listTagsForResource: return try await listTagsForResource(decode(body))
+        case .putWebhook: return try await putWebhook(decode(body), host: host)
+        case .listWebhooks: return try await listWebhooks(decode(body), host: host)
+        case .deleteWebhook: return try await deleteWebhook(decode(body))
         case .pollForJobs: return try await pollForJobs(decode(body))
         case .acknowledgeJob: return try await acknowledgeJob(decode(body))
         case .getJobDetails: return try await getJobDetails(decode(body))

@@ -36,6 +36,7 @@ extension CodePipelineAPI {
 
     func deletePipeline(_ input: DeletePipelineInput) async throws -> EmptyOutput {
         try await engine.deletePipeline(named: input.name)
+        try await tagStore?.removeAll(of: pipelineArn(input.name))
         return EmptyOutput()
     }
 }

@@ -1,0 +1,50 @@
+import BatonAPI
+import BatonEngine
+import BatonModel
+import BatonStore
+
+extension CodePipelineAPI {
+    func getActionType(_ input: GetActionTypeInput) async throws -> GetActionTypeOutput {
+        guard let type = await engine.actionTypes[input] else {
+            throw APIError(type: "ActionTypeNotFoundException", message: "Action type \(input) does not exist")
+        }
+        return GetActionTypeOutput(actionType: ActionTypeDeclarationShape(type))
+    }
+
+    func listRuleTypes(_ input: ListRuleTypesInput) -> ListRuleTypesOutput {
+        let all = RuleTypeShape.supported
+        return ListRuleTypesOutput(ruleTypes: input.ruleOwnerFilter.map { owner in all.filter { $0.id.owner == owner } } ?? all)
+    }
+
+    /// The rules of every stage condition that ran, newest execution first.
+    func listRuleExecutions(_ input: ListRuleExecutionsInput) async throws -> ListRuleExecutionsOutput {
+        let page = try Page(input.nextToken, maxResults: input.maxResults, limit: 100)
+        _ = try await engine.pipeline(named: input.pipelineName)
+        let executions = if let id = input.filter?.pipelineExecutionId {
+            [try await engine.execution(ExecutionID(rawValue: id), of: input.pipelineName)]
+        } else {
+            try await engine.executions(of: input.pipelineName)
+        }
+        var details: [RuleExecutionDetail] = []
+        for execution in executions {
+            guard let declaration = try? await engine.pipeline(named: input.pipelineName, version: execution.pipelineVersion).declaration else { continue }
+            for stage in execution.stages {
+                guard let stageDeclaration = declaration.stages.first(where: { $0.name == stage.name }) else { continue }
+                let hooks: [(String, [ConditionDeclaration])] = [
+                    ("beforeEntry", stageDeclaration.beforeEntry?.conditions ?? []),
+                    ("onSuccess", stageDeclaration.onSuccess?.conditions ?? []),
+                    ("onFailure", stageDeclaration.onFailure?.conditions ?? []),
+                ]
+                for (hook, conditions) in hooks {
+                    guard let record = stage.conditions?[hook] else { continue }
+                    for rule in conditions.flatMap(\.rules) {
+                        details.append(RuleExecutionDetail(
+                            execution: execution, stage: stage.name, condition: hook, rule: rule, record: record, job: stage.ruleJobs?["\(hook)/\(rule.name)"]))
+                    }
+                }
+            }
+        }
+        let (items, next) = page.slice(details)
+        return ListRuleExecutionsOutput(ruleExecutionDetails: items, nextToken: next)
+    }
+}
