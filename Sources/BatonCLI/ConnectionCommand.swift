@@ -72,6 +72,7 @@ struct ConnectionCommand: AsyncParsableCommand {
 
         func run() async throws {
             _ = try await client.client().perform(post: DeleteConnectionInput.path, DeleteConnectionInput(connectionName: name), as: DeleteConnectionOutput.self)
+            if client.output == .json { try printJSON(["connectionName": name, "deleted": "true"]) }
         }
     }
 }

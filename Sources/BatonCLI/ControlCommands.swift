@@ -59,7 +59,8 @@ struct TransitionCommand: AsyncParsableCommand {
                 .enableStageTransition,
                 StageTransitionInput(pipelineName: pipeline, stageName: stage, transitionType: outbound ? "Outbound" : "Inbound"),
                 as: EmptyOutput.self)
-            if options.output == .text { print("enabled the \(outbound ? "outbound" : "inbound") transition of \(stage)") }
+            if options.output == .json { return try printJSON(["pipelineName": pipeline, "stageName": stage, "transitionType": outbound ? "Outbound" : "Inbound", "enabled": "true"]) }
+            print("enabled the \(outbound ? "outbound" : "inbound") transition of \(stage)")
         }
     }
 
@@ -75,7 +76,8 @@ struct TransitionCommand: AsyncParsableCommand {
                 .disableStageTransition,
                 StageTransitionInput(pipelineName: pipeline, stageName: stage, transitionType: outbound ? "Outbound" : "Inbound", reason: reason),
                 as: EmptyOutput.self)
-            if options.output == .text { print("disabled the \(outbound ? "outbound" : "inbound") transition of \(stage)") }
+            if options.output == .json { return try printJSON(["pipelineName": pipeline, "stageName": stage, "transitionType": outbound ? "Outbound" : "Inbound", "enabled": "false"]) }
+            print("disabled the \(outbound ? "outbound" : "inbound") transition of \(stage)")
         }
     }
 }
@@ -102,7 +104,8 @@ struct ApprovalArguments: ParsableArguments {
             PutApprovalResultInput(pipelineName: pipeline, stageName: stage, actionName: action,
                                    result: ApprovalResult(summary: summary, status: reject ? "Rejected" : "Approved"), token: token),
             as: PutApprovalResultOutput.self)
-        if options.output == .text { print("\(reject ? "rejected" : "approved") \(stage)/\(action)") }
+        if options.output == .json { return try printJSON(["pipelineName": pipeline, "stageName": stage, "actionName": action, "status": reject ? "Rejected" : "Approved"]) }
+        print("\(reject ? "rejected" : "approved") \(stage)/\(action)")
     }
 }
 
@@ -174,6 +177,7 @@ struct OverrideCommand: AsyncParsableCommand {
             OverrideStageConditionInput(pipelineName: pipeline, stageName: stage, pipelineExecutionId: executionId,
                                         conditionType: beforeEntry ? "BEFORE_ENTRY" : "ON_SUCCESS"),
             as: EmptyOutput.self)
-        if options.output == .text { print("overrode the \(beforeEntry ? "entry" : "success") condition of \(stage)") }
+        if options.output == .json { return try printJSON(["pipelineName": pipeline, "stageName": stage, "conditionType": beforeEntry ? "BEFORE_ENTRY" : "ON_SUCCESS"]) }
+        print("overrode the \(beforeEntry ? "entry" : "success") condition of \(stage)")
     }
 }

@@ -76,7 +76,8 @@ struct PipelineCommand: AsyncParsableCommand {
 
         func run() async throws {
             _ = try await options.client().perform(.deletePipeline, DeletePipelineInput(name: name), as: EmptyOutput.self)
-            if options.output == .text { print("deleted pipeline \(name)") }
+            if options.output == .json { return try printJSON(["name": name, "deleted": "true"]) }
+            print("deleted pipeline \(name)")
         }
     }
 }
