@@ -54,7 +54,7 @@ let package = Package(
 
         // Layer 2–3: decisions, HTTP, the worker runtime.
         .target(name: "BatonEngine", dependencies: ["BatonModel", "BatonStore", logging]),
-        .target(name: "BatonHTTP", dependencies: ["BatonAPI", "BatonEngine", "BatonStore", "BatonModel", hummingbird, nioCore, httpTypes, nioHTTPTypes, logging]),
+        .target(name: "BatonHTTP", dependencies: ["BatonAPI", "BatonEngine", "BatonStore", "BatonModel", hummingbird, nioCore, httpTypes, nioHTTPTypes, logging, serviceLifecycle]),
         .target(
             name: "BatonWorker",
             dependencies: ["BatonProtocol", "BatonModel", "BatonFileIO", "ZeroMQ", crypto, logging, serviceLifecycle]

@@ -162,6 +162,11 @@ import ZeroMQ
                 }
             }
             #expect(resumedEvents.map(\.id) == Array((snapshot.sequence + 1)...last))
+
+            // Both streams are still open: a graceful shutdown ends them instead of waiting on them.
+            let coordinator = cluster.coordinatorProcess
+            coordinator.signal(SIGTERM)
+            #expect(try await coordinator.waitForExit(timeout: .seconds(15)) == 0)
         }
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 
 /// The event stream over HTTP: `GET /events` as Server-Sent Events and `GET /events/snapshot` as
 /// JSON, both optionally for one pipeline (`?pipeline=NAME`).
@@ -66,15 +67,21 @@ struct EventRoutes {
                 try await writer.write(message(event))
                 last = event.sequence
             }
-            for await item in items {
-                switch item {
-                case .event(let event):
-                    guard event.sequence > last else { continue }
-                    last = event.sequence
-                    if wanted(event) { try await writer.write(message(event)) }
-                case .tick:
-                    try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+            // A stream never ends by itself: graceful shutdown ends it, so an open `curl -N`
+            // does not hold the coordinator up.
+            try await withGracefulShutdownHandler {
+                for await item in items {
+                    switch item {
+                    case .event(let event):
+                        guard event.sequence > last else { continue }
+                        last = event.sequence
+                        if wanted(event) { try await writer.write(message(event)) }
+                    case .tick:
+                        try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    }
                 }
+            } onGracefulShutdown: {
+                feed.finish()
             }
             try await writer.finish(nil)
         }
