@@ -93,7 +93,7 @@ let package = Package(
 
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "BatonTesting", logging]),
         .testTarget(name: "BatonModelTests", dependencies: ["BatonModel"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "BatonProtocolTests", dependencies: ["BatonProtocol", "BatonModel"]),
+        .testTarget(name: "BatonProtocolTests", dependencies: ["BatonProtocol", "BatonModel"], exclude: ["Fixtures"]),
         .testTarget(name: "BatonFileIOTests", dependencies: ["BatonFileIO", crypto]),
         .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonModel", crypto]),
         .testTarget(name: "BatonEngineTests", dependencies: ["BatonEngine", "BatonStore", "BatonModel", logging]),

@@ -164,11 +164,11 @@ package final class BatonCluster: Sendable {
     }
 
     /// Zips `folder` into `bucket/key` under the cluster's bucket root.
-    package func putObject(bucket: String, key: String, zipping folder: URL) throws {
+    package func putObject(bucket: String, key: String, zipping folder: URL) async throws {
         let destination = bucketRoot.appendingPathComponent(bucket)
         try FileManager.default.createDirectory(at: destination, withIntermediateDirectories: true)
         let archive = destination.appendingPathComponent(key)
-        let result = try runTool("/bin/sh", ["-c", "cd \"$1\" && zip -qr \"$2\" .", "sh", folder.path, archive.path])
+        let result = try await runTool("/bin/sh", ["-c", "cd \"$1\" && zip -qr \"$2\" .", "sh", folder.path, archive.path])
         guard result.status == 0 else { throw ClusterError("zip failed: \(result.output)") }
     }
 }

@@ -117,8 +117,54 @@ package struct ClosedBeforeLine: Error, CustomStringConvertible {
     package var description: String { "process \(pid) closed its output (exited) without printing a line starting with '\(prefix)'" }
 }
 
-/// Runs a command to completion and returns its status and combined output.
-package func runTool(_ path: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
+/// Runs a command to completion and returns its status and combined output. The process's output
+/// goes to a file and its exit is polled, so a long command (a Python client, the aws CLI) does not
+/// hold one of the cooperative pool's few threads while other tests need them.
+package func runTool(_ path: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Duration = .seconds(170)) async throws -> (status: Int32, output: String) {
+    let result = try await run(URL(fileURLWithPath: path), arguments, environment: environment, combined: true, timeout: timeout)
+    return (result.status, result.stdout)
+}
+
+/// Runs the `baton` CLI and returns exit status, stdout and stderr separately.
+package func runBaton(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(170)) async throws -> (status: Int32, stdout: String, stderr: String) {
+    try await run(try BatonCluster.executable, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, combined: false, timeout: timeout)
+}
+
+private func run(_ executable: URL, _ arguments: [String], environment: [String: String]?, combined: Bool, timeout: Duration) async throws -> (status: Int32, stdout: String, stderr: String) {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-run-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let outFile = folder.appendingPathComponent("stdout"), errFile = folder.appendingPathComponent("stderr")
+    _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
+    let out = try FileHandle(forWritingTo: outFile)
+    let err = combined ? out : try FileHandle(forWritingTo: errFile)
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    do {
+        try await withTimeout(timeout, "\(executable.lastPathComponent) \(arguments.prefix(3).joined(separator: " ")) to exit") {
+            while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        }
+    } catch {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        throw error
+    }
+    process.waitUntilExit()
+    try? out.close()
+    if !combined { try? err.close() }
+    let stdout = (try? String(contentsOf: outFile, encoding: .utf8)) ?? ""
+    let stderr = combined ? "" : (try? String(contentsOf: errFile, encoding: .utf8)) ?? ""
+    return (process.terminationStatus, stdout, stderr)
+}
+
+/// Runs a quick command (git, ip) to completion, blocking the calling thread; for synchronous
+/// helpers only. Anything that may take long goes through `runTool`.
+package func runQuickTool(_ path: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
@@ -132,22 +178,9 @@ package func runTool(_ path: String, _ arguments: [String], environment: [String
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
 
-/// Runs the `baton` CLI and returns exit status, stdout and stderr separately.
-package func runBaton(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = try BatonCluster.executable
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let errData = Mutex(Data())
-    let reader = Thread { errData.withLock { $0 = err.fileHandleForReading.readDataToEndOfFile() } }
-    reader.start()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    while !reader.isFinished { usleep(1000) }
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData.withLock { $0 }, as: UTF8.self))
+/// The first executable called `name` on PATH (and a few usual places), if any.
+package func executableOnPath(_ name: String) -> String? {
+    let path = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
+    let candidates = path + ["/usr/local/bin", "/usr/bin", "/root/.pyenv/shims"]
+    return candidates.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
 }

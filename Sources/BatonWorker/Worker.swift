@@ -116,13 +116,18 @@ package actor Worker: Service {
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await message in control.inbound { await self.receiveControl(message, on: control.handle) }
+                await self.takeMessages(from: control)
                 throw WorkerError.noReply(what: "messages (connection closed)", endpoint: self.configuration.coordinatorEndpoint)
             }
             group.addTask { try await self.watchLiveness() }
             defer { group.cancelAll() }
             try await group.next()
         }
+    }
+
+    /// Runs on the worker itself, so each message costs no executor hop.
+    private func takeMessages(from control: OpenedSocket) async {
+        for await message in control.inbound { await receiveControl(message, on: control.handle) }
     }
 
     /// Sends HEARTBEAT each interval and gives up on a coordinator that has been silent too long.

@@ -20,6 +20,14 @@ package struct InboundMessages: AsyncSequence, Sendable {
             if message != nil { gate.consumed() }
             return message
         }
+
+        /// Iterated from an actor, the consumer stays on that actor between messages instead of
+        /// hopping to the global executor and back for each one.
+        package mutating func next(isolation actor: isolated (any Actor)?) async -> Message? {
+            let message = await base.next(isolation: actor)
+            if message != nil { gate.consumed() }
+            return message
+        }
     }
 
     package func makeAsyncIterator() -> AsyncIterator {

@@ -49,7 +49,7 @@ import Testing
 
     @Test func aCommandAndAWebhookAreToldOfThePendingApprovalWithItsToken() async throws {
         try await BatonCluster.with(workers: 1) { cluster in
-            try PipelineRunTests.putSource(in: cluster, content: "x")
+            try await PipelineRunTests.putSource(in: cluster, content: "x")
 
             // The command: writes what it is told to a file.
             let received = cluster.root.appendingPathComponent("told-command.json")

@@ -78,7 +78,7 @@ import Testing
     @Test func anUploadCutByACoordinatorRestartIsResumedAndTheActionRunsOnce() async throws {
         let arguments = ["--heartbeat-interval", "500", "--artifact-chunk-kib", "4", "--artifact-credit", "1"]
         try await BatonCluster.with(workers: 1, stablePorts: true, coordinatorArguments: arguments) { cluster in
-            try PipelineRunTests.putSource(in: cluster, content: "x")
+            try await PipelineRunTests.putSource(in: cluster, content: "x")
             let runs = cluster.root.appendingPathComponent("runs")
             let pipeline = PipelineDeclaration(name: "bulky", stages: [
                 PipelineRunTests.sourceStage,

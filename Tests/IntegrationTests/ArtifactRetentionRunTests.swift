@@ -16,7 +16,7 @@ import Testing
             // Per run: the source archive and the two actions' logs.
             var runs: [Set<ArtifactDigest>] = []
             for run in 1...2 {
-                try PipelineRunTests.putSource(in: cluster, content: "run \(run)")
+                try await PipelineRunTests.putSource(in: cluster, content: "run \(run)")
                 let started: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: "kept"))
                 let execution = try await PipelineRunTests.waitForEnd(started.pipelineExecutionId, of: "kept", in: cluster)
                 #expect(execution.status == .succeeded)
@@ -30,13 +30,13 @@ import Testing
 
             let endpoint = cluster.httpEndpoint.absoluteString
             let common = ["artifacts", "gc", "--endpoint", endpoint, "--keep-executions", "1", "--keep-days", "0", "--minimum-age", "0", "--output", "json"]
-            let dry = try runBaton(common + ["--dry-run"])
+            let dry = try await runBaton(common + ["--dry-run"])
             #expect(dry.status == 0, "\(dry.stderr)")
             #expect(dry.stdout.contains(first.hex))
             let objectOne = cluster.dataDirectory.appendingPathComponent("artifacts/objects/\(first.hex.prefix(2))/\(first.hex)")
             #expect(FileManager.default.fileExists(atPath: objectOne.path), "a dry run deletes nothing")
 
-            let real = try runBaton(common)
+            let real = try await runBaton(common)
             #expect(real.status == 0, "\(real.stderr)")
             let output = try JSONDecoder().decode(CollectArtifactsOutput.self, from: Data(real.stdout.utf8))
             #expect(Set(output.deleted) == Set(runs[0].map(\.hex)))
@@ -44,9 +44,9 @@ import Testing
             let objectTwo = cluster.dataDirectory.appendingPathComponent("artifacts/objects/\(second.hex.prefix(2))/\(second.hex)")
             #expect(FileManager.default.fileExists(atPath: objectTwo.path), "the newest execution's artifact stays")
 
-            let again = try runBaton(common)
+            let again = try await runBaton(common)
             #expect(try JSONDecoder().decode(CollectArtifactsOutput.self, from: Data(again.stdout.utf8)).deleted.isEmpty)
-            let bad = try runBaton(["artifacts", "gc", "--endpoint", endpoint, "--keep-executions", "0"])
+            let bad = try await runBaton(["artifacts", "gc", "--endpoint", endpoint, "--keep-executions", "0"])
             #expect(bad.status != 0)
             #expect(bad.stderr.contains("keepExecutions must be at least 1"))
         }

@@ -10,9 +10,7 @@ import Testing
     static let key = AccessKey(id: "AKIABATONTEST", secret: "test-secret/with+chars")
 
     static func awsCLI() throws -> String {
-        try #require(["/usr/local/bin/aws", "/usr/bin/aws", "/root/.pyenv/shims/aws"].first { FileManager.default.isExecutableFile(atPath: $0) }
-            ?? (try? runTool("/bin/sh", ["-c", "command -v aws"]).output.trimmingCharacters(in: .whitespacesAndNewlines)).flatMap { $0.isEmpty ? nil : $0 },
-            "the aws CLI is not installed (scripts/bootstrap installs it)")
+        try #require(executableOnPath("aws"), "the aws CLI is not installed (scripts/bootstrap installs it)")
     }
 
     static func environment(id: String, secret: String) -> [String: String] {
@@ -46,23 +44,23 @@ import Testing
             // The aws CLI, as shipped.
             let right = Self.environment(id: Self.key.id, secret: Self.key.secret)
             let hello = PipelineRunTests.packageRoot.appendingPathComponent("examples/hello/pipeline.json").path
-            let created = try runTool(aws, ["codepipeline", "create-pipeline", "--endpoint-url", endpoint, "--cli-input-json", "file://\(hello)"], environment: right)
+            let created = try await runTool(aws, ["codepipeline", "create-pipeline", "--endpoint-url", endpoint, "--cli-input-json", "file://\(hello)"], environment: right)
             #expect(created.status == 0, "\(created.output)")
-            let refused = try runTool(aws, ["codepipeline", "list-pipelines", "--endpoint-url", endpoint], environment: Self.environment(id: Self.key.id, secret: "wrong"))
+            let refused = try await runTool(aws, ["codepipeline", "list-pipelines", "--endpoint-url", endpoint], environment: Self.environment(id: Self.key.id, secret: "wrong"))
             #expect(refused.status != 0)
             #expect(refused.output.contains("An error occurred (InvalidSignatureException) when calling the ListPipelines operation"), "\(refused.output)")
 
             // baton signs with the same variables the aws CLI reads.
-            let listed = try runBaton(["pipeline", "list", "--endpoint", endpoint], environment: ["AWS_ACCESS_KEY_ID": Self.key.id, "AWS_SECRET_ACCESS_KEY": Self.key.secret])
+            let listed = try await runBaton(["pipeline", "list", "--endpoint", endpoint], environment: ["AWS_ACCESS_KEY_ID": Self.key.id, "AWS_SECRET_ACCESS_KEY": Self.key.secret])
             #expect(listed.status == 0 && listed.stdout.contains("hello"), "\(listed.stderr)")
-            let unsigned = try runBaton(["pipeline", "list", "--endpoint", endpoint], environment: ["AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""])
+            let unsigned = try await runBaton(["pipeline", "list", "--endpoint", endpoint], environment: ["AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""])
             #expect(unsigned.status != 0 && unsigned.stderr.contains("MissingAuthenticationTokenException"), "\(unsigned.stderr)")
 
             // boto3: a job worker signs its polls, and reaches the artifact bucket with the
             // credentials its job carries.
             let signed = CodePipelineClient(endpoint: cluster.httpEndpoint, accessKey: Self.key)
             try await HTTPJobWorkerTests.createLineCountType(signed)
-            try PipelineRunTests.putSource(in: cluster, content: "a\nb\nc\n")
+            try await PipelineRunTests.putSource(in: cluster, content: "a\nb\nc\n")
             let _: CreatePipelineOutput = try await signed.call(.createPipeline, CreatePipelineInput(pipeline: HTTPJobWorkerTests.pipeline("lines", minimum: "1")))
             let script = PipelineRunTests.packageRoot.appendingPathComponent("examples/boto3-worker/worker.py")
             let worker = try ChildProcess.launch(
@@ -83,10 +81,10 @@ import Testing
         }
     }
 
-    @Test func anUnsignedAPIIsRefusedOnANonLoopbackAddress() throws {
+    @Test func anUnsignedAPIIsRefusedOnANonLoopbackAddress() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-auth-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try runBaton(["coordinator", "--data-dir", folder.path, "--listen-http", "0.0.0.0:0", "--listen-workers", "tcp://127.0.0.1:0"])
+        let result = try await runBaton(["coordinator", "--data-dir", folder.path, "--listen-http", "0.0.0.0:0", "--listen-workers", "tcp://127.0.0.1:0"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("refusing to serve the HTTP API on 0.0.0.0 without signature checks"), "\(result.stderr)")
     }

@@ -8,10 +8,10 @@ import Testing
     @Test(arguments: ["boto3", "aws-cli"])
     func aClientCreatesStartsWatchesRetriesApprovesStopsAndRollsBack(_ client: String) async throws {
         try await BatonCluster.with(workers: 2) { cluster in
-            try PipelineRunTests.putSource(in: cluster, content: "x")
+            try await PipelineRunTests.putSource(in: cluster, content: "x")
             let script = PipelineRunTests.packageRoot.appendingPathComponent("Tests/Python/lifecycle.py")
             let flag = cluster.root.appendingPathComponent("build-may-pass")
-            let run = try runTool("/usr/bin/env", ["python3", script.path, cluster.httpEndpoint.absoluteString, flag.path, client])
+            let run = try await runTool("/usr/bin/env", ["python3", script.path, cluster.httpEndpoint.absoluteString, flag.path, client])
             #expect(run.status == 0, "\(run.output)")
             let steps = run.output.split(separator: "\n").map(String.init)
             #expect(steps.first == "created")
@@ -26,9 +26,9 @@ import Testing
 
     @Test func boto3ReachesTagsTypesRulesWebhooksAndExplainsWhatCannotApply() async throws {
         try await BatonCluster.with(workers: 1) { cluster in
-            try PipelineRunTests.putSource(in: cluster, content: "x")
+            try await PipelineRunTests.putSource(in: cluster, content: "x")
             let script = PipelineRunTests.packageRoot.appendingPathComponent("Tests/Python/api_coverage.py")
-            let run = try runTool("/usr/bin/env", ["python3", script.path, cluster.httpEndpoint.absoluteString])
+            let run = try await runTool("/usr/bin/env", ["python3", script.path, cluster.httpEndpoint.absoluteString])
             #expect(run.status == 0, "\(run.output)")
             let steps = run.output.split(separator: "\n").map(String.init)
             #expect(Array(steps.prefix(4)) == ["tags", "types", "rules", "webhooks"], "\(run.output)")

@@ -32,8 +32,8 @@ import Glibc
     ]
 
     @Test(arguments: failingCalls)
-    func everyErrorIsOneLineAndANonZeroExit(_ call: FailingCall) throws {
-        let result = try runBaton(call.arguments)
+    func everyErrorIsOneLineAndANonZeroExit(_ call: FailingCall) async throws {
+        let result = try await runBaton(call.arguments)
         #expect(result.status != 0)
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1, "stderr was: \(result.stderr)")
@@ -41,8 +41,8 @@ import Glibc
         #expect(result.stderr.contains(call.expected), "stderr was: \(result.stderr)")
     }
 
-    @Test func helpExitsZero() throws {
-        let result = try runBaton(["--help"])
+    @Test func helpExitsZero() async throws {
+        let result = try await runBaton(["--help"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("coordinator"))
         #expect(result.stdout.contains("worker"))
@@ -50,13 +50,13 @@ import Glibc
 
     @Test func apiErrorsReachTheUserAsTheExceptionAndMessage() async throws {
         try await BatonCluster.with { cluster in
-            let missing = try runBaton(["status", "nope", "--endpoint", cluster.httpEndpoint.absoluteString])
+            let missing = try await runBaton(["status", "nope", "--endpoint", cluster.httpEndpoint.absoluteString])
             #expect(missing.status != 0)
             #expect(missing.stderr == "baton: PipelineNotFoundException: Pipeline with name nope does not exist.\n")
 
             let bad = cluster.root.appendingPathComponent("bad.json")
             try #"{"pipeline": {"name": "bad name!", "stages": [{"name": "Only", "actions": []}]}}"#.write(to: bad, atomically: true, encoding: .utf8)
-            let refused = try runBaton(["pipeline", "create", "-f", bad.path, "--endpoint", cluster.httpEndpoint.absoluteString])
+            let refused = try await runBaton(["pipeline", "create", "-f", bad.path, "--endpoint", cluster.httpEndpoint.absoluteString])
             #expect(refused.status != 0)
             #expect(refused.stderr.split(separator: "\n").count == 1)
             #expect(refused.stderr.contains("validation errors detected"))
@@ -73,13 +73,13 @@ import Glibc
             log: root.deletingLastPathComponent().appendingPathComponent("\(root.lastPathComponent).log"))
         _ = try await up.waitForLine(prefix: "baton up: coordinator and 2 workers running", timeout: .seconds(30))
         // Kill one worker process outright.
-        let pids = try runTool("/usr/bin/pgrep", ["-f", "--", "--worker-id worker-1 --buckets \(root.path)"]).output
+        let pids = try await runTool("/usr/bin/pgrep", ["-f", "--", "--worker-id worker-1 --buckets \(root.path)"]).output
         let workerPID = try #require(Int32(pids.split(separator: "\n").first ?? ""))
         kill(workerPID, SIGKILL)
         up.signal(SIGTERM)
         let status = try await up.waitForExit(timeout: .seconds(20))
         #expect(status == 0)
-        let leftovers = try runTool("/usr/bin/pgrep", ["-f", "--", root.path]).output
+        let leftovers = try await runTool("/usr/bin/pgrep", ["-f", "--", root.path]).output
         #expect(leftovers.isEmpty, "still running: \(leftovers)")
     }
 }

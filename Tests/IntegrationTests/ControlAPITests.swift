@@ -91,36 +91,34 @@ import FoundationNetworking
     /// The real `aws codepipeline` CLI against a coordinator: a declaration printed by
     /// `get-pipeline` loads back through `baton pipeline create` unchanged.
     @Test func theAWSCLIDrivesBatonAndItsOutputRoundTrips() async throws {
-        let aws = try #require(["/usr/local/bin/aws", "/usr/bin/aws", "/root/.pyenv/shims/aws"].first { FileManager.default.isExecutableFile(atPath: $0) }
-            ?? (try? runTool("/bin/sh", ["-c", "command -v aws"]).output.trimmingCharacters(in: .whitespacesAndNewlines)).flatMap { $0.isEmpty ? nil : $0 },
-            "the aws CLI is not installed (scripts/bootstrap installs it)")
+        let aws = try #require(executableOnPath("aws"), "the aws CLI is not installed (scripts/bootstrap installs it)")
         try await BatonCluster.with { cluster in
             let environment = ProcessInfo.processInfo.environment.merging([
                 "AWS_ACCESS_KEY_ID": "baton", "AWS_SECRET_ACCESS_KEY": "baton", "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": "",
             ]) { $1 }
             let endpoint = cluster.httpEndpoint.absoluteString
             let hello = PipelineRunTests.packageRoot.appendingPathComponent("examples/hello/pipeline.json").path
-            let created = try runTool(aws, ["codepipeline", "create-pipeline", "--endpoint-url", endpoint, "--cli-input-json", "file://\(hello)"], environment: environment)
+            let created = try await runTool(aws, ["codepipeline", "create-pipeline", "--endpoint-url", endpoint, "--cli-input-json", "file://\(hello)"], environment: environment)
             #expect(created.status == 0, "\(created.output)")
-            let got = try runTool(aws, ["codepipeline", "get-pipeline", "--endpoint-url", endpoint, "--name", "hello"], environment: environment)
+            let got = try await runTool(aws, ["codepipeline", "get-pipeline", "--endpoint-url", endpoint, "--name", "hello"], environment: environment)
             #expect(got.status == 0, "\(got.output)")
-            let missing = try runTool(aws, ["codepipeline", "get-pipeline", "--endpoint-url", endpoint, "--name", "nope"], environment: environment)
+            let missing = try await runTool(aws, ["codepipeline", "get-pipeline", "--endpoint-url", endpoint, "--name", "nope"], environment: environment)
             #expect(missing.status != 0)
             #expect(missing.output.contains("An error occurred (PipelineNotFoundException) when calling the GetPipeline operation: Pipeline with name nope does not exist."))
 
             // Delete it, then create it again from the aws CLI's own output.
             let printed = cluster.root.appendingPathComponent("printed.json")
             try got.output.write(to: printed, atomically: true, encoding: .utf8)
-            let delete = try runBaton(["pipeline", "delete", "hello", "--endpoint", endpoint])
+            let delete = try await runBaton(["pipeline", "delete", "hello", "--endpoint", endpoint])
             #expect(delete.status == 0, "\(delete.stderr)")
-            let recreate = try runBaton(["pipeline", "create", "-f", printed.path, "--endpoint", endpoint])
+            let recreate = try await runBaton(["pipeline", "create", "-f", printed.path, "--endpoint", endpoint])
             #expect(recreate.status == 0, "\(recreate.stderr)")
-            let again = try runBaton(["pipeline", "get", "hello", "--endpoint", endpoint])
+            let again = try await runBaton(["pipeline", "get", "hello", "--endpoint", endpoint])
             let before = try JSONSerialization.jsonObject(with: Data(got.output.utf8)) as? [String: Any]
             let after = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any]
             #expect((before?["pipeline"] as? NSDictionary) == (after?["pipeline"] as? NSDictionary))
 
-            let started = try runTool(aws, ["codepipeline", "start-pipeline-execution", "--endpoint-url", endpoint, "--name", "hello"], environment: environment)
+            let started = try await runTool(aws, ["codepipeline", "start-pipeline-execution", "--endpoint-url", endpoint, "--name", "hello"], environment: environment)
             #expect(started.status == 0 && started.output.contains("pipelineExecutionId"), "\(started.output)")
         }
     }

@@ -81,7 +81,7 @@ import ZeroMQ
                 URL(fileURLWithPath: "/usr/bin/env"), ["curl", "-sN", cluster.httpEndpoint.appendingPathComponent("events").absoluteString], log: sse)
             defer { curl.kill() }
 
-            try PipelineRunTests.putSource(in: cluster, content: "x")
+            try await PipelineRunTests.putSource(in: cluster, content: "x")
             var declaration = ExecutionControlTests.pipeline("evented", build: ["true"])
             declaration.stages.insert(StageDeclaration(name: "Approval", actions: [
                 ActionDeclaration(name: "Release", actionTypeId: .init(category: "Approval", owner: "AWS", provider: "Manual", version: "1")),
@@ -109,7 +109,7 @@ import ZeroMQ
             defer { resumed.kill() }
 
             let _: GetPipelineStateOutput = try await cluster.client.call(.getPipelineState, GetPipelineStateInput(name: "evented"))
-            let approve = try runBaton(["approve", "evented", "Approval", "Release", "--endpoint", cluster.httpEndpoint.absoluteString])
+            let approve = try await runBaton(["approve", "evented", "Approval", "Release", "--endpoint", cluster.httpEndpoint.absoluteString])
             #expect(approve.status == 0, "\(approve.stderr)")
             let ended = try await PipelineRunTests.waitForEnd(started.pipelineExecutionId, of: "evented", in: cluster)
             #expect(ended.status == .succeeded)

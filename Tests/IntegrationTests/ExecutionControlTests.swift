@@ -16,7 +16,7 @@ import Testing
 
     @Test func aFailedStageRetriedThroughTheCLIFinishesTheExecution() async throws {
         try await BatonCluster.with(workers: 1) { cluster in
-            try PipelineRunTests.putSource(in: cluster, content: "x")
+            try await PipelineRunTests.putSource(in: cluster, content: "x")
             let fixed = cluster.root.appendingPathComponent("fixed")
             let _: CreatePipelineOutput = try await cluster.client.call(
                 .createPipeline, CreatePipelineInput(pipeline: Self.pipeline("flaky", build: ["test -e \(fixed.path)"])))
@@ -26,12 +26,12 @@ import Testing
 
             _ = FileManager.default.createFile(atPath: fixed.path, contents: nil)
             let endpoint = cluster.httpEndpoint.absoluteString
-            let retried = try runBaton(["retry", "flaky", "Build", id, "--endpoint", endpoint])
+            let retried = try await runBaton(["retry", "flaky", "Build", id, "--endpoint", endpoint])
             #expect(retried.status == 0, "\(retried.stderr)")
             #expect(try await PipelineRunTests.waitForEnd(id, of: "flaky", in: cluster).status == .succeeded)
 
             // A stage without failed actions is not retryable, with CodePipeline's exception.
-            let again = try runBaton(["retry", "flaky", "Build", id, "--endpoint", endpoint])
+            let again = try await runBaton(["retry", "flaky", "Build", id, "--endpoint", endpoint])
             #expect(again.status != 0)
             #expect(again.stderr.hasPrefix("baton: StageNotRetryableException: "))
         }
@@ -39,7 +39,7 @@ import Testing
 
     @Test func stopWithAbandonEndsARunningExecutionAtOnce() async throws {
         try await BatonCluster.with(workers: 1) { cluster in
-            try PipelineRunTests.putSource(in: cluster, content: "x")
+            try await PipelineRunTests.putSource(in: cluster, content: "x")
             let started = cluster.root.appendingPathComponent("started")
             let _: CreatePipelineOutput = try await cluster.client.call(
                 .createPipeline, CreatePipelineInput(pipeline: Self.pipeline("long", build: ["touch \(started.path)", "sleep 60"])))
@@ -48,23 +48,23 @@ import Testing
                 while !FileManager.default.fileExists(atPath: started.path) { try await Task.sleep(for: .milliseconds(50)) }
             }
             let endpoint = cluster.httpEndpoint.absoluteString
-            let stop = try runBaton(["stop", "long", execution.pipelineExecutionId, "--abandon", "--reason", "wrong branch", "--endpoint", endpoint])
+            let stop = try await runBaton(["stop", "long", execution.pipelineExecutionId, "--abandon", "--reason", "wrong branch", "--endpoint", endpoint])
             #expect(stop.status == 0, "\(stop.stderr)")
             let ended = try await PipelineRunTests.waitForEnd(execution.pipelineExecutionId, of: "long", in: cluster, timeout: .seconds(10))
             #expect(ended.status == .stopped)
             let actions = try await PipelineRunTests.state(of: "long", in: cluster)
             #expect(actions["Build/Make"]?.status == .abandoned)
-            let repeated = try runBaton(["stop", "long", execution.pipelineExecutionId, "--endpoint", endpoint])
+            let repeated = try await runBaton(["stop", "long", execution.pipelineExecutionId, "--endpoint", endpoint])
             #expect(repeated.stderr.hasPrefix("baton: PipelineExecutionNotStoppableException: "))
         }
     }
 
     @Test func aDisabledTransitionHoldsAnInboundExecutionUntilEnabled() async throws {
         try await BatonCluster.with(workers: 1) { cluster in
-            try PipelineRunTests.putSource(in: cluster, content: "x")
+            try await PipelineRunTests.putSource(in: cluster, content: "x")
             let _: CreatePipelineOutput = try await cluster.client.call(.createPipeline, CreatePipelineInput(pipeline: Self.pipeline("gated", build: ["true"])))
             let endpoint = cluster.httpEndpoint.absoluteString
-            let disabled = try runBaton(["transition", "disable", "gated", "Ship", "--reason", "release freeze", "--endpoint", endpoint])
+            let disabled = try await runBaton(["transition", "disable", "gated", "Ship", "--reason", "release freeze", "--endpoint", endpoint])
             #expect(disabled.status == 0, "\(disabled.stderr)")
             let started: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: "gated"))
             let state = try await withTimeout(.seconds(30), "the execution to wait at Ship") {
@@ -77,7 +77,7 @@ import Testing
             #expect(state.stageStates[2].inboundExecution?.pipelineExecutionId == started.pipelineExecutionId)
             #expect(state.stageStates[2].inboundTransitionState?.enabled == false)
             #expect(state.stageStates[2].inboundTransitionState?.disabledReason == "release freeze")
-            let enabled = try runBaton(["transition", "enable", "gated", "Ship", "--endpoint", endpoint])
+            let enabled = try await runBaton(["transition", "enable", "gated", "Ship", "--endpoint", endpoint])
             #expect(enabled.status == 0, "\(enabled.stderr)")
             #expect(try await PipelineRunTests.waitForEnd(started.pipelineExecutionId, of: "gated", in: cluster).status == .succeeded)
         }
@@ -96,7 +96,7 @@ import Testing
 
     @Test func aManualApprovalHoldsTheExecutionUntilApprovedThroughTheCLI() async throws {
         try await BatonCluster.with(workers: 1) { cluster in
-            try PipelineRunTests.putSource(in: cluster, content: "x")
+            try await PipelineRunTests.putSource(in: cluster, content: "x")
             var declaration = Self.pipeline("gated-release", build: ["true"])
             declaration.stages.insert(StageDeclaration(name: "Approval", actions: [
                 ActionDeclaration(name: "Release", actionTypeId: .init(category: "Approval", owner: "AWS", provider: "Manual", version: "1"),
@@ -113,14 +113,14 @@ import Testing
             }
             #expect(!token.isEmpty)
             let endpoint = cluster.httpEndpoint.absoluteString
-            let wrong = try runBaton(["approve", "gated-release", "Approval", "Release", "--token", "not-the-token", "--endpoint", endpoint])
+            let wrong = try await runBaton(["approve", "gated-release", "Approval", "Release", "--token", "not-the-token", "--endpoint", endpoint])
             #expect(wrong.stderr.hasPrefix("baton: InvalidApprovalTokenException: "))
-            let approved = try runBaton(["approve", "gated-release", "Approval", "Release", "--summary", "ship it", "--endpoint", endpoint])
+            let approved = try await runBaton(["approve", "gated-release", "Approval", "Release", "--summary", "ship it", "--endpoint", endpoint])
             #expect(approved.status == 0, "\(approved.stderr)")
             #expect(try await PipelineRunTests.waitForEnd(started.pipelineExecutionId, of: "gated-release", in: cluster).status == .succeeded)
             let actions = try await PipelineRunTests.state(of: "gated-release", in: cluster)
             #expect(actions["Approval/Release"]?.summary == "ship it")
-            let again = try runBaton(["approve", "gated-release", "Approval", "Release", "--endpoint", endpoint])
+            let again = try await runBaton(["approve", "gated-release", "Approval", "Release", "--endpoint", endpoint])
             #expect(again.stderr == "baton: no approval is pending for Approval/Release in pipeline gated-release\n")
         }
     }
@@ -133,14 +133,14 @@ import Testing
             let _: CreatePipelineOutput = try await cluster.client.call(.createPipeline, CreatePipelineInput(pipeline: declaration))
             var runs: [String] = []
             for version in ["release one", "release two"] {
-                try PipelineRunTests.putSource(in: cluster, content: version)
+                try await PipelineRunTests.putSource(in: cluster, content: version)
                 let started: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: "rollme"))
                 #expect(try await PipelineRunTests.waitForEnd(started.pipelineExecutionId, of: "rollme", in: cluster).status == .succeeded)
                 #expect(try String(contentsOf: deployed, encoding: .utf8) == version)
                 runs.append(started.pipelineExecutionId)
             }
             let endpoint = cluster.httpEndpoint.absoluteString
-            let rolled = try runBaton(["rollback", "rollme", "Ship", "--endpoint", endpoint])
+            let rolled = try await runBaton(["rollback", "rollme", "Ship", "--endpoint", endpoint])
             #expect(rolled.status == 0, "\(rolled.stderr)")
             let id = rolled.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             let rollback = try await PipelineRunTests.waitForEnd(id, of: "rollme", in: cluster)
@@ -149,14 +149,14 @@ import Testing
             #expect(rollback.rollbackMetadata?.rollbackTargetPipelineExecutionId == runs[0])
             #expect(try String(contentsOf: deployed, encoding: .utf8) == "release one")
             // The Source stage cannot be rolled back.
-            let source = try runBaton(["rollback", "rollme", "Source", runs[0], "--endpoint", endpoint])
+            let source = try await runBaton(["rollback", "rollme", "Source", runs[0], "--endpoint", endpoint])
             #expect(source.stderr.hasPrefix("baton: UnableToRollbackStageException: "))
         }
     }
 
     @Test func aCommandsRuleInASuccessConditionRunsOnAWorkerAndDecidesTheStage() async throws {
         try await BatonCluster.with(workers: 1) { cluster in
-            try PipelineRunTests.putSource(in: cluster, content: "x")
+            try await PipelineRunTests.putSource(in: cluster, content: "x")
             let healthy = cluster.root.appendingPathComponent("healthy")
             var declaration = Self.pipeline("checked", build: ["true"])
             declaration.pipelineType = "V2"

@@ -41,7 +41,7 @@ import Testing
         try await BatonCluster.with(workers: 1) { cluster in
             let client = cluster.client
             try await Self.createLineCountType(client)
-            try PipelineRunTests.putSource(in: cluster, content: "one\ntwo\nthree\n")
+            try await PipelineRunTests.putSource(in: cluster, content: "one\ntwo\nthree\n")
             let _: CreatePipelineOutput = try await client.call(.createPipeline, CreatePipelineInput(pipeline: Self.pipeline("lines", minimum: "2")))
 
             // By hand first: the API's rules for nonces, states and outputs.

@@ -8,7 +8,7 @@ import Testing
 @Suite(.timeLimit(.minutes(3))) struct JobLogTests {
     @Test func aJobsOutputIsStreamedLiveAndKeptAsAnArtifact() async throws {
         try await BatonCluster.with(workers: 1) { cluster in
-            try PipelineRunTests.putSource(in: cluster, content: "x")
+            try await PipelineRunTests.putSource(in: cluster, content: "x")
             let marker = "log-marker-\(UUID().uuidString.prefix(8))"
             let gate = cluster.root.appendingPathComponent("gate")
             let pipeline = PipelineDeclaration(name: "logs", stages: [
@@ -46,7 +46,7 @@ import Testing
             #expect(whole.contains("[Container] Running command echo last-\(marker)\nlast-\(marker)"), "\(whole)")
             let execution = try await PipelineRunTests.waitForEnd(started.pipelineExecutionId, of: "logs", in: cluster)
             #expect(execution.status == .succeeded)
-            let again = try runBaton(["logs", "logs", "Build", "Talk", "--endpoint", cluster.httpEndpoint.absoluteString])
+            let again = try await runBaton(["logs", "logs", "Build", "Talk", "--endpoint", cluster.httpEndpoint.absoluteString])
             #expect(again.status == 0 && again.stdout == whole, "a finished log prints the same")
 
             // The whole log is a stored artifact: its name is the SHA-256 of its bytes.
@@ -57,7 +57,7 @@ import Testing
             let text = try String(contentsOf: object, encoding: .utf8)
             #expect(text.contains("first-\(marker)"))
             #expect(text.contains("[Container] Running command echo last-\(marker)"))
-            let digest = try runTool("/usr/bin/sha256sum", [object.path])
+            let digest = try await runTool("/usr/bin/sha256sum", [object.path])
             #expect(digest.output.hasPrefix(object.lastPathComponent))
         }
     }

@@ -26,7 +26,7 @@ import Testing
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: function.path)
 
         try await BatonCluster.with(workers: 1, workerArguments: ["--functions", functions.path]) { cluster in
-            try PipelineRunTests.putSource(in: cluster, content: "quiet words\n")
+            try await PipelineRunTests.putSource(in: cluster, content: "quiet words\n")
             var shout = ActionDeclaration(
                 name: "Shout", actionTypeId: .lambdaInvoke, configuration: ["FunctionName": "shout", "UserParameters": "level=11"],
                 inputArtifacts: ["Src"], outputArtifacts: [OutputArtifact(name: "Loud")])
@@ -48,7 +48,7 @@ import Testing
             #expect(actions["Invoke/Shout"]?.summary == "shouted")
             let digest = try #require(execution.artifactRevisions.first { $0.name == "Params" }?.revisionId)
             let object = cluster.dataDirectory.appendingPathComponent("artifacts/objects/\(digest.prefix(2))/\(digest)")
-            #expect(try runTool("/usr/bin/unzip", ["-p", object.path, "params.txt"]).output == "level=11\n")
+            #expect(try await runTool("/usr/bin/unzip", ["-p", object.path, "params.txt"]).output == "level=11\n")
         }
     }
 }

@@ -16,7 +16,7 @@ struct NetworkNamespaceTests {
         var worker2: String { "bw2-\(suffix)" }
 
         func ip(_ arguments: String) throws {
-            let result = try runTool("/usr/sbin/ip", arguments.split(separator: " ").map(String.init))
+            let result = try runQuickTool("/usr/sbin/ip", arguments.split(separator: " ").map(String.init))
             guard result.status == 0 else { throw ClusterError("ip \(arguments): \(result.output)") }
         }
 
@@ -91,7 +91,7 @@ struct NetworkNamespaceTests {
         let source = root.appendingPathComponent("src")
         try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
         try String(repeating: "across the wire\n", count: 50_000).write(to: source.appendingPathComponent("file.txt"), atomically: true, encoding: .utf8)
-        let zipped = try runTool("/bin/sh", ["-c", "cd \"$1\" && zip -qr \"$2\" .", "sh", source.path, root.appendingPathComponent("buckets/b/s.zip").path])
+        let zipped = try await runTool("/bin/sh", ["-c", "cd \"$1\" && zip -qr \"$2\" .", "sh", source.path, root.appendingPathComponent("buckets/b/s.zip").path])
         try #require(zipped.status == 0)
         var fetch = PipelineRunTests.sourceStage.actions[0]
         fetch.roleArn = "arn:aws:iam::111111111111:role/net1"

@@ -13,18 +13,18 @@ import FoundationNetworking
     @Test func watchStatusHistoryWorkersAndArtifactsShowWhatHappened() async throws {
         try await BatonCluster.with(workers: 1) { cluster in
             let endpoint = ["--endpoint", cluster.httpEndpoint.absoluteString]
-            try PipelineRunTests.putSource(in: cluster, content: "x")
+            try await PipelineRunTests.putSource(in: cluster, content: "x")
             var declaration = ExecutionControlTests.pipeline("observed", build: ["mkdir -p out && echo built > out/result.txt"])
             declaration.stages[1].actions[0].outputArtifacts = [OutputArtifact(name: "Built", files: ["out/**"])]
             let _: CreatePipelineOutput = try await cluster.client.call(.createPipeline, CreatePipelineInput(pipeline: declaration))
 
             // A closed transition: status says why Ship waits.
-            #expect(try runBaton(["transition", "disable", "observed", "Ship", "--reason", "freeze"] + endpoint).status == 0)
-            let started = try runBaton(["start", "observed"] + endpoint)
+            #expect(try await runBaton(["transition", "disable", "observed", "Ship", "--reason", "freeze"] + endpoint).status == 0)
+            let started = try await runBaton(["start", "observed"] + endpoint)
             let id = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             let waiting = try await withTimeout(.seconds(30), "status to show the closed transition") {
                 while true {
-                    let status = try runBaton(["status", "observed"] + endpoint)
+                    let status = try await runBaton(["status", "observed"] + endpoint)
                     if status.stdout.contains("waiting: transition into Ship disabled (freeze)") { return status.stdout }
                     try await Task.sleep(for: .milliseconds(200))
                 }
@@ -33,18 +33,18 @@ import FoundationNetworking
             #expect(waiting.range(of: #"Build\s+Make\s+Succeeded\s+\d+\.\ds"#, options: .regularExpression) != nil, "\(waiting)")
 
             // watch follows it to the end once the transition opens, and exits 0.
-            #expect(try runBaton(["transition", "enable", "observed", "Ship"] + endpoint).status == 0)
-            let watched = try runBaton(["watch", "observed", id, "--timeout", "60"] + endpoint)
+            #expect(try await runBaton(["transition", "enable", "observed", "Ship"] + endpoint).status == 0)
+            let watched = try await runBaton(["watch", "observed", id, "--timeout", "60"] + endpoint)
             #expect(watched.status == 0, "\(watched.stderr)")
             #expect(watched.stdout.contains("Ship/Ship: Succeeded"))
             #expect(watched.stdout.hasSuffix("execution \(id): Succeeded\n"))
             #expect(!watched.stdout.contains("\u{1B}["), "no colour when not on a terminal")
 
-            let history = try runBaton(["history", "observed", "--output", "json"] + endpoint)
+            let history = try await runBaton(["history", "observed", "--output", "json"] + endpoint)
             let executions = try JSONDecoder().decode(ListPipelineExecutionsOutput.self, from: Data(history.stdout.utf8))
             #expect(executions.pipelineExecutionSummaries.map(\.pipelineExecutionId) == [id])
 
-            let workers = try runBaton(["workers", "--output", "json"] + endpoint)
+            let workers = try await runBaton(["workers", "--output", "json"] + endpoint)
             let report = try JSONDecoder().decode(ListWorkersOutput.self, from: Data(workers.stdout.utf8))
             #expect(report.workers.map(\.workerId) == ["worker-1"])
             #expect(report.workers.first?.actionTypes.contains(.commands) == true && report.waiting.isEmpty)
@@ -59,17 +59,17 @@ import FoundationNetworking
 
             // The artifact, downloaded from the store's bucket and checked against its digest.
             let file = cluster.root.appendingPathComponent("built.zip")
-            let got = try runBaton(["artifacts", "get", "observed", "Built", "-o", file.path] + endpoint)
+            let got = try await runBaton(["artifacts", "get", "observed", "Built", "-o", file.path] + endpoint)
             #expect(got.status == 0, "\(got.stderr)")
-            let listing = try runTool("/usr/bin/unzip", ["-p", file.path, "out/result.txt"])
+            let listing = try await runTool("/usr/bin/unzip", ["-p", file.path, "out/result.txt"])
             #expect(listing.output == "built\n")
-            let missing = try runBaton(["artifacts", "get", "observed", "Nope"] + endpoint)
+            let missing = try await runBaton(["artifacts", "get", "observed", "Nope"] + endpoint)
             #expect(missing.status == 1 && missing.stderr == "baton: execution \(id) of observed has no output artifact named Nope\n")
 
             // A failing execution: watch exits 1.
             let _: UpdatePipelineOutput = try await cluster.client.call(.updatePipeline, UpdatePipelineInput(pipeline: ExecutionControlTests.pipeline("observed", build: ["exit 3"])))
-            let failing = try runBaton(["start", "observed"] + endpoint).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            let failed = try runBaton(["watch", "observed", failing, "--timeout", "60"] + endpoint)
+            let failing = try await runBaton(["start", "observed"] + endpoint).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let failed = try await runBaton(["watch", "observed", failing, "--timeout", "60"] + endpoint)
             #expect(failed.status == 1 && failed.stdout.contains("execution \(failing): Failed"), "\(failed.stdout)")
 
             // Metrics in Prometheus's text format.

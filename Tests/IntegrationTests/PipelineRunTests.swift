@@ -45,11 +45,11 @@ import Glibc
     }
 
     /// A one-file source object in bucket `b`, key `s.zip`, and the stage that fetches it as `Src`.
-    static func putSource(in cluster: BatonCluster, content: String) throws {
+    static func putSource(in cluster: BatonCluster, content: String) async throws {
         let source = cluster.root.appendingPathComponent("src")
         try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
         try content.write(to: source.appendingPathComponent("file.txt"), atomically: true, encoding: .utf8)
-        try cluster.putObject(bucket: "b", key: "s.zip", zipping: source)
+        try await cluster.putObject(bucket: "b", key: "s.zip", zipping: source)
     }
 
     static let sourceStage = StageDeclaration(name: "Source", actions: [
@@ -60,7 +60,7 @@ import Glibc
 
     @Test func helloPipelineSucceedsAcrossACoordinatorAndTwoWorkers() async throws {
         try await BatonCluster.with(workers: 2) { cluster in
-            try cluster.putObject(bucket: "hello-source", key: "source.zip", zipping: Self.packageRoot.appendingPathComponent("examples/hello/source"))
+            try await cluster.putObject(bucket: "hello-source", key: "source.zip", zipping: Self.packageRoot.appendingPathComponent("examples/hello/source"))
             let _: CreatePipelineOutput = try await cluster.client.call(.createPipeline, CreatePipelineInput(pipeline: try Self.helloDeclaration()))
             let started: StartPipelineExecutionOutput = try await cluster.client.call(.startPipelineExecution, StartPipelineExecutionInput(name: "hello"))
             let execution = try await Self.waitForEnd(started.pipelineExecutionId, of: "hello", in: cluster)
@@ -75,17 +75,17 @@ import Glibc
             // The release artifact holds what the last stage assembled from both earlier outputs.
             let release = try #require(execution.artifactRevisions.first { $0.name == "Release" }?.revisionId)
             let object = cluster.dataDirectory.appendingPathComponent("artifacts/objects/\(release.prefix(2))/\(release)")
-            let listing = try runTool("/usr/bin/unzip", ["-l", object.path])
+            let listing = try await runTool("/usr/bin/unzip", ["-l", object.path])
             #expect(listing.output.contains("release/GREETING.txt"))
             #expect(listing.output.contains("release/lint-report.txt"))
-            let greeting = try runTool("/usr/bin/unzip", ["-p", object.path, "release/GREETING.txt"])
+            let greeting = try await runTool("/usr/bin/unzip", ["-p", object.path, "release/GREETING.txt"])
             #expect(greeting.output == "HELLO FROM BATON\n")
         }
     }
 
     @Test func aFailingCommandFailsTheExecutionWithTheCommandNamed() async throws {
         try await BatonCluster.with(workers: 1) { cluster in
-            try Self.putSource(in: cluster, content: "x")
+            try await Self.putSource(in: cluster, content: "x")
             let pipeline = PipelineDeclaration(name: "failing", stages: [
                 Self.sourceStage,
                 StageDeclaration(name: "Build", actions: [
@@ -107,7 +107,7 @@ import Glibc
 
     @Test func aJobOfAWorkerKilledMidJobRunsAgainOnAnotherWorker() async throws {
         try await BatonCluster.with(workers: 2) { cluster in
-            try Self.putSource(in: cluster, content: "x")
+            try await Self.putSource(in: cluster, content: "x")
             let marker = cluster.root.appendingPathComponent("attempts")
             let pipeline = PipelineDeclaration(name: "resilient", stages: [
                 Self.sourceStage,
@@ -147,12 +147,12 @@ import Glibc
 
     @Test func aCorruptedArtifactIsDetectedAndNamedBeforeAnyActionUsesIt() async throws {
         try await BatonCluster.with(workers: 1) { cluster in
-            try Self.putSource(in: cluster, content: String(repeating: "payload ", count: 1000))
+            try await Self.putSource(in: cluster, content: String(repeating: "payload ", count: 1000))
             let gate = cluster.root.appendingPathComponent("gate")
             let other = cluster.root.appendingPathComponent("other")
             try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
             try "something else".write(to: other.appendingPathComponent("other.txt"), atomically: true, encoding: .utf8)
-            try cluster.putObject(bucket: "b", key: "other.zip", zipping: other)
+            try await cluster.putObject(bucket: "b", key: "other.zip", zipping: other)
             var sources = Self.sourceStage
             sources.actions.append(ActionDeclaration(
                 name: "FetchOther", actionTypeId: .init(category: "Source", owner: "AWS", provider: "S3", version: "1"),
@@ -192,7 +192,7 @@ import Glibc
 
     @Test func anExecutionSurvivesACoordinatorKilledMidActionWithoutRunningItTwice() async throws {
         try await BatonCluster.with(workers: 1, stablePorts: true) { cluster in
-            try Self.putSource(in: cluster, content: "x")
+            try await Self.putSource(in: cluster, content: "x")
             let gate = cluster.root.appendingPathComponent("gate")
             let runs = cluster.root.appendingPathComponent("runs")
             let pipeline = PipelineDeclaration(name: "survivor", stages: [
@@ -228,7 +228,7 @@ import Glibc
     /// an output variable the first stage's worker produced.
     @Test func outputAndPipelineVariablesFlowAcrossStagesOnRealWorkers() async throws {
         try await BatonCluster.with(workers: 2) { cluster in
-            try Self.putSource(in: cluster, content: "x")
+            try await Self.putSource(in: cluster, content: "x")
             let yaml = cluster.root.appendingPathComponent("pipeline.yml")
             try """
             pipeline:
@@ -262,9 +262,9 @@ import Glibc
                       outputArtifacts: [ { name: Deployed, files: [ deployed.txt ] } ]
             """.write(to: yaml, atomically: true, encoding: .utf8)
             let endpoint = cluster.httpEndpoint.absoluteString
-            let created = try runBaton(["pipeline", "create", "-f", yaml.path, "--endpoint", endpoint])
+            let created = try await runBaton(["pipeline", "create", "-f", yaml.path, "--endpoint", endpoint])
             #expect(created.status == 0, "\(created.stderr)")
-            let started = try runBaton(["start", "flow", "--variable", "Env=prod", "--endpoint", endpoint])
+            let started = try await runBaton(["start", "flow", "--variable", "Env=prod", "--endpoint", endpoint])
             #expect(started.status == 0, "\(started.stderr)")
             let id = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             let execution = try await Self.waitForEnd(id, of: "flow", in: cluster)
@@ -272,10 +272,10 @@ import Glibc
             #expect(execution.variables?.map(\.resolvedValue) == ["prod"])
             let digest = try #require(execution.artifactRevisions.first { $0.name == "Deployed" }?.revisionId)
             let object = cluster.dataDirectory.appendingPathComponent("artifacts/objects/\(digest.prefix(2))/\(digest)")
-            #expect(try runTool("/usr/bin/unzip", ["-p", object.path, "deployed.txt"]).output == "4.2/prod/s.zip\n")
+            #expect(try await runTool("/usr/bin/unzip", ["-p", object.path, "deployed.txt"]).output == "4.2/prod/s.zip\n")
 
             // The YAML view of the stored pipeline reads back as the same declaration.
-            let shown = try runBaton(["pipeline", "get", "flow", "--yaml", "--endpoint", endpoint])
+            let shown = try await runBaton(["pipeline", "get", "flow", "--yaml", "--endpoint", endpoint])
             #expect(shown.stdout.contains("name: flow"))
             #expect(shown.stdout.contains("VERSION"))
         }

@@ -105,7 +105,7 @@ import ZeroMQ
             let blue = try await ProtocolPeer(endpoint: cluster.workersEndpoint)
             defer { blue.close() }
             _ = try await blue.register(as: "blue", types: [deploy], slots: 2, queries: [ActionTypeQuery(actionTypeId: deploy, queryParam: ["Cluster": "blue"])])
-            try PipelineRunTests.putSource(in: cluster, content: "x")
+            try await PipelineRunTests.putSource(in: cluster, content: "x")
             let pipeline = PipelineDeclaration(name: "fleet", stages: [
                 PipelineRunTests.sourceStage,
                 StageDeclaration(name: "Deploy", actions: [
@@ -176,7 +176,7 @@ import ZeroMQ
             // A worker with a trusted key but claiming another id is refused too.
             try cluster.startWorker("impostor", arguments: ["--curve-secret-key", directory.appendingPathComponent("trusted.key").path, "--coordinator-key", coordinator.publicKey])
 
-            try PipelineRunTests.putSource(in: cluster, content: "secret")
+            try await PipelineRunTests.putSource(in: cluster, content: "secret")
             let pipeline = PipelineDeclaration(name: "curve", stages: [
                 PipelineRunTests.sourceStage,
                 StageDeclaration(name: "Build", actions: [ActionDeclaration(name: "Cat", actionTypeId: .commands, commands: ["cat file.txt"], inputArtifacts: ["Src"])]),
@@ -198,7 +198,7 @@ import ZeroMQ
     @Test func aCoordinatorRefusesToListenOnTheNetworkWithoutCurve() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-insecure-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let result = try runBaton(["coordinator", "--data-dir", directory.path, "--listen-workers", "tcp://0.0.0.0:0", "--listen-http", "127.0.0.1:0"])
+        let result = try await runBaton(["coordinator", "--data-dir", directory.path, "--listen-workers", "tcp://0.0.0.0:0", "--listen-http", "127.0.0.1:0"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("refusing to listen for workers on tcp://0.0.0.0:0 without encryption"))
     }

@@ -20,7 +20,7 @@ import Testing
                 category: "Test", provider: "WordCount", version: "1",
                 configurationProperties: [ActionConfigurationProperty(name: "Minimum", required: false)],
                 inputArtifactDetails: ArtifactDetails(1, 1), outputArtifactDetails: ArtifactDetails(0, 0)))
-            try PipelineRunTests.putSource(in: cluster, content: "one two three")
+            try await PipelineRunTests.putSource(in: cluster, content: "one two three")
 
             func count(_ minimum: String) -> ActionDeclaration {
                 var action = ActionDeclaration(name: "Count", actionTypeId: Self.wordCount, configuration: ["Minimum": minimum], inputArtifacts: ["Src"])

@@ -13,9 +13,9 @@ import Testing
             let repository = cluster.root.appendingPathComponent("git/shop/app.git")
             let checkout = cluster.root.appendingPathComponent("checkout")
             let project = PipelineRunTests.packageRoot.appendingPathComponent("examples/shop/project")
-            _ = try runTool("/bin/cp", ["-R", project.path + "/.", checkout.path + "/"])
+            _ = try await runTool("/bin/cp", ["-R", project.path + "/.", checkout.path + "/"])
             func git(_ arguments: [String], in folder: URL? = nil) throws {
-                let result = try runTool("/usr/bin/git", ["-C", (folder ?? checkout).path, "-c", "user.name=Ada", "-c", "user.email=ada@example.com"] + arguments)
+                let result = try runQuickTool("/usr/bin/git", ["-C", (folder ?? checkout).path, "-c", "user.name=Ada", "-c", "user.email=ada@example.com"] + arguments)
                 guard result.status == 0 else { throw ClusterError("git \(arguments): \(result.output)") }
             }
             try FileManager.default.createDirectory(at: repository, withIntermediateDirectories: true)
@@ -26,12 +26,12 @@ import Testing
             try git(["push", "--quiet", repository.path, "main"])
 
             let endpoint = cluster.httpEndpoint.absoluteString
-            let connection = try runBaton([
+            let connection = try await runBaton([
                 "connection", "create", "demo", "--provider-type", "GitHub", "--url", cluster.root.appendingPathComponent("git/{FullRepositoryId}.git").path,
                 "--endpoint", endpoint,
             ])
             #expect(connection.stdout == "arn:aws:codeconnections:local:000000000000:connection/demo\n", "\(connection.stderr)")
-            let created = try runBaton(["pipeline", "create", "-f", PipelineRunTests.packageRoot.appendingPathComponent("examples/shop/pipeline.json").path, "--endpoint", endpoint])
+            let created = try await runBaton(["pipeline", "create", "-f", PipelineRunTests.packageRoot.appendingPathComponent("examples/shop/pipeline.json").path, "--endpoint", endpoint])
             #expect(created.status == 0, "\(created.stderr)")
             try await SourceTriggerTests.waitUntilSeen(nil, in: cluster)
 
@@ -56,7 +56,7 @@ import Testing
             let actions = try await PipelineRunTests.state(of: "shop", in: cluster)
             #expect(actions["Test/UnitTests"]?.summary == "Build shop-unit-tests succeeded (1 phase). Reports: tests 4 passed, 0 failed")
             #expect(actions["Test/ApiTests"]?.summary == "Build shop-api-tests succeeded (1 phase). Reports: tests 3 passed, 0 failed")
-            let approved = try runBaton(["approve", "shop", "Approval", "Promote", "--summary", "ship 2.0.0", "--endpoint", endpoint])
+            let approved = try await runBaton(["approve", "shop", "Approval", "Promote", "--summary", "ship 2.0.0", "--endpoint", endpoint])
             #expect(approved.status == 0, "\(approved.stderr)")
 
             let end = try await PipelineRunTests.waitForEnd(summary.pipelineExecutionId, of: "shop", in: cluster, timeout: .seconds(120))

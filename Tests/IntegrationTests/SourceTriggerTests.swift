@@ -53,7 +53,7 @@ import FoundationNetworking
             try Data(content.utf8).write(to: file)
         }
         let git = { (arguments: [String]) throws -> String in
-            let result = try runTool("/usr/bin/git", ["-C", repository.path, "-c", "user.name=Ada", "-c", "user.email=ada@example.com"] + arguments)
+            let result = try runQuickTool("/usr/bin/git", ["-C", repository.path, "-c", "user.name=Ada", "-c", "user.email=ada@example.com"] + arguments)
             guard result.status == 0 else { throw ClusterError("git \(arguments) failed: \(result.output)") }
             return result.output
         }
@@ -98,7 +98,7 @@ import FoundationNetworking
         try await BatonCluster.with(workers: 1) { cluster in
             let repository = cluster.root.appendingPathComponent("git/shop/api")
             try FileManager.default.createDirectory(at: repository, withIntermediateDirectories: true)
-            _ = try runTool("/usr/bin/git", ["init", "--quiet", "--initial-branch=main", repository.path])
+            _ = try await runTool("/usr/bin/git", ["init", "--quiet", "--initial-branch=main", repository.path])
             _ = try Self.commit(repository, "Start", ["buildspec.yml": Self.buildspec, "services/api/version.txt": "1", "docs/readme.md": "hello\n"])
 
             let connection: CreateConnectionOutput = try await cluster.client.post(
@@ -154,7 +154,7 @@ import FoundationNetworking
         try await BatonCluster.with(workers: 1, coordinatorArguments: ["--trigger-poll-interval", "0"]) { cluster in
             let repository = cluster.root.appendingPathComponent("git/shop/api")
             try FileManager.default.createDirectory(at: repository, withIntermediateDirectories: true)
-            _ = try runTool("/usr/bin/git", ["init", "--quiet", "--initial-branch=main", repository.path])
+            _ = try await runTool("/usr/bin/git", ["init", "--quiet", "--initial-branch=main", repository.path])
             let base = try Self.commit(repository, "Start", ["buildspec.yml": Self.buildspec, "services/api/version.txt": "1", "docs/readme.md": "hello\n"])
             let _: CreateConnectionOutput = try await cluster.client.post(
                 CreateConnectionInput.path,
@@ -186,7 +186,7 @@ import FoundationNetworking
             #expect(try await Self.executions(cluster).count == 1)
 
             // A pull request opened against main builds its source branch's head.
-            _ = try runTool("/usr/bin/git", ["-C", repository.path, "checkout", "--quiet", "-b", "feature/three"])
+            _ = try await runTool("/usr/bin/git", ["-C", repository.path, "checkout", "--quiet", "-b", "feature/three"])
             let v3 = try Self.commit(repository, "API 3", ["services/api/version.txt": "3"])
             let opened = """
                 {"action": "opened", "repository": {"full_name": "shop/api"},
@@ -203,7 +203,7 @@ import FoundationNetworking
 
     @Test func aChangedS3SourceObjectStartsItsPipelineUnlessPollingIsOff() async throws {
         try await BatonCluster.with(workers: 1, watchBuckets: true) { cluster in
-            try PipelineRunTests.putSource(in: cluster, content: "one")
+            try await PipelineRunTests.putSource(in: cluster, content: "one")
             let polled = PipelineDeclaration(name: "polled", stages: [
                 PipelineRunTests.sourceStage,
                 StageDeclaration(name: "Use", actions: [ActionDeclaration(name: "Cat", actionTypeId: .commands, commands: ["cat file.txt"], inputArtifacts: ["Src"])]),
@@ -220,7 +220,7 @@ import FoundationNetworking
                     try await Task.sleep(for: .milliseconds(100))
                 }
             }
-            try PipelineRunTests.putSource(in: cluster, content: "two")
+            try await PipelineRunTests.putSource(in: cluster, content: "two")
             let summary = try await withTimeout(.seconds(30), "the changed object to start the pipeline") {
                 while true {
                     let output: ListPipelineExecutionsOutput = try await cluster.client.call(.listPipelineExecutions, ListPipelineExecutionsInput(pipelineName: "polled"))

@@ -64,7 +64,7 @@ import ZeroMQ
         try (try urandom.read(upToCount: 64 << 10) ?? Data()).write(to: root.appendingPathComponent("src/noise.bin"))
         try urandom.close()
         let archive = root.appendingPathComponent("input.zip")
-        let zipped = try runTool("/bin/sh", ["-c", "cd \"$1\" && zip -qr \"$2\" .", "sh", root.appendingPathComponent("src").path, archive.path])
+        let zipped = try await runTool("/bin/sh", ["-c", "cd \"$1\" && zip -qr \"$2\" .", "sh", root.appendingPathComponent("src").path, archive.path])
         #expect(zipped.status == 0, "\(zipped.output)")
         let bytes = Array(try Data(contentsOf: archive))
         let digest = ArtifactDigest(SHA256.hash(data: bytes))

@@ -76,17 +76,8 @@ actor JobBroker {
     /// Runs until cancelled: AsyncStream iteration and the timer's sleep both end on cancellation.
     func run() async {
         await withDiscardingTaskGroup { group in
-            group.addTask {
-                for await command in self.engine.dispatches {
-                    switch command {
-                    case .run(let job): await self.enqueue(job, attempt: job.attempt)
-                    case .withdraw(let id): await self.withdraw(id)
-                    }
-                }
-            }
-            group.addTask {
-                for await message in self.socket.inbound { await self.receive(message) }
-            }
+            group.addTask { await self.takeDispatches() }
+            group.addTask { await self.takeMessages() }
             group.addTask {
                 // One timer for all workers and leases, once per heartbeat interval.
                 while !Task.isCancelled {
@@ -99,7 +90,21 @@ actor JobBroker {
 
     // MARK: - Inbound
 
-    private func receive(_ raw: Message) async {
+    /// The loops run on the broker itself, so each command or message costs no executor hop.
+    private func takeDispatches() async {
+        for await command in engine.dispatches {
+            switch command {
+            case .run(let job): enqueue(job, attempt: job.attempt)
+            case .withdraw(let id): withdraw(id)
+            }
+        }
+    }
+
+    private func takeMessages() async {
+        for await message in socket.inbound { receive(message) }
+    }
+
+    private func receive(_ raw: Message) {
         let incoming: WireFrames.Incoming
         do {
             incoming = try WireFrames.decode(raw)
