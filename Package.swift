@@ -10,6 +10,7 @@ let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let httpTypes = Target.Dependency.product(name: "HTTPTypes", package: "swift-http-types")
 let nioHTTPTypes = Target.Dependency.product(name: "NIOHTTPTypes", package: "swift-nio-extras")
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+let deque = Target.Dependency.product(name: "DequeModule", package: "swift-collections")
 let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
 let yams = Target.Dependency.product(name: "Yams", package: "Yams")
@@ -38,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.19"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
     ],
     targets: [
         // Layer 0: the C shim and the vocabulary.
@@ -65,7 +67,7 @@ let package = Package(
             name: "BatonCoordinator",
             dependencies: [
                 "BatonEngine", "BatonStore", "BatonHTTP", "BatonAPI", "BatonProtocol", "BatonModel", "BatonGit", "ZeroMQ",
-                logging, serviceLifecycle, hummingbird, prometheus,
+                logging, serviceLifecycle, hummingbird, prometheus, deque,
             ]
         ),
         .target(

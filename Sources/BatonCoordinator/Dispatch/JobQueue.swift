@@ -1,5 +1,6 @@
 import BatonModel
 import BatonStore
+import DequeModule
 
 /// Jobs waiting for a worker, one first-in-first-out line per pipeline, served round-robin so a
 /// pipeline with a thousand ready jobs cannot starve one with a single job.
@@ -13,7 +14,8 @@ struct JobQueue {
         var readyAt = ContinuousClock.now
     }
 
-    private var lines: [String: [Entry]] = [:]
+    /// Deques, changed in place: taking the head of a line of thousands costs O(1), not a copy.
+    private var lines: [String: Deque<Entry>] = [:]
     private var rotation: [String] = []
     private(set) var count = 0
 
@@ -30,20 +32,22 @@ struct JobQueue {
     mutating func prepend(_ entry: Entry) {
         let pipeline = entry.job.data.pipelineContext.pipelineName
         if lines[pipeline] == nil { rotation.append(pipeline) }
-        lines[pipeline, default: []].insert(entry, at: 0)
+        lines[pipeline, default: []].prepend(entry)
         count += 1
     }
 
     mutating func remove(_ id: JobID) -> Entry? {
+        var found: (pipeline: String, index: Int)?
         for (pipeline, line) in lines {
             if let index = line.firstIndex(where: { $0.job.id == id }) {
-                let entry = lines[pipeline]?.remove(at: index)
-                count -= 1
-                if lines[pipeline]?.isEmpty == true { drop(pipeline) }
-                return entry
+                found = (pipeline, index)
+                break
             }
         }
-        return nil
+        guard let found, let entry = lines[found.pipeline]?.remove(at: found.index) else { return nil }
+        count -= 1
+        if lines[found.pipeline]?.isEmpty == true { drop(found.pipeline) }
+        return entry
     }
 
     /// Offers jobs round-robin across pipelines, each line in order, to `place`, which returns
@@ -53,20 +57,20 @@ struct JobQueue {
         while progress, hasCapacity(), !rotation.isEmpty {
             progress = false
             for pipeline in rotation {
-                guard hasCapacity(), var line = lines[pipeline] else { break }
-                // The first job in this line that some worker can take now.
-                if let index = line.firstIndex(where: place) {
-                    line.remove(at: index)
+                guard hasCapacity(), lines[pipeline] != nil else { break }
+                // The first job in this line that some worker can take now. No copy of the line
+                // may be alive when it is changed, or the change copies it whole.
+                if let index = lines[pipeline]?.firstIndex(where: place) {
+                    lines[pipeline]?.remove(at: index)
                     count -= 1
                     progress = true
                 }
-                lines[pipeline] = line
             }
             for pipeline in rotation where lines[pipeline]?.isEmpty == true { drop(pipeline) }
         }
     }
 
-    var entries: [Entry] { rotation.flatMap { lines[$0] ?? [] } }
+    var entries: [Entry] { rotation.flatMap { Array(lines[$0] ?? []) } }
 
     private mutating func drop(_ pipeline: String) {
         lines[pipeline] = nil
