@@ -1,5 +1,6 @@
 import ArgumentParser
 import BatonAPI
+import BatonModel
 import Crypto
 import Foundation
 
@@ -56,7 +57,7 @@ struct ArtifactsCommand: AsyncParsableCommand {
             defer { try? handle.close() }
             var hasher = SHA256()
             while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-            return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            return ArtifactDigest(hasher.finalize()).hex
         }
     }
 

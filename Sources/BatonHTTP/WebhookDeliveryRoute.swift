@@ -1,7 +1,7 @@
+import BatonAPI
 import BatonModel
 import BatonEngine
 import BatonStore
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -34,13 +34,14 @@ struct WebhookDeliveryRoute {
         }
         switch definition.authentication {
         case "GITHUB_HMAC":
-            let secret = SymmetricKey(data: Data((definition.authenticationConfiguration.secretToken ?? "").utf8))
-            let sha256 = "sha256=" + HMAC<SHA256>.authenticationCode(for: body, using: secret).map { String(format: "%02x", $0) }.joined()
-            let sha1 = "sha1=" + HMAC<Insecure.SHA1>.authenticationCode(for: body, using: secret).map { String(format: "%02x", $0) }.joined()
-            let given256 = request.headers[HTTPField.Name("X-Hub-Signature-256")!]
-            let given1 = request.headers[HTTPField.Name("X-Hub-Signature")!]
-            guard given256 == sha256 || (given256 == nil && given1 == sha1) else {
-                return Self.answer(.unauthorized, ["message": "the delivery's signature does not match the webhook's SecretToken"])
+            var headers: [String: String] = [:]
+            for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
+            do {
+                try WebhookSignature.check(
+                    headers: headers, body: body, secret: definition.authenticationConfiguration.secretToken ?? "",
+                    secretName: "the webhook's SecretToken", allowGitLabToken: false, allowSHA1: true)
+            } catch {
+                return Self.answer(.unauthorized, ["message": error.description])
             }
         case "IP":
             guard let range = definition.authenticationConfiguration.allowedIPRange.flatMap(IPRange.init), let sender, range.contains(sender) else {

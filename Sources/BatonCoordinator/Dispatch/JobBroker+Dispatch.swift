@@ -52,10 +52,7 @@ extension JobBroker {
         guard var worker = workers[key] else { return }
         worker.jobSeq += 1
         workers[key] = worker
-        let nonce = Self.newNonce()
-        dispatched[entry.job.id] = Dispatch(entry: entry, nonce: nonce, workerKey: key, sentAt: clock.now)
-        metrics?.dispatchLatency.record(clock.now - entry.readyAt)
-        reportedWaits[entry.job.id] = nil
+        let nonce = lease(entry, to: key)
         var data = entry.job.data
         // A git source learns its repository now, so a connection changed since the job was
         // made applies, and workers need no copy of the connections.
@@ -63,6 +60,17 @@ extension JobBroker {
             data.sourceRepository = repository.url
         }
         send(.job(JobOffer(jobSeq: worker.jobSeq, jobId: entry.job.id, nonce: nonce, attempt: entry.attempt, data: data)), to: worker.routingID)
+    }
+
+    /// Records `entry` as dispatched to the worker `key` (a ZeroMQ routing id, or the HTTP
+    /// pollers' key) under a fresh nonce, which it returns.
+    func lease(_ entry: JobQueue.Entry, to key: [UInt8]) -> String {
+        let nonce = Self.newNonce()
+        let now = clock.now
+        dispatched[entry.job.id] = Dispatch(entry: entry, nonce: nonce, workerKey: key, sentAt: now)
+        metrics?.dispatchLatency.record(now - entry.readyAt)
+        reportedWaits[entry.job.id] = nil
+        return nonce
     }
 
     /// 128 random bits, hex.

@@ -3,7 +3,6 @@ import BatonHTTP
 import BatonModel
 import BatonProtocol
 import BatonStore
-import Prometheus
 
 /// Workers that poll over HTTP (CodePipeline's PollForJobs API) take jobs from the same queue as
 /// ZeroMQ workers. Their dispatches carry an empty worker key, which no ZeroMQ routing id can be;
@@ -23,11 +22,7 @@ extension JobBroker: HTTPJobQueue {
             return true
         }
         return taken.map { entry in
-            let nonce = Self.newNonce()
-            dispatched[entry.job.id] = Dispatch(entry: entry, nonce: nonce, workerKey: Self.httpWorkerKey, sentAt: clock.now)
-            metrics?.dispatchLatency.record(clock.now - entry.readyAt)
-            reportedWaits[entry.job.id] = nil
-            return PolledJob(id: entry.job.id, nonce: nonce, data: entry.job.data)
+            PolledJob(id: entry.job.id, nonce: lease(entry, to: Self.httpWorkerKey), data: entry.job.data)
         }
     }
 

@@ -1,5 +1,5 @@
+import BatonAPI
 import BatonModel
-import Crypto
 import Foundation
 
 /// A push or pull-request webhook from GitHub, GitLab or Bitbucket, read into the changes trigger
@@ -36,22 +36,10 @@ struct WebhookDelivery: Sendable, Hashable {
     /// GitHub and Bitbucket sign the body, `X-Hub-Signature-256` / `X-Hub-Signature`:
     /// `sha256=<hex HMAC-SHA256>`. GitLab sends the secret itself as `X-Gitlab-Token`.
     static func verify(headers: [String: String], body: Data, secret: String) throws(Problem) {
-        func same(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Bool {
-            guard a.count == b.count else { return false }
-            return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
-        }
-        if let token = headers["x-gitlab-token"] {
-            guard same(Array(token.utf8), Array(secret.utf8)) else { throw Problem(status: 401, description: "X-Gitlab-Token does not match the connection's webhook secret") }
-            return
-        }
-        guard let signature = headers["x-hub-signature-256"] ?? headers["x-hub-signature"] else {
-            throw Problem(status: 401, description: "the delivery is not signed: expected X-Hub-Signature-256 (GitHub, Bitbucket) or X-Gitlab-Token")
-        }
-        guard signature.hasPrefix("sha256=") else { throw Problem(status: 401, description: "only sha256= signatures are accepted, not \(signature.prefix(12))…") }
-        let expected = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))
-            .map { String(format: "%02x", $0) }.joined()
-        guard same(Array(signature.dropFirst(7).lowercased().utf8), Array(expected.utf8)) else {
-            throw Problem(status: 401, description: "the signature does not match the connection's webhook secret")
+        do {
+            try WebhookSignature.check(headers: headers, body: body, secret: secret)
+        } catch {
+            throw Problem(status: 401, description: error.description)
         }
     }
 

@@ -46,15 +46,7 @@ package struct SigV4Verifier: Sendable {
         guard amzDate.hasPrefix(authorization.date) else { return .failure(.malformed("the credential date does not match X-Amz-Date")) }
         let canonical = SigV4.canonicalRequest(input, signedHeaders: authorization.signedHeaders)
         let expected = SigV4.signature(canonicalRequest: canonical, amzDate: amzDate, authorization: authorization, secret: secret)
-        guard Self.constantTimeEqual(expected, authorization.signature) else { return .failure(.mismatch) }
+        guard SigV4.constantTimeEqual(expected, authorization.signature) else { return .failure(.mismatch) }
         return .success(AccessKey(id: authorization.accessKeyID, secret: secret))
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let left = Array(a.utf8), right = Array(b.utf8)
-        guard left.count == right.count else { return false }
-        var difference: UInt8 = 0
-        for index in left.indices { difference |= left[index] ^ right[index] }
-        return difference == 0
     }
 }
