@@ -55,8 +55,9 @@ struct BenchCluster {
     }
 
     /// Waits until every execution in `ids` has ended, polling one at a time (GetPipelineExecution
-    /// reads one record; listing would read them all); fails on any that did not succeed.
-    func waitForExecutions(_ ids: [(pipeline: String, id: String)], timeout: Duration = .seconds(600)) async throws {
+    /// reads one record; listing would read them all) every `interval`; fails on any that did not
+    /// succeed.
+    func waitForExecutions(_ ids: [(pipeline: String, id: String)], every interval: Duration = .milliseconds(5), timeout: Duration = .seconds(600)) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         for (pipeline, id) in ids {
@@ -71,7 +72,7 @@ struct BenchCluster {
                     break
                 }
                 if clock.now > deadline { throw BenchError("execution \(id) of \(pipeline) did not end in time") }
-                try await Task.sleep(for: .milliseconds(5))
+                try await Task.sleep(for: interval)
             }
         }
     }

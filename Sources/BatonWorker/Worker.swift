@@ -29,6 +29,8 @@ package actor Worker: Service {
     var jobTasks: [JobID: Task<Outcome, Never>] = [:]
     var cancelledJobs: Set<JobID> = []
     var ackWaiters = ReplyWaiters<JobID, Acked>()
+    /// Jobs started before their ACKED arrived, by the nonce they were acknowledged under.
+    var earlyStarts: [JobID: String] = [:]
     var resultWaiters = ReplyWaiters<String, ResultAck>()
     var chunkStreams: [ArtifactDigest: AsyncStream<ArtifactReply>.Continuation] = [:]
     var uploadStreams: [String: AsyncStream<ArtifactReply>.Continuation] = [:]
@@ -174,9 +176,10 @@ package actor Worker: Service {
         case .job(let offer):
             lastJobSeq = max(lastJobSeq, offer.jobSeq)
             busy += 1
+            claimEarly(offer)
             offerContinuation.yield(offer)
         case .acked(let acked):
-            ackWaiters.resolve(acked.jobId, with: acked)
+            if !settleEarlyStart(acked) { ackWaiters.resolve(acked.jobId, with: acked) }
         case .resultAck(let ack):
             resultWaiters.resolve(ack.resultId, with: ack)
         case .cancel(let cancel):

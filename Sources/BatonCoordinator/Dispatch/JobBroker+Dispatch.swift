@@ -137,7 +137,7 @@ extension JobBroker {
             dispatched[id] = nil
             guard settling[id] == nil else { continue }  // its result is being recorded
             let job = dispatch.entry.job
-            let unsafeToRepeat = dispatch.acknowledged && ["Deploy", "Invoke"].contains(job.data.actionTypeId.category)
+            let unsafeToRepeat = dispatch.acknowledged && !job.data.actionTypeId.isSafeToRepeat
             if unsafeToRepeat || dispatch.entry.attempt >= configuration.maxLostAttempts {
                 let message = unsafeToRepeat
                     ? "The worker \(worker.workerID) running this \(job.data.actionTypeId.category) action was lost (\(reason)); it is not run again automatically because it may have partly happened. Retry the stage to run it again."

@@ -14,6 +14,12 @@ package struct ActionTypeID: Sendable, Hashable, Codable, CustomStringConvertibl
 
     package var description: String { "\(category)/\(owner)/\(provider)/\(version)" }
 
+    /// Whether running a job of this type twice does no harm: sources, builds, tests and compute
+    /// read inputs and write outputs that only an accepted result publishes. Such a job runs
+    /// again when its worker is lost, and a worker starts it without waiting for ACKED. Deploys
+    /// and invokes act on the world outside and may have partly happened; they are neither.
+    package var isSafeToRepeat: Bool { category != "Deploy" && category != "Invoke" }
+
     /// CodePipeline's Compute `Commands` action.
     package static let commands = ActionTypeID(category: "Compute", owner: "AWS", provider: "Commands", version: "1")
 

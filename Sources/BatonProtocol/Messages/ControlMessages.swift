@@ -101,7 +101,8 @@ package struct JobOffer: Sendable, Hashable, Codable {
     package var claim: JobClaim { JobClaim(jobId: jobId, nonce: nonce) }
 }
 
-/// ACKED: the answer to ACK. A worker starts a job only on `InProgress`.
+/// ACKED: the answer to ACK. A deploy or invoke job starts only on `InProgress`; a job safe to
+/// repeat starts before it and stops on anything else.
 package struct Acked: Sendable, Hashable, Codable {
     package enum Status: String, Sendable, Hashable, Codable {
         case inProgress = "InProgress"
