@@ -45,14 +45,15 @@ let package = Package(
         // Layer 0: the C shim and the vocabulary.
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         .target(name: "BatonModel", dependencies: [crypto, yams]),
+        .target(name: "BatonJSON"),
 
         // Layer 1: wire contracts, the ZeroMQ binding, durable state.
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ", logging, serviceLifecycle]),
-        .target(name: "BatonProtocol", dependencies: ["BatonModel"]),
+        .target(name: "BatonProtocol", dependencies: ["BatonModel", "BatonJSON"]),
         .target(name: "BatonAPI", dependencies: ["BatonModel", crypto]),
         .target(name: "BatonFileIO", dependencies: [crypto]),
         .target(name: "BatonGit", dependencies: ["BatonModel", subprocess, systemPackage, crypto]),
-        .target(name: "BatonStore", dependencies: ["BatonModel", "BatonFileIO", grdb, crypto, logging]),
+        .target(name: "BatonStore", dependencies: ["BatonModel", "BatonJSON", "BatonFileIO", grdb, crypto, logging]),
 
         // Layer 2–3: decisions, HTTP, the worker runtime.
         .target(name: "BatonEngine", dependencies: ["BatonModel", "BatonStore", logging]),
@@ -95,6 +96,7 @@ let package = Package(
 
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "BatonTesting", logging]),
         .testTarget(name: "BatonModelTests", dependencies: ["BatonModel"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BatonJSONTests", dependencies: ["BatonJSON", "BatonModel"]),
         .testTarget(name: "BatonProtocolTests", dependencies: ["BatonProtocol", "BatonModel"], exclude: ["Fixtures"]),
         .testTarget(name: "BatonFileIOTests", dependencies: ["BatonFileIO", crypto]),
         .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonModel", crypto]),

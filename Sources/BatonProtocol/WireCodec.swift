@@ -1,3 +1,4 @@
+import BatonJSON
 import Foundation
 
 /// Turns messages into frames and back.
@@ -122,10 +123,8 @@ package enum WireCodec {
     }
 
     private static func encode(_ value: some Encodable) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
-            return Array(try encoder.encode(value))
+            return try StreamingJSONEncoder(sortedKeys: true).encode(value)
         } catch {
             // Every header type is a tree of strings, numbers and arrays: encoding cannot fail.
             preconditionFailure("encoding a protocol header failed: \(error)")

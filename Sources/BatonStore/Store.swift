@@ -1,3 +1,4 @@
+import BatonJSON
 import BatonModel
 import Foundation
 import GRDB
@@ -212,9 +213,7 @@ package final class Store: Sendable {
     // MARK: Coding
 
     static func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        String(decoding: try StreamingJSONEncoder().encode(value), as: UTF8.self)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ json: String, table: String, key: String) throws -> T {
