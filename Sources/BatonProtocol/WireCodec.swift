@@ -133,7 +133,7 @@ package enum WireCodec {
 
     private static func decode<T: Decodable>(_ type: T.Type, _ header: [UInt8], _ command: Command) throws(ProtocolError) -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: Data(header))
+            return try TokenJSONDecoder().decode(T.self, from: header)
         } catch let error as DecodingError {
             throw .malformedHeader(command, reason: describe(error))
         } catch {

@@ -218,7 +218,7 @@ package final class Store: Sendable {
 
     static func decode<T: Decodable>(_ type: T.Type, _ json: String, table: String, key: String) throws -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: Data(json.utf8))
+            return try TokenJSONDecoder().decode(T.self, from: json)
         } catch {
             throw StoreError.corruptRecord(table: table, key: key, reason: "\(error)")
         }

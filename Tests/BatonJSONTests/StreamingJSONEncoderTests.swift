@@ -6,7 +6,7 @@ import Testing
 /// The streaming encoder against Foundation's JSONEncoder: byte for byte with sorted keys (the
 /// wire's golden fixtures depend on it), the same JSON value without.
 @Suite struct StreamingJSONEncoderTests {
-    struct Everything: Codable {
+    struct Everything: Codable, Equatable {
         enum Kind: String, Codable { case alpha, beta }
         var text = "plain"
         var escaped = "quote\" backslash\\ slash/ newline\n cr\r tab\t bell\u{7} nul\u{0} unit\u{1f} del\u{7f} é 😀 \u{2028}"
