@@ -56,8 +56,10 @@ struct BenchCluster {
 
     /// Waits until every execution in `ids` has ended, polling one at a time (GetPipelineExecution
     /// reads one record; listing would read them all) every `interval`; fails on any that did not
-    /// succeed.
-    func waitForExecutions(_ ids: [(pipeline: String, id: String)], every interval: Duration = .milliseconds(5), timeout: Duration = .seconds(600)) async throws {
+    /// succeed. Returns when the last of them ended, by the coordinator's record (milliseconds
+    /// since 1970), so how often it polls does not change what is measured.
+    @discardableResult
+    func waitForExecutions(_ ids: [(pipeline: String, id: String)], every interval: Duration = .milliseconds(5), timeout: Duration = .seconds(600)) async throws -> Double {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         for (pipeline, id) in ids {
@@ -75,6 +77,25 @@ struct BenchCluster {
                 try await Task.sleep(for: interval)
             }
         }
+        return try await lastEnd(of: ids)
+    }
+
+    /// The latest end time among `ids`, from ListPipelineExecutions (GetPipelineExecution has none).
+    private func lastEnd(of ids: [(pipeline: String, id: String)]) async throws -> Double {
+        let wanted = Set(ids.map(\.id))
+        var lastEnd = 0.0
+        for pipeline in Set(ids.map(\.pipeline)) {
+            var token: String?
+            repeat {
+                let page: ListPipelineExecutionsOutput = try await client.call(
+                    .listPipelineExecutions, ListPipelineExecutionsInput(pipelineName: pipeline, maxResults: 100, nextToken: token))
+                for summary in page.pipelineExecutionSummaries where wanted.contains(summary.pipelineExecutionId) {
+                    lastEnd = max(lastEnd, summary.lastUpdateTime.secondsSince1970)
+                }
+                token = page.nextToken
+            } while token != nil
+        }
+        return lastEnd
     }
 
     func remove() {
