@@ -20,28 +20,28 @@ struct EventPublisher {
     let logger: Logger
 
     func run() async {
-        let (_, _, live) = events.subscribe(after: nil)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        // The socket is an XPUB: it tells which topic prefixes are subscribed, so events nobody
-        // listens to are not encoded at all (publishing is on the engine's hot path).
+        // The socket is an XPUB: it tells which topic prefixes are subscribed. While nobody is
+        // subscribed the publisher does not even follow the event stream, so an engine step's
+        // events wake no task here (publishing is on the engine's hot path); it subscribes when
+        // the first subscriber arrives and lets go when the last one leaves.
         let topics = SubscribedTopics()
         await withDiscardingTaskGroup { group in
             group.addTask {
+                var forwarding: Task<Void, Never>?
                 for await message in socket.inbound {
                     guard let bytes = message.frames.first?.bytes, let kind = bytes.first else { continue }
                     let prefix = Array(bytes.dropFirst())
                     if kind == 1 { topics.add(prefix) } else if kind == 0 { topics.remove(prefix) }
+                    if topics.isEmpty {
+                        forwarding?.cancel()
+                        forwarding = nil
+                    } else if forwarding == nil {
+                        // Subscribed here, before the task starts, so no event falls between.
+                        let (_, _, live) = events.subscribe(after: nil)
+                        forwarding = Task { await forward(live, to: topics) }
+                    }
                 }
-            }
-            group.addTask {
-                for await event in live {
-                    let topic = Array("\(event.detail.pipeline) \(event.kind.shortName)".utf8)
-                    guard topics.anyMatches(topic), let json = try? encoder.encode(event) else { continue }
-                    loop.post(Message([
-                        Frame(topic), Frame("\(event.sequence)"), Frame(Array(json)),
-                    ]), on: socket.handle)
-                }
+                forwarding?.cancel()
             }
             group.addTask {
                 while !Task.isCancelled {
@@ -49,6 +49,19 @@ struct EventPublisher {
                     loop.post(Message([Frame(Self.heartbeatTopic), Frame("\(events.lastSequence)")]), on: socket.handle)
                 }
             }
+        }
+    }
+
+    /// Sends every event of `live` whose topic someone holds, until cancelled.
+    private func forward(_ live: AsyncStream<PipelineEvent>, to topics: SubscribedTopics) async {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        for await event in live {
+            let topic = Array("\(event.detail.pipeline) \(event.kind.shortName)".utf8)
+            guard topics.anyMatches(topic), let json = try? encoder.encode(event) else { continue }
+            loop.post(Message([
+                Frame(topic), Frame("\(event.sequence)"), Frame(Array(json)),
+            ]), on: socket.handle)
         }
     }
 }
@@ -66,6 +79,10 @@ private final class SubscribedTopics: Sendable {
             let left = (counts[prefix] ?? 0) - 1
             counts[prefix] = left > 0 ? left : nil
         }
+    }
+
+    var isEmpty: Bool {
+        counts.withLock { $0.isEmpty }
     }
 
     func anyMatches(_ topic: [UInt8]) -> Bool {

@@ -54,6 +54,8 @@ package actor Engine {
     private var resuming: [ExecutionID: PipelineExecution] = [:]
     /// Resumed to wake the timer loop early, when a nearer deadline appears.
     private nonisolated let timerWakeup = Mutex<(waiter: CheckedContinuation<Void, Never>?, pending: Bool)>((nil, false))
+    /// When the timer loop wakes by itself next; nil until it first runs.
+    private var timersWakeAt: Timestamp?
 
     package init(
         store: Store,
@@ -411,8 +413,10 @@ package actor Engine {
                 dispatchContinuation.yield(.run(job))
             case .cancelJob(let id):
                 dispatchContinuation.yield(.withdraw(id))
-            case .armTimer:
-                wakeTimers()
+            case .armTimer(let deadline):
+                // Only a deadline before the one the timer loop sleeps towards needs it awake:
+                // every action arms one as it starts, mostly hours away.
+                if timersWakeAt.map({ deadline < $0 }) ?? true { wakeTimers() }
             case .rollback(let stage, let target):
                 rollbacks.append((stage, target))
             case .executionFinished(let id, let status):
@@ -478,9 +482,10 @@ package actor Engine {
     package func runTimers() async {
         while !Task.isCancelled {
             let next = machines.values.compactMap(\.nextDeadline).min()
-            let delay = next.map { max(0, $0.seconds(since: now())) } ?? 3600
+            let delay = min(next.map { max(0, $0.seconds(since: now())) } ?? 3600, 3600)
+            timersWakeAt = Timestamp(secondsSince1970: now().secondsSince1970 + delay)
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await Task.sleep(for: .seconds(min(delay, 3600))) }
+                group.addTask { try? await Task.sleep(for: .seconds(delay)) }
                 group.addTask { await self.waitForWakeup() }
                 await group.next()
                 group.cancelAll()
