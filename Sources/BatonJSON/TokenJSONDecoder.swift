@@ -42,14 +42,15 @@ final class JSONTokenReader: Decoder {
     func kind(_ index: Int) -> JSONTokens.Kind { tokens.tokens[index].kind }
 
     func decodeValue<T: Decodable>(_ type: T.Type, at index: Int) throws -> T {
-        if T.self == String.self { return try decodeString(at: index) as! T }
+        // The casts cannot fail once the types are equal; a failed one would decode generically.
+        if T.self == String.self, let string = try decodeString(at: index) as? T { return string }
         if T.self == Data.self {
             guard let data = Data(base64Encoded: try decodeString(at: index)) else { throw Mismatch() }
-            return data as! T
+            if let data = data as? T { return data }
         }
         if T.self == URL.self {
             guard let url = URL(string: try decodeString(at: index)) else { throw Mismatch() }
-            return url as! T
+            if let url = url as? T { return url }
         }
         if T.self == Decimal.self { throw Mismatch() }
         let saved = current
@@ -81,7 +82,7 @@ final class JSONTokenReader: Decoder {
 
     func decodeFloatingPoint<F: BinaryFloatingPoint>(_ type: F.Type, at index: Int) throws -> F {
         guard kind(index) == .number, let double = tokens.double(at: index) else { throw Mismatch() }
-        if F.self == Double.self { return double as! F }
+        if F.self == Double.self, let double = double as? F { return double }
         let value = F(double)
         guard value.isFinite else { throw Mismatch() }
         return value
