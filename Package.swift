@@ -56,11 +56,12 @@ let package = Package(
         .target(name: "BatonStore", dependencies: ["BatonModel", "BatonJSON", "BatonFileIO", grdb, crypto, logging]),
 
         // Layer 2–3: decisions, HTTP, the worker runtime.
-        .target(name: "BatonEngine", dependencies: ["BatonModel", "BatonStore", logging]),
+        .target(name: "BatonTiming"),
+        .target(name: "BatonEngine", dependencies: ["BatonModel", "BatonStore", "BatonTiming", logging]),
         .target(name: "BatonHTTP", dependencies: ["BatonAPI", "BatonEngine", "BatonStore", "BatonModel", hummingbird, nioCore, httpTypes, nioHTTPTypes, logging, serviceLifecycle]),
         .target(
             name: "BatonWorker",
-            dependencies: ["BatonProtocol", "BatonModel", "BatonFileIO", "ZeroMQ", crypto, logging, serviceLifecycle]
+            dependencies: ["BatonProtocol", "BatonModel", "BatonFileIO", "BatonTiming", "ZeroMQ", crypto, logging, serviceLifecycle]
         ),
 
         // Layer 4: the two processes' assemblies and the built-in actions.
@@ -103,6 +104,8 @@ let package = Package(
         .testTarget(name: "BatonEngineTests", dependencies: ["BatonEngine", "BatonStore", "BatonModel", logging]),
         .testTarget(name: "BatonCoordinatorTests", dependencies: ["BatonCoordinator"]),
         .testTarget(name: "BatonHTTPTests", dependencies: ["BatonHTTP", "BatonAPI"]),
+        .testTarget(name: "BatonTimingTests", dependencies: ["BatonTiming"]),
+        .testTarget(name: "BatonWorkerTests", dependencies: ["BatonWorker"]),
         .testTarget(name: "BatonActionsTests", dependencies: ["BatonActions", "BatonWorker", "BatonModel", "BatonGit", zipFoundation, logging]),
         .testTarget(
             name: "IntegrationTests",

@@ -1,8 +1,8 @@
 import BatonModel
 import BatonStore
+import BatonTiming
 import Foundation
 import Logging
-import Synchronization
 
 // BatonEngine: the coordinator's decisions. `Engine` is the only writer of pipeline state: each
 // request becomes a step of a pure `PipelineStateMachine`, the step's changes are committed to
@@ -52,10 +52,8 @@ package actor Engine {
     private var nextStepToPublish = 0
     /// A finished execution being brought back (retry): what it was, so its events say RESUMED.
     private var resuming: [ExecutionID: PipelineExecution] = [:]
-    /// Resumed to wake the timer loop early, when a nearer deadline appears.
-    private nonisolated let timerWakeup = Mutex<(waiter: CheckedContinuation<Void, Never>?, pending: Bool)>((nil, false))
-    /// When the timer loop wakes by itself next; nil until it first runs.
-    private var timersWakeAt: Timestamp?
+    /// Wakes the timer loop early when a step arms a deadline before the one it sleeps towards.
+    private nonisolated let timerAlarm = DeadlineAlarm()
 
     package init(
         store: Store,
@@ -414,9 +412,9 @@ package actor Engine {
             case .cancelJob(let id):
                 dispatchContinuation.yield(.withdraw(id))
             case .armTimer(let deadline):
-                // Only a deadline before the one the timer loop sleeps towards needs it awake:
-                // every action arms one as it starts, mostly hours away.
-                if timersWakeAt.map({ deadline < $0 }) ?? true { wakeTimers() }
+                // Every action arms one as it starts, mostly hours away: only one before the
+                // deadline the timer loop sleeps towards wakes it.
+                timerAlarm.armed(instant(of: deadline))
             case .rollback(let stage, let target):
                 rollbacks.append((stage, target))
             case .executionFinished(let id, let status):
@@ -481,15 +479,9 @@ package actor Engine {
     /// until the nearest one, and is woken early when a step arms a nearer one.
     package func runTimers() async {
         while !Task.isCancelled {
-            let next = machines.values.compactMap(\.nextDeadline).min()
-            let delay = min(next.map { max(0, $0.seconds(since: now())) } ?? 3600, 3600)
-            timersWakeAt = Timestamp(secondsSince1970: now().secondsSince1970 + delay)
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await Task.sleep(for: .seconds(delay)) }
-                group.addTask { await self.waitForWakeup() }
-                await group.next()
-                group.cancelAll()
-            }
+            let next = machines.values.compactMap(\.nextDeadline).min().map(instant(of:))
+            timerAlarm.willWake(at: next)
+            await timerAlarm.sleep(until: next)
             guard !Task.isCancelled else { return }
             for name in machines.keys.sorted() where (machines[name]?.nextDeadline).map({ $0 <= now() }) == true {
                 do {
@@ -501,32 +493,9 @@ package actor Engine {
         }
     }
 
-    /// Returns at the next wake-up; at once if one came while nobody waited, or on cancellation.
-    private nonisolated func waitForWakeup() async {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let resumeNow = timerWakeup.withLock { state -> Bool in
-                    if state.pending || Task.isCancelled {
-                        state.pending = false
-                        return true
-                    }
-                    state.waiter = continuation
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
-        } onCancel: {
-            wakeTimers()
-        }
-    }
-
-    private nonisolated func wakeTimers() {
-        let waiter = timerWakeup.withLock { state -> CheckedContinuation<Void, Never>? in
-            defer { state.waiter = nil }
-            if state.waiter == nil { state.pending = true }
-            return state.waiter
-        }
-        waiter?.resume()
+    /// `deadline` on the monotonic clock the timer loop sleeps by.
+    private nonisolated func instant(of deadline: Timestamp) -> ContinuousClock.Instant {
+        .now + .seconds(max(0, deadline.seconds(since: now())))
     }
 
     private func declaration(of execution: PipelineExecution) async throws -> PipelineDeclaration? {

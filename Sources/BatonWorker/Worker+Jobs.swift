@@ -223,35 +223,15 @@ extension Worker {
         }
     }
 
-    private enum Reply {
-        case ack(JobID)
-        case result(String)
-    }
-
     private func awaitAck(_ jobID: JobID) async -> Acked? {
         await withCheckedContinuation { continuation in
-            ackWaiters.add(jobID, continuation, timer: timeout(.ack(jobID), after: configuration.replyTimeout))
+            ackWaiters.add(jobID, continuation, deadline: replyDeadline(after: configuration.replyTimeout))
         }
     }
 
     private func awaitResultAck(_ resultID: String, timeout delay: Duration) async -> ResultAck? {
         await withCheckedContinuation { continuation in
-            resultWaiters.add(resultID, continuation, timer: timeout(.result(resultID), after: delay))
-        }
-    }
-
-    private func timeout(_ reply: Reply, after delay: Duration) -> Task<Void, Never> {
-        Task { [weak self] in
-            // Bridge: the reply's timer, cancelled by ReplyWaiters when the reply arrives.
-            do { try await Task.sleep(for: delay) } catch { return }
-            await self?.expire(reply)
-        }
-    }
-
-    private func expire(_ reply: Reply) {
-        switch reply {
-        case .ack(let id): ackWaiters.resolve(id, with: nil)
-        case .result(let id): resultWaiters.resolve(id, with: nil)
+            resultWaiters.add(resultID, continuation, deadline: replyDeadline(after: delay))
         }
     }
 }

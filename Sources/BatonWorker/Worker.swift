@@ -1,5 +1,6 @@
 import BatonModel
 import BatonProtocol
+import BatonTiming
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -37,6 +38,7 @@ package actor Worker: Service {
     var downloads: [ArtifactDigest: Task<URL, any Error>] = [:]
     /// Transfers waiting for the artifact socket to be open again after a reconnect.
     var artifactSocketWaiters = ReplyWaiters<UUID, Bool>()
+    let replyAlarm = DeadlineAlarm()
     let offers: AsyncStream<JobOffer>
     let offerContinuation: AsyncStream<JobOffer>.Continuation
 
@@ -72,6 +74,7 @@ package actor Worker: Service {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { try? await self.loop.run() }
                 group.addTask { await self.runJobs() }
+                group.addTask { await self.expireReplies() }
                 await self.stayConnected()
                 group.cancelAll()
             }
@@ -268,18 +271,29 @@ package actor Worker: Service {
     /// Waits until the artifact socket is open (again), up to `limit`; false if it is not.
     func artifactSocketOpen(within limit: Duration) async -> Bool {
         if artifacts != nil { return true }
-        let key = UUID()
         return await withCheckedContinuation { continuation in
-            let timer = Task { [weak self] in
-                do { try await Task.sleep(for: limit) } catch { return }
-                await self?.expireArtifactWait(key)
-            }
-            artifactSocketWaiters.add(key, continuation, timer: timer)
+            artifactSocketWaiters.add(UUID(), continuation, deadline: replyDeadline(after: limit))
         } ?? false
     }
 
-    private func expireArtifactWait(_ key: UUID) {
-        artifactSocketWaiters.resolve(key, with: nil)
+    // MARK: - Reply deadlines
+
+    /// The deadline `delay` from now, armed on the reply alarm.
+    func replyDeadline(after delay: Duration) -> ContinuousClock.Instant {
+        let deadline = clock.now + delay
+        replyAlarm.armed(deadline)
+        return deadline
+    }
+
+    /// Gives up on replies as their deadlines pass: one loop for every wait of this worker.
+    private func expireReplies() async {
+        while !Task.isCancelled {
+            let now = clock.now
+            let next = [ackWaiters.expire(at: now), resultWaiters.expire(at: now), artifactSocketWaiters.expire(at: now)]
+                .compactMap { $0 }.min()
+            replyAlarm.willWake(at: next)
+            await replyAlarm.sleep(until: next)
+        }
     }
 
     // MARK: - Sending

@@ -50,6 +50,35 @@ import ZeroMQ
         }
     }
 
+    /// Reply deadlines: a result nobody acknowledges is sent again after 1 s of silence, then
+    /// after 2 s, with the same `resultId`; once acknowledged it is not sent again. (A job with
+    /// no commands fails at once and writes no log, which this coordinator could not take.)
+    @Test func anUnacknowledgedResultIsSentAgainUntilItsResultAck() async throws {
+        try await FakeCoordinator.with { coordinator, _ in
+            let job = coordinator.offer(JobData(
+                actionTypeId: .commands, configuration: [:], pipelineContext: Self.context("Build"), inputArtifacts: [], outputArtifacts: [],
+                commands: []))
+            let clock = ContinuousClock()
+            let resultOf: @Sendable (WorkerMessage) -> (String, ContinuousClock.Instant)? = { message in
+                switch message {
+                case .success(let result) where result.jobId == job.jobId: (result.resultId, ContinuousClock.now)
+                case .failure(let result) where result.jobId == job.jobId: (result.resultId, ContinuousClock.now)
+                default: nil
+                }
+            }
+            let first = try await coordinator.receive("a result", resultOf)
+            let second = try await coordinator.receive("the result sent again", resultOf)
+            let third = try await coordinator.receive("the result sent a third time", resultOf)
+            #expect(first.0 == second.0 && second.0 == third.0)
+            // Sent at about 0, 1 and 3 s; read late under load, the gaps only look shorter.
+            #expect(third.1 - first.1 >= .seconds(2))
+            coordinator.send(.resultAck(ResultAck(jobId: job.jobId, nonce: job.nonce, resultId: first.0, outcome: .accepted)))
+            let start = clock.now
+            let fourth = try? await coordinator.receive("no result after RESULT_ACK", within: .seconds(5), resultOf)
+            #expect(fourth == nil, "sent again \(clock.now - start) after its RESULT_ACK")
+        }
+    }
+
     static func context(_ stage: String) -> PipelineContext {
         PipelineContext(pipelineName: "fake", stageName: stage, actionName: "Act", actionExecutionID: ActionExecutionID(rawValue: UUID().uuidString.lowercased()), executionID: ExecutionID(rawValue: UUID().uuidString.lowercased()))
     }
