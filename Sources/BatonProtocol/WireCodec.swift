@@ -43,7 +43,7 @@ package enum WireCodec {
         switch envelope.command {
         case .hello: return .hello(try decode(Hello.self, header, envelope.command))
         case .poll: return .poll(try decode(Poll.self, header, envelope.command))
-        case .ack: return .ack(try decode(JobClaim.self, header, envelope.command))
+        case .ack: return .ack(try decode(JobAck.self, header, envelope.command))
         case .reject: return .reject(try decode(JobRejected.self, header, envelope.command))
         case .progress: return .progress(try decode(JobProgress.self, header, envelope.command))
         case .details: return .details(try decode(JobClaim.self, header, envelope.command))

@@ -2,7 +2,7 @@
 package enum WorkerMessage: Sendable, Hashable {
     case hello(Hello)
     case poll(Poll)
-    case ack(JobClaim)
+    case ack(JobAck)
     case reject(JobRejected)
     case progress(JobProgress)
     case details(JobClaim)

@@ -34,7 +34,8 @@ package struct JobContext: Sendable {
     package var outputDirectory: URL { output.created }
 
     package init(
-        jobID: JobID, data: JobData, workDirectory: URL, inputs: [String: URL], outputDirectory: URL, logger: Logger,
+        jobID: JobID, data: JobData, workDirectory: @autoclosure @escaping @Sendable () -> URL, inputs: [String: URL],
+        outputDirectory: @autoclosure @escaping @Sendable () -> URL, logger: Logger,
         log: @escaping @Sendable ([UInt8]) -> Void, progress: @escaping @Sendable (JobProgressReport) -> Void = { _ in }
     ) {
         self.jobID = jobID

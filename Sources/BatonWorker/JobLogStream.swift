@@ -13,18 +13,26 @@ final class JobLogStream: Sendable {
     }
 
     private let state = Mutex(State())
-    private let file: URL
+    private let path: @Sendable () -> URL
     private let forward: @Sendable (Int64, [UInt8]) -> Void
     /// Larger writes are streamed in pieces of at most this size.
     static let maxChunk = 64 << 10
 
-    init(file: URL, forward: @escaping @Sendable (Int64, [UInt8]) -> Void) {
-        self.file = file
+    /// `file` is built only when the first byte is logged.
+    init(file: @autoclosure @escaping @Sendable () -> URL, forward: @escaping @Sendable (Int64, [UInt8]) -> Void) {
+        path = file
         self.forward = forward
     }
 
+    /// The log file; made with the first byte logged.
+    var file: URL { path() }
+
+    /// Bytes logged so far.
+    var bytesWritten: Int64 { state.withLock { $0.offset } }
+
     private func open(_ state: inout State) {
         state.opened = true
+        let file = path()
         try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         do {

@@ -1,21 +1,25 @@
 import Foundation
 import Synchronization
 
-/// A directory made on first use. If it cannot be made, `created` still returns its URL and the
-/// provider's first file operation in it fails with the file system's own error, naming the path.
+/// A directory made on first use, its URL too: a job that needs no files costs neither file
+/// system work nor URL building (which Foundation does by parsing the path again). If the
+/// directory cannot be made, `created` still returns its URL and the provider's first file
+/// operation in it fails with the file system's own error, naming the path.
 final class LazyDirectory: Sendable {
-    let url: URL
-    private let made = Atomic<Bool>(false)
+    private let url: @Sendable () -> URL
+    private let made = Mutex<URL?>(nil)
 
-    init(_ url: URL) {
+    init(_ url: @escaping @Sendable () -> URL) {
         self.url = url
     }
 
     var created: URL {
-        if !made.load(ordering: .acquiring) {
+        made.withLock { made in
+            if let made { return made }
+            let url = url()
             try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-            made.store(true, ordering: .releasing)
+            made = url
+            return url
         }
-        return url
     }
 }

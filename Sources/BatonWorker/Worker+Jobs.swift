@@ -45,7 +45,7 @@ extension Worker {
             guard cancelledJobs.remove(offer.jobId) == nil else { return }
         } else {
             // Only an InProgress ACKED makes a deploy or an invoke ours.
-            send(.ack(offer.claim))
+            send(.ack(JobAck(jobId: offer.jobId, nonce: offer.nonce)))
             guard let acked = await awaitAck(offer.jobId), acked.status == .inProgress else {
                 jobLogger.info("job not acknowledged; dropping it")
                 return
@@ -54,10 +54,19 @@ extension Worker {
         running[offer.jobId] = offer.claim
         jobLogger.info("job started", metadata: ["action.type": "\(offer.data.actionTypeId)", "job.attempt": "\(offer.attempt)"])
 
-        let jobDirectory = configuration.workDirectory.appendingPathComponent("jobs").appendingPathComponent("\(offer.jobId)-\(offer.nonce.prefix(8))")
-        defer { try? FileManager.default.removeItem(at: jobDirectory) }
+        let jobDirectory = jobsDirectory.appendingPathComponent("\(offer.jobId)-\(offer.nonce.prefix(8))")
+        defer {
+            // Most jobs that need no files made none (a no-op, an approval, an invoke).
+            if FileManager.default.fileExists(atPath: jobDirectory.path) { try? FileManager.default.removeItem(at: jobDirectory) }
+        }
+        let forward: @Sendable (Int64, [UInt8]) -> Void = { [weak self] offset, bytes in
+            // Offsets make the order these sends take harmless: the coordinator writes each
+            // chunk where it belongs.
+            Task { await self?.send(.log(LogChunk(jobId: offer.jobId, nonce: offer.nonce, stream: "output", offset: offset)), payload: Frame(bytes)) }
+        }
+        let log = JobLogStream(file: jobDirectory.appendingPathComponent("log.txt"), forward: forward)
         // The job runs in its own task so a CANCEL can stop it (its process is torn down).
-        let task = Task { await self.execute(offer, in: jobDirectory, logger: jobLogger) }
+        let task = Task { await self.execute(offer, in: jobDirectory, log: log, logger: jobLogger) }
         jobTasks[offer.jobId] = task
         let result = await task.value
         jobTasks[offer.jobId] = nil
@@ -68,11 +77,10 @@ extension Worker {
         }
 
         // The whole log goes to the coordinator as an artifact, with its checksum.
-        let logFile = jobDirectory.appendingPathComponent("log.txt")
-        var log: ArtifactReference?
-        if let size = (try? FileManager.default.attributesOfItem(atPath: logFile.path)[.size] as? NSNumber)?.int64Value, size > 0 {
+        var logArtifact: ArtifactReference?
+        if log.bytesWritten > 0, log.fileProblem == nil {
             do {
-                log = try await upload(logFile, name: "log")
+                logArtifact = try await upload(log.file, name: "log")
             } catch {
                 jobLogger.warning("could not upload the job's log", metadata: ["error.message": "\(error)"])
             }
@@ -82,11 +90,11 @@ extension Worker {
         let message: WorkerMessage
         switch result {
         case .success(var outputs, let token):
-            outputs.log = log
+            outputs.log = logArtifact
             message = .success(JobSucceeded(jobId: offer.jobId, nonce: offer.nonce, resultId: resultID, outputs: outputs, continuationToken: token))
             jobLogger.info(token == nil ? "job succeeded" : "job continues", metadata: token.map { ["continuation": "\($0)"] } ?? [:])
         case .failure(var failure):
-            failure.log = log
+            failure.log = logArtifact
             message = .failure(JobFailed(jobId: offer.jobId, nonce: offer.nonce, resultId: resultID, failure: failure))
             jobLogger.info("job failed", metadata: ["failure.type": "\(failure.type.rawValue)", "failure.message": "\(failure.message)"])
         }
@@ -112,11 +120,12 @@ extension Worker {
 
     /// ACKs a job that starts early the moment it arrives. Its ACK travels ahead of its result on
     /// the same ordered socket, so the coordinator always has the ACK first; the job does not wait
-    /// for the answer, which saves a round trip on every job.
+    /// for the answer, which saves a round trip on every job. The ACK says the job has started,
+    /// so the coordinator answers only to refuse it.
     func claimEarly(_ offer: JobOffer) {
         guard startsEarly(offer) else { return }
         earlyStarts[offer.jobId] = offer.nonce
-        send(.ack(offer.claim))
+        send(.ack(JobAck(jobId: offer.jobId, nonce: offer.nonce, started: true)))
     }
 
     /// ACKED for a job that started early: InProgress changes nothing; anything else means the
@@ -138,12 +147,10 @@ extension Worker {
         case failure(FailureDetails)
     }
 
-    private func execute(_ offer: JobOffer, in jobDirectory: URL, logger: Logger) async -> Outcome {
+    private func execute(_ offer: JobOffer, in jobDirectory: URL, log: JobLogStream, logger: Logger) async -> Outcome {
         guard let provider = providers[offer.data.actionTypeId] else {
             return .failure(FailureDetails(type: .configurationError, message: "This worker has no provider for action type \(offer.data.actionTypeId)"))
         }
-        let workDirectory = jobDirectory.appendingPathComponent("src")
-        let outputDirectory = jobDirectory.appendingPathComponent("out")
         var inputs: [String: URL] = [:]
         do {
             for artifact in offer.data.inputArtifacts {
@@ -153,11 +160,6 @@ extension Worker {
             return .failure(FailureDetails(type: .jobFailed, message: "\(error)"))
         }
 
-        let log = JobLogStream(file: jobDirectory.appendingPathComponent("log.txt")) { [weak self] offset, bytes in
-            // Offsets make the order these sends take harmless: the coordinator writes each
-            // chunk where it belongs.
-            Task { await self?.send(.log(LogChunk(jobId: offer.jobId, nonce: offer.nonce, stream: "output", offset: offset)), payload: Frame(bytes)) }
-        }
         defer {
             log.close()
             if let problem = log.fileProblem {
@@ -165,8 +167,8 @@ extension Worker {
             }
         }
         let context = JobContext(
-            jobID: offer.jobId, data: offer.data, workDirectory: workDirectory, inputs: inputs,
-            outputDirectory: outputDirectory, logger: logger,
+            jobID: offer.jobId, data: offer.data, workDirectory: jobDirectory.appendingPathComponent("src"), inputs: inputs,
+            outputDirectory: jobDirectory.appendingPathComponent("out"), logger: logger,
             log: { bytes in log.append(bytes) },
             progress: { [weak self] report in
                 Task {

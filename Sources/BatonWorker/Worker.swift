@@ -18,6 +18,8 @@ package actor Worker: Service {
     let loop: SocketLoop
     let session = UUID().uuidString.lowercased()
     let clock = ContinuousClock()
+    /// Where each job gets a directory, made only if the job needs files.
+    let jobsDirectory: URL
 
     var control: OpenedSocket?
     var artifacts: OpenedSocket?
@@ -63,6 +65,7 @@ package actor Worker: Service {
         }
         self.providers = byType
         self.logger = logger
+        jobsDirectory = configuration.workDirectory.appendingPathComponent("jobs")
         loop = try SocketLoop(context: try ZeroMQContext(), logger: logger, name: "baton-worker-zeromq")
         lastHeard = ContinuousClock().now
         (offers, offerContinuation) = AsyncStream.makeStream()

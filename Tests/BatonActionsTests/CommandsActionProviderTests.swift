@@ -55,10 +55,11 @@ import ZIPFoundation
     }
 
     @Test func aJobWithAnUnusableVariableOrArtifactNameFailsClearly() async throws {
-        var job = try Self.context(commands: ["true"])
-        var data = job.data
+        let base = try Self.context(commands: ["true"])
+        var data = base.data
         data.environmentVariables = [EnvironmentVariable(name: "A=B", value: "x")]
-        job = JobContext(jobID: job.jobID, data: data, workDirectory: job.workDirectory, inputs: [:], outputDirectory: job.outputDirectory, logger: job.logger, log: job.log)
+        let (work, out) = (base.workDirectory, base.outputDirectory)
+        let job = JobContext(jobID: base.jobID, data: data, workDirectory: work, inputs: [:], outputDirectory: out, logger: base.logger, log: base.log)
         guard case .failed(let failure) = try await CommandsActionProvider().run(job) else { Issue.record("expected failure"); return }
         #expect(failure.type == .configurationError)
         #expect(failure.message.contains("'A=B' is not a valid artifact or environment variable name"))
@@ -86,13 +87,14 @@ import ZIPFoundation
 
     @Test func theS3SourceReportsAMissingObjectAsRevisionUnavailable() async throws {
         let buckets = FileManager.default.temporaryDirectory.appendingPathComponent("baton-buckets-\(UUID().uuidString.prefix(8))")
-        var job = try Self.context(commands: [], outputs: [OutputArtifact(name: "Src")])
-        job = JobContext(
-            jobID: job.jobID,
+        let base = try Self.context(commands: [], outputs: [OutputArtifact(name: "Src")])
+        let (work, out) = (base.workDirectory, base.outputDirectory)
+        let job = JobContext(
+            jobID: base.jobID,
             data: JobData(actionTypeId: .init(category: "Source", owner: "AWS", provider: "S3", version: "1"),
-                          configuration: ["S3Bucket": "b", "S3ObjectKey": "missing.zip"], pipelineContext: job.data.pipelineContext,
+                          configuration: ["S3Bucket": "b", "S3ObjectKey": "missing.zip"], pipelineContext: base.data.pipelineContext,
                           inputArtifacts: [], outputArtifacts: [JobArtifact(name: "Src")]),
-            workDirectory: job.workDirectory, inputs: [:], outputDirectory: job.outputDirectory, logger: job.logger, log: job.log)
+            workDirectory: work, inputs: [:], outputDirectory: out, logger: base.logger, log: base.log)
         guard case .failed(let failure) = try await S3SourceProvider(bucketRoot: buckets).run(job) else { Issue.record("expected failure"); return }
         #expect(failure.type == .revisionUnavailable)
         #expect(failure.message.contains("The object missing.zip does not exist in bucket b"))

@@ -35,8 +35,9 @@ struct JobLogStreamTests {
 
     @Test func aDirectoryIsMadeOnlyWhenAskedFor() {
         defer { try? FileManager.default.removeItem(at: root) }
-        let directory = LazyDirectory(root.appendingPathComponent("job/src"))
-        #expect(!FileManager.default.fileExists(atPath: directory.url.path))
+        let url = root.appendingPathComponent("job/src")
+        let directory = LazyDirectory { url }
+        #expect(!FileManager.default.fileExists(atPath: url.path))
         var isDirectory: ObjCBool = false
         #expect(FileManager.default.fileExists(atPath: directory.created.path, isDirectory: &isDirectory) && isDirectory.boolValue)
     }

@@ -18,7 +18,8 @@ import Testing
     static let workerMessages: [WorkerMessage] = [
         .hello(Hello(workerId: "w1", session: "s1", actionTypes: [.commands], labels: ["env": "prod"], maxSlots: 2, running: [JobClaim(jobId: jobID, nonce: "n")])),
         .poll(Poll(freeSlots: 2, lastJobSeq: 7)),
-        .ack(JobClaim(jobId: jobID, nonce: "n")),
+        .ack(JobAck(jobId: jobID, nonce: "n")),
+        .ack(JobAck(jobId: jobID, nonce: "n", started: true)),
         .reject(JobRejected(jobId: jobID, nonce: "n", reason: "busy")),
         .progress(JobProgress(jobId: jobID, nonce: "n", percentComplete: 40, summary: "half", externalExecutionId: "x-1")),
         .details(JobClaim(jobId: jobID, nonce: "n")),
@@ -120,7 +121,7 @@ import Testing
             ("poll.frames", WireCodec.frames(WorkerMessage.poll(Poll(freeSlots: 1, lastJobSeq: 0)))),
             ("welcome.frames", WireCodec.frames(CoordinatorMessage.welcome(Welcome(epoch: "e", heartbeatIntervalMs: 2000, heartbeatLiveness: 5, artifactPort: 7601, chunkSize: 1048576, credit: 8)))),
             ("job.frames", WireCodec.frames(CoordinatorMessage.job(JobOffer(jobSeq: 1, jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10", attempt: 1, data: Self.jobData)))),
-            ("ack.frames", WireCodec.frames(WorkerMessage.ack(JobClaim(jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10")))),
+            ("ack.frames", WireCodec.frames(WorkerMessage.ack(JobAck(jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10")))),
             ("acked.frames", WireCodec.frames(CoordinatorMessage.acked(Acked(jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10", status: .inProgress)))),
             ("reject.frames", WireCodec.frames(WorkerMessage.reject(JobRejected(jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10", reason: "disk full")))),
             ("progress.frames", WireCodec.frames(WorkerMessage.progress(JobProgress(jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10", percentComplete: 50, summary: "tests 10/20")))),

@@ -16,8 +16,9 @@ import ZeroMQ
             let job = coordinator.offer(JobData(
                 actionTypeId: .commands, configuration: [:], pipelineContext: Self.context("Build"), inputArtifacts: [], outputArtifacts: [],
                 commands: ["touch \(directory.path)/started", "sleep 3", "touch \(directory.path)/finished"]))
-            let ack = try await coordinator.receive("ACK") { if case .ack(let claim) = $0 { claim } else { nil } }
-            #expect(ack == job.claim)
+            let ack = try await coordinator.receive("ACK") { if case .ack(let ack) = $0 { ack } else { nil } }
+            #expect(ack.claim == job.claim)
+            #expect(ack.started == true)
             // No ACKED yet, and the job already runs.
             try await Self.waitForFile(directory.appendingPathComponent("started"))
             coordinator.send(.acked(Acked(jobId: job.jobId, nonce: job.nonce, status: .invalidNonce)))
@@ -42,7 +43,8 @@ import ZeroMQ
             let job = coordinator.offer(JobData(
                 actionTypeId: .lambdaInvoke, configuration: ["FunctionName": "touch"], pipelineContext: Self.context("Invoke"),
                 inputArtifacts: [], outputArtifacts: []))
-            _ = try await coordinator.receive("ACK") { if case .ack(let claim) = $0, claim == job.claim { claim } else { nil } }
+            let ack = try await coordinator.receive("ACK") { if case .ack(let ack) = $0, ack.claim == job.claim { ack } else { nil } }
+            #expect(ack.started == nil, "an invoke does not start before its ACKED")
             try await Task.sleep(for: .seconds(1.5))
             #expect(!FileManager.default.fileExists(atPath: marker.path), "the invoke ran before its ACKED")
             coordinator.send(.acked(Acked(jobId: job.jobId, nonce: job.nonce, status: .inProgress)))

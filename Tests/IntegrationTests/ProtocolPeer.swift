@@ -71,7 +71,7 @@ final class ProtocolPeer: Sendable {
     }
 
     func ack(_ offer: JobOffer, nonce: String? = nil) async throws -> Acked {
-        send(.ack(JobClaim(jobId: offer.jobId, nonce: nonce ?? offer.nonce)))
+        send(.ack(JobAck(jobId: offer.jobId, nonce: nonce ?? offer.nonce)))
         return try await receive("ACKED") { if case .acked(let acked) = $0 { acked } else { nil } }
     }
 

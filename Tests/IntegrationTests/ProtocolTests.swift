@@ -52,6 +52,28 @@ import ZeroMQ
         }
     }
 
+    /// An ACK that says the job has started gets ACKED only to refuse it: `InProgress` would
+    /// change nothing for a worker already running the job.
+    @Test func aStartedAckIsAnsweredOnlyWhenRefused() async throws {
+        try await BatonCluster.with { cluster in
+            let peer = try await ProtocolPeer(endpoint: cluster.workersEndpoint)
+            defer { peer.close() }
+            _ = try await peer.register(as: "peer", types: [Self.sourceType, .commands])
+            _ = try await Self.createPipeline("started", in: cluster)
+            let source = try await peer.nextJob()
+            peer.send(.ack(JobAck(jobId: source.jobId, nonce: "00000000000000000000000000000000", started: true)))
+            let refused = try await peer.receive("ACKED for the wrong nonce") { if case .acked(let acked) = $0 { acked } else { nil } }
+            #expect(refused.status == .invalidNonce)
+            peer.send(.ack(JobAck(jobId: source.jobId, nonce: source.nonce, started: true)))
+            // The job is the peer's: its result is accepted.
+            peer.send(.success(JobSucceeded(jobId: source.jobId, nonce: source.nonce, resultId: "r", outputs: ActionOutputs(artifacts: [], variables: [:]))))
+            #expect(try await peer.resultAck("r").outcome == .accepted)
+            // An ACKED would have come before the RESULT_ACK (and been kept aside); none did.
+            let silent = try? await peer.receive("no ACKED for a started job", within: .seconds(1)) { if case .acked(let acked) = $0 { acked } else { nil } }
+            #expect(silent == nil)
+        }
+    }
+
     @Test func aStaleNonceChangesNothing() async throws {
         try await BatonCluster.with { cluster in
             let peer = try await ProtocolPeer(endpoint: cluster.workersEndpoint)

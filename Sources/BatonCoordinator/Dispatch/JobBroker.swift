@@ -130,8 +130,8 @@ actor JobBroker {
             workers[key]?.polledFreeSlots = poll.freeSlots
             workers[key]?.pollSeq = poll.lastJobSeq
             assignQueued()
-        case .ack(let claim):
-            acknowledge(claim, from: key, routingID: incoming.routingID)
+        case .ack(let ack):
+            acknowledge(ack, from: key, routingID: incoming.routingID)
         case .reject(let rejection):
             reject(rejection, from: key)
         case .progress(let progress):
@@ -214,17 +214,21 @@ actor JobBroker {
         return true
     }
 
-    private func acknowledge(_ claim: JobClaim, from key: [UInt8], routingID: Frame) {
-        guard dispatched[claim.jobId] != nil else {
-            send(.acked(Acked(jobId: claim.jobId, nonce: claim.nonce, status: .jobNotFound)), to: routingID)
+    /// ACK: the job becomes the worker's if it holds the current dispatch. A worker that already
+    /// started the job (`started`) hears back only when it is not.
+    private func acknowledge(_ ack: JobAck, from key: [UInt8], routingID: Frame) {
+        guard dispatched[ack.jobId] != nil else {
+            send(.acked(Acked(jobId: ack.jobId, nonce: ack.nonce, status: .jobNotFound)), to: routingID)
             return
         }
-        guard isCurrent(claim.jobId, claim.nonce, from: key) else {
-            send(.acked(Acked(jobId: claim.jobId, nonce: claim.nonce, status: .invalidNonce)), to: routingID)
+        guard isCurrent(ack.jobId, ack.nonce, from: key) else {
+            send(.acked(Acked(jobId: ack.jobId, nonce: ack.nonce, status: .invalidNonce)), to: routingID)
             return
         }
-        dispatched[claim.jobId]?.acknowledged = true
-        send(.acked(Acked(jobId: claim.jobId, nonce: claim.nonce, status: .inProgress)), to: routingID)
+        dispatched[ack.jobId]?.acknowledged = true
+        if ack.started != true {
+            send(.acked(Acked(jobId: ack.jobId, nonce: ack.nonce, status: .inProgress)), to: routingID)
+        }
     }
 
     private func reject(_ rejection: JobRejected, from key: [UInt8]) {

@@ -11,6 +11,23 @@ package struct JobClaim: Sendable, Hashable, Codable {
     }
 }
 
+/// ACK: a worker takes a job. `started` says it already runs it (a job safe to repeat, started
+/// as its JOB arrived): the coordinator then answers ACKED only when the job is not the worker's
+/// (`InvalidNonce`, `JobNotFound`), since `InProgress` would change nothing for it.
+package struct JobAck: Sendable, Hashable, Codable {
+    package var jobId: JobID
+    package var nonce: String
+    package var started: Bool?
+
+    package init(jobId: JobID, nonce: String, started: Bool? = nil) {
+        self.jobId = jobId
+        self.nonce = nonce
+        self.started = started
+    }
+
+    package var claim: JobClaim { JobClaim(jobId: jobId, nonce: nonce) }
+}
+
 /// HELLO: a worker introduces itself; the coordinator answers WELCOME.
 package struct Hello: Sendable, Hashable, Codable {
     package var workerId: String
