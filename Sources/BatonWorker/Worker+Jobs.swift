@@ -5,17 +5,16 @@ import Logging
 import ZeroMQ
 
 extension Worker {
-    /// Runs each accepted offer as a child task, so one job never blocks another and a job's
-    /// failure never tears the worker down.
-    func runJobs() async {
-        await withDiscardingTaskGroup { group in
-            for await offer in offers {
-                group.addTask { await self.runJob(offer) }
-            }
-        }
+    /// Waits, as the worker stops, for the jobs still running their provider; the others (waiting
+    /// for an ACKED or a RESULT_ACK that can no longer come) are cancelled.
+    func finishJobs() async {
+        for (nonce, run) in jobRuns where !executing.contains(nonce) { run.cancel() }
+        for run in Array(jobRuns.values) { await run.value }
     }
 
-    private func runJob(_ offer: JobOffer) async {
+    /// One job, in a task of its own (`jobRuns`), so one job never blocks another and a job's
+    /// failure never tears the worker down.
+    func runJob(_ offer: JobOffer) async {
         // The slot is given back as soon as the work is done (`freeSlot`), before the result is
         // acknowledged: retransmitting a result needs no capacity, and the coordinator then has
         // credit for the next job by the time it has committed this one.
@@ -28,6 +27,7 @@ extension Worker {
         }
         defer {
             running[offer.jobId] = nil
+            jobRuns[offer.nonce] = nil
             freeSlot()
         }
         var jobLogger = logger
@@ -65,11 +65,9 @@ extension Worker {
             Task { await self?.send(.log(LogChunk(jobId: offer.jobId, nonce: offer.nonce, stream: "output", offset: offset)), payload: Frame(bytes)) }
         }
         let log = JobLogStream(file: jobDirectory.appendingPathComponent("log.txt"), forward: forward)
-        // The job runs in its own task so a CANCEL can stop it (its process is torn down).
-        let task = Task { await self.execute(offer, in: jobDirectory, log: log, logger: jobLogger) }
-        jobTasks[offer.jobId] = task
-        let result = await task.value
-        jobTasks[offer.jobId] = nil
+        executing.insert(offer.nonce)
+        let result = await execute(offer, in: jobDirectory, log: log, logger: jobLogger)
+        executing.remove(offer.nonce)
         earlyStarts[offer.jobId] = nil
         if cancelledJobs.remove(offer.jobId) != nil {
             jobLogger.info("job cancelled by the coordinator; no result sent")
@@ -106,10 +104,10 @@ extension Worker {
 
     /// CANCEL: stops a job we run under that nonce; it sends no result.
     func cancelJob(_ cancel: JobCancelled) {
-        guard running[cancel.jobId]?.nonce == cancel.nonce, let task = jobTasks[cancel.jobId] else { return }
+        guard running[cancel.jobId]?.nonce == cancel.nonce, executing.contains(cancel.nonce), let run = jobRuns[cancel.nonce] else { return }
         logger.info("cancelling a job", metadata: ["job.id": "\(cancel.jobId)", "reason": "\(cancel.reason)"])
         cancelledJobs.insert(cancel.jobId)
-        task.cancel()
+        run.cancel()
     }
 
     /// Whether `offer` runs before its ACKED arrives: a job safe to repeat does, a deploy or an
@@ -138,7 +136,7 @@ extension Worker {
         logger.info("job not acknowledged; stopping it", metadata: ["job.id": "\(acked.jobId)", "ack.status": "\(acked.status.rawValue)"])
         running[acked.jobId] = nil
         cancelledJobs.insert(acked.jobId)
-        jobTasks[acked.jobId]?.cancel()
+        if executing.contains(acked.nonce) { jobRuns[acked.nonce]?.cancel() }
         return true
     }
 
@@ -212,7 +210,7 @@ extension Worker {
     /// its `resultId`.
     private func awaitAcknowledgement(of message: WorkerMessage, resultID: String, logger: Logger) async {
         var wait = Duration.seconds(1)
-        while !Task.isCancelled {
+        while !Task.isCancelled, !replyWaitsEnded {
             if let ack = await awaitResultAck(resultID, timeout: wait) {
                 if ack.outcome == .missingArtifacts {
                     logger.warning("coordinator is missing output artifacts", metadata: ["artifacts": "\(ack.missing ?? [])"])
@@ -226,13 +224,15 @@ extension Worker {
     }
 
     private func awaitAck(_ jobID: JobID) async -> Acked? {
-        await withCheckedContinuation { continuation in
+        guard !replyWaitsEnded else { return nil }
+        return await withCheckedContinuation { continuation in
             ackWaiters.add(jobID, continuation, deadline: replyDeadline(after: configuration.replyTimeout))
         }
     }
 
     private func awaitResultAck(_ resultID: String, timeout delay: Duration) async -> ResultAck? {
-        await withCheckedContinuation { continuation in
+        guard !replyWaitsEnded else { return nil }
+        return await withCheckedContinuation { continuation in
             resultWaiters.add(resultID, continuation, deadline: replyDeadline(after: delay))
         }
     }

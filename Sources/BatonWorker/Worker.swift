@@ -29,7 +29,11 @@ package actor Worker: Service {
     /// Offers accepted but not finished, so free slots are right.
     var busy = 0
     var running: [JobID: JobClaim] = [:]
-    var jobTasks: [JobID: Task<Outcome, Never>] = [:]
+    /// Every job from its JOB until it is done, by the nonce it was offered under: a task of its
+    /// own, so a CANCEL can stop it (its process is torn down).
+    var jobRuns: [String: Task<Void, Never>] = [:]
+    /// Jobs whose provider is running, by nonce: only these does a CANCEL or a refusing ACKED stop.
+    var executing: Set<String> = []
     var cancelledJobs: Set<JobID> = []
     var ackWaiters = ReplyWaiters<JobID, Acked>()
     /// Jobs started before their ACKED arrived, by the nonce they were acknowledged under.
@@ -41,8 +45,8 @@ package actor Worker: Service {
     /// Transfers waiting for the artifact socket to be open again after a reconnect.
     var artifactSocketWaiters = ReplyWaiters<UUID, Bool>()
     let replyAlarm = DeadlineAlarm()
-    let offers: AsyncStream<JobOffer>
-    let offerContinuation: AsyncStream<JobOffer>.Continuation
+    /// Set when the worker stops: no reply will come or expire any more, so waits end at once.
+    var replyWaitsEnded = false
 
     /// A reply on the artifact socket, with the payload frame of a CHUNK.
     enum ArtifactReply: Sendable {
@@ -68,7 +72,6 @@ package actor Worker: Service {
         jobsDirectory = configuration.workDirectory.appendingPathComponent("jobs")
         loop = try SocketLoop(context: try ZeroMQContext(), logger: logger, name: "baton-worker-zeromq")
         lastHeard = ContinuousClock().now
-        (offers, offerContinuation) = AsyncStream.makeStream()
     }
 
     package func run() async throws {
@@ -76,9 +79,9 @@ package actor Worker: Service {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { try? await self.loop.run() }
-                group.addTask { await self.runJobs() }
                 group.addTask { await self.expireReplies() }
                 await self.stayConnected()
+                await self.finishJobs()
                 group.cancelAll()
             }
         }
@@ -183,7 +186,9 @@ package actor Worker: Service {
             lastJobSeq = max(lastJobSeq, offer.jobSeq)
             busy += 1
             claimEarly(offer)
-            offerContinuation.yield(offer)
+            // Started here, not handed to a task that starts tasks: on the worker's executor at
+            // once, one hop from the socket to the provider.
+            jobRuns[offer.nonce] = Task { await self.runJob(offer) }
         case .acked(let acked):
             if !settleEarlyStart(acked) { ackWaiters.resolve(acked.jobId, with: acked) }
         case .resultAck(let ack):
@@ -274,6 +279,7 @@ package actor Worker: Service {
     /// Waits until the artifact socket is open (again), up to `limit`; false if it is not.
     func artifactSocketOpen(within limit: Duration) async -> Bool {
         if artifacts != nil { return true }
+        guard !replyWaitsEnded else { return false }
         return await withCheckedContinuation { continuation in
             artifactSocketWaiters.add(UUID(), continuation, deadline: replyDeadline(after: limit))
         } ?? false
@@ -297,6 +303,11 @@ package actor Worker: Service {
             replyAlarm.willWake(at: next)
             await replyAlarm.sleep(until: next)
         }
+        // Stopping: nothing expires waits any more, so none may outlast this loop.
+        replyWaitsEnded = true
+        ackWaiters.resolveAll(with: nil)
+        resultWaiters.resolveAll(with: nil)
+        artifactSocketWaiters.resolveAll(with: nil)
     }
 
     // MARK: - Sending
