@@ -12,7 +12,7 @@ import ZeroMQ
 /// stops, with no result, on InvalidNonce; an invoke waits for InProgress.
 @Suite(.timeLimit(.minutes(2))) struct EarlyStartTests {
     @Test func aRepeatableJobStartsBeforeItsAckedAndStopsWhenTheNonceIsRefused() async throws {
-        try await FakeCoordinator.with { coordinator, directory in
+        try await FakeCoordinator.with { coordinator, directory, _ in
             let job = coordinator.offer(JobData(
                 actionTypeId: .commands, configuration: [:], pipelineContext: Self.context("Build"), inputArtifacts: [], outputArtifacts: [],
                 commands: ["touch \(directory.path)/started", "sleep 3", "touch \(directory.path)/finished"]))
@@ -38,7 +38,7 @@ import ZeroMQ
     }
 
     @Test func anInvokeWaitsForInProgressBeforeItRuns() async throws {
-        try await FakeCoordinator.with { coordinator, directory in
+        try await FakeCoordinator.with { coordinator, directory, _ in
             let marker = directory.appendingPathComponent("invoked")
             let job = coordinator.offer(JobData(
                 actionTypeId: .lambdaInvoke, configuration: ["FunctionName": "touch"], pipelineContext: Self.context("Invoke"),
@@ -56,7 +56,7 @@ import ZeroMQ
     /// after 2 s, with the same `resultId`; once acknowledged it is not sent again. (A job with
     /// no commands fails at once and writes no log, which this coordinator could not take.)
     @Test func anUnacknowledgedResultIsSentAgainUntilItsResultAck() async throws {
-        try await FakeCoordinator.with { coordinator, _ in
+        try await FakeCoordinator.with { coordinator, _, _ in
             let job = coordinator.offer(JobData(
                 actionTypeId: .commands, configuration: [:], pipelineContext: Self.context("Build"), inputArtifacts: [], outputArtifacts: [],
                 commands: []))
@@ -78,6 +78,21 @@ import ZeroMQ
             let start = clock.now
             let fourth = try? await coordinator.receive("no result after RESULT_ACK", within: .seconds(5), resultOf)
             #expect(fourth == nil, "sent again \(clock.now - start) after its RESULT_ACK")
+        }
+    }
+
+    /// SIGTERM while a job runs: the worker lets the job's commands finish, then exits cleanly
+    /// (no wait for a reply that can no longer come outlives it).
+    @Test func aWorkerStoppedMidJobLetsItFinishAndExits() async throws {
+        try await FakeCoordinator.with { coordinator, directory, process in
+            _ = coordinator.offer(JobData(
+                actionTypeId: .commands, configuration: [:], pipelineContext: Self.context("Build"), inputArtifacts: [], outputArtifacts: [],
+                commands: ["touch \(directory.path)/started", "sleep 2", "touch \(directory.path)/finished"]))
+            try await Self.waitForFile(directory.appendingPathComponent("started"))
+            process.signal(SIGTERM)
+            let status = try await process.waitForExit(timeout: .seconds(30))
+            #expect(status == 0)
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("finished").path))
         }
     }
 
@@ -114,7 +129,7 @@ final class FakeCoordinator: Sendable {
     }
 
     /// Starts a worker with 2 slots and a `touch` function against a new fake coordinator.
-    static func with(_ body: (FakeCoordinator, URL) async throws -> Void) async throws {
+    static func with(_ body: (FakeCoordinator, URL, ChildProcess) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-fake-\(UUID().uuidString.prefix(8))")
         let functions = directory.appendingPathComponent("functions")
         try FileManager.default.createDirectory(at: functions, withIntermediateDirectories: true)
@@ -139,7 +154,7 @@ final class FakeCoordinator: Sendable {
         coordinator.send(.welcome(Welcome(epoch: "fake", heartbeatIntervalMs: 1_000, heartbeatLiveness: 30, artifactPort: port, chunkSize: 1 << 20, credit: 4)))
         _ = try await coordinator.receive("POLL") { if case .poll(let poll) = $0 { poll } else { nil } }
         do {
-            try await body(coordinator, directory)
+            try await body(coordinator, directory, process)
         } catch {
             Issue.record("worker log:\n\((try? String(contentsOf: directory.appendingPathComponent("worker.log"), encoding: .utf8)) ?? "")")
             throw error
