@@ -59,7 +59,10 @@ struct BenchCluster {
     /// succeed. Returns when the last of them ended, by the coordinator's record (milliseconds
     /// since 1970), so how often it polls does not change what is measured.
     @discardableResult
-    func waitForExecutions(_ ids: [(pipeline: String, id: String)], every interval: Duration = .milliseconds(5), timeout: Duration = .seconds(600)) async throws -> Double {
+    func waitForExecutions(
+        _ ids: [(pipeline: String, id: String)], every interval: Duration = .milliseconds(5), timeout: Duration = .seconds(600),
+        whenEnded: () -> Void = {}
+    ) async throws -> Double {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         for (pipeline, id) in ids {
@@ -77,6 +80,7 @@ struct BenchCluster {
                 try await Task.sleep(for: interval)
             }
         }
+        whenEnded()
         return try await lastEnd(of: ids)
     }
 

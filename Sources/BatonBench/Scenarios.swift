@@ -8,6 +8,10 @@ final class Scenarios {
     let timeline: Timeline
     private(set) var lastThroughputActions = 0
     private(set) var lastThroughputSeconds = 0.0
+    /// What the throughput scenario cost the whole process (coordinator, workers and the bench's
+    /// own HTTP client) per action: CPU time in ms and context switches. On a shared VM these
+    /// vary far less than actions/s, so they show a change that wall time hides.
+    private(set) var lastThroughputCost = (cpuMilliseconds: 0.0, contextSwitches: 0.0)
     private var sourceFile: URL?
 
     init(cluster: BenchCluster, timeline: Timeline) {
@@ -75,6 +79,8 @@ final class Scenarios {
             try await cluster.create(pipeline)
         }
         let start = Date().timeIntervalSince1970
+        let before = ProcessUsage.now()
+        var after = before
         var started: [(pipeline: String, id: String)] = []
         for _ in 0..<executionsEach {
             for name in names { started.append((name, try await cluster.start(name))) }
@@ -83,9 +89,11 @@ final class Scenarios {
         // polls can be rare: every 5 ms they were a request, a read and a decode of an execution
         // 200 times a second, on the two cores the measured work shares, and even every 50 ms
         // URLSession's timers and curl's handles cost about one thread wake-up per action.
-        let end = try await cluster.waitForExecutions(started, every: .milliseconds(250))
+        let end = try await cluster.waitForExecutions(started, every: .milliseconds(250)) { after = ProcessUsage.now() }
         lastThroughputSeconds = end - start
         lastThroughputActions = pipelines * executionsEach * 11
+        let actions = Double(lastThroughputActions)
+        lastThroughputCost = ((after.cpuSeconds - before.cpuSeconds) * 1000 / actions, Double(after.contextSwitches - before.contextSwitches) / actions)
         return Double(lastThroughputActions) / lastThroughputSeconds
     }
 

@@ -77,7 +77,8 @@ if onlyArtifacts {
 }
 if onlyThroughput {
     let throughput = try await scenarios.throughput(pipelines: 4, executionsEach: throughputExecutions)
-    print("\(f(throughput, 0)) no-op actions/s: \(scenarios.lastThroughputActions) actions in \(f(scenarios.lastThroughputSeconds, 2)) s")
+    print("\(f(throughput, 0)) no-op actions/s: \(scenarios.lastThroughputActions) actions in \(f(scenarios.lastThroughputSeconds, 2)) s; "
+          + "per action \(f(scenarios.lastThroughputCost.cpuMilliseconds)) ms CPU, \(f(scenarios.lastThroughputCost.contextSwitches, 1)) context switches")
     return
 }
 let cycle = try await scenarios.cycle(executions: 80)
@@ -96,6 +97,8 @@ row("measure", "Baton", "raw baseline", "ratio")
 row("no-op action cycle p50 (ms)", f(cycle.p50), "zmq round trip \(f(raw.p50))", f(cycle.p50 / raw.p50, 1) + "×")
 row("no-op action cycle p99 (ms)", f(cycle.p99), "zmq round trip \(f(raw.p99))", f(cycle.p99 / raw.p99, 1) + "×")
 row("no-op actions/s, 2 workers, 4 pipelines", f(throughput, 0), "zmq round trips/s \(f(1000 / raw.p50, 0))", f(throughput / (1000 / raw.p50), 2) + "×")
+row("  CPU per action (ms), all threads", f(scenarios.lastThroughputCost.cpuMilliseconds), "", "")
+row("  context switches per action", f(scenarios.lastThroughputCost.contextSwitches, 1), "", "")
 row("artifact transfer, \(bigMegabytes) MiB (MiB/s)", f(transfer.perTransfer, 0), "SHA-256 \(f(sha, 0)) MiB/s", f(transfer.perTransfer / sha * 100, 0) + "%")
 row("", "", "durable write \(f(diskWrite, 0)) MiB/s", f(transfer.perTransfer / diskWrite * 100, 0) + "%")
 print("")
