@@ -13,20 +13,25 @@ package final class DeadlineAlarm: Sendable {
         var pending = false
         /// When the loop will next look, or nil while it sleeps until woken.
         var wakeAt: ContinuousClock.Instant?
+
+        /// The sleeping loop to resume; if it is not asleep, its next sleep returns at once.
+        mutating func takeWaiter() -> CheckedContinuation<Void, Never>? {
+            defer { waiter = nil }
+            if waiter == nil { pending = true }
+            return waiter
+        }
     }
 
     private let state = Mutex(State())
 
-    /// Wakes the loop if `deadline` falls before the time it sleeps towards.
     package init() {}
 
+    /// Wakes the loop if `deadline` falls before the time it sleeps towards.
     package func armed(_ deadline: ContinuousClock.Instant) {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             if let wakeAt = state.wakeAt, wakeAt <= deadline { return nil }
             state.wakeAt = deadline
-            defer { state.waiter = nil }
-            if state.waiter == nil { state.pending = true }
-            return state.waiter
+            return state.takeWaiter()
         }
         waiter?.resume()
     }
@@ -63,12 +68,7 @@ package final class DeadlineAlarm: Sendable {
                 if resumeNow { continuation.resume() }
             }
         } onCancel: {
-            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-                defer { state.waiter = nil }
-                if state.waiter == nil { state.pending = true }
-                return state.waiter
-            }
-            waiter?.resume()
+            state.withLock { $0.takeWaiter() }?.resume()
         }
     }
 }
