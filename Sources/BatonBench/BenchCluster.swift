@@ -56,7 +56,7 @@ struct BenchCluster {
 
     /// Waits until every execution in `ids` has ended, polling one at a time (GetPipelineExecution
     /// reads one record; listing would read them all) every `interval`; fails on any that did not
-    /// succeed. Returns when the last of them ended, by the coordinator's record (milliseconds
+    /// succeed. Returns when the last of them ended, by the coordinator's record (seconds
     /// since 1970), so how often it polls does not change what is measured.
     @discardableResult
     func waitForExecutions(
