@@ -1,59 +1,43 @@
-import Synchronization
-
-/// Messages received on one socket, in order.
+/// Messages received on one socket, in order; the sequence ends when the socket closes.
 ///
-/// Back-pressure: the socket loop stops reading a socket once `limit` received messages are waiting
-/// for the consumer, and resumes when half of them have been consumed; meanwhile libzmq's receive
-/// high-water mark and then TCP flow control hold the peer back.
+/// The consumer receives from libzmq on its own thread while messages are waiting, and parks
+/// only when none is; the socket loop then hands it the next one. Back-pressure is libzmq's: a
+/// consumer that falls behind leaves messages in libzmq's queue, whose receive high-water mark
+/// and then TCP flow control hold the peer back. A cancelled `next()` returns nil; the socket
+/// stays open and a later `next()` receives again.
 package struct InboundMessages: AsyncSequence, Sendable {
     package typealias Element = Message
 
-    let stream: AsyncStream<Message>
-    let gate: InboundGate
+    let socket: GuardedSocket
 
     package struct AsyncIterator: AsyncIteratorProtocol {
-        var base: AsyncStream<Message>.Iterator
-        let gate: InboundGate
+        let socket: GuardedSocket
 
         package mutating func next() async -> Message? {
-            let message = await base.next()
-            if message != nil { gate.consumed() }
-            return message
+            await next(isolation: nil)
         }
 
         /// Iterated from an actor, the consumer stays on that actor between messages instead of
         /// hopping to the global executor and back for each one.
         package mutating func next(isolation actor: isolated (any Actor)?) async -> Message? {
-            let message = await base.next(isolation: actor)
-            if message != nil { gate.consumed() }
-            return message
+            switch socket.receiveNow() {
+            case .message(let message): return message
+            case .ended: return nil
+            case .empty: break
+            }
+            let socket = socket
+            let id = socket.reserveParkID()
+            return await withTaskCancellationHandler {
+                await withCheckedContinuation(isolation: actor) { continuation in
+                    socket.park(continuation, id: id)
+                }
+            } onCancel: {
+                socket.unpark(id)
+            }
         }
     }
 
     package func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(base: stream.makeAsyncIterator(), gate: gate)
-    }
-}
-
-final class InboundGate: Sendable {
-    let limit: Int
-    private let waiting = Atomic<Int>(0)
-    private let wake: @Sendable () -> Void
-
-    init(limit: Int, wake: @escaping @Sendable () -> Void) {
-        self.limit = max(limit, 2)
-        self.wake = wake
-    }
-
-    var isFull: Bool { waiting.load(ordering: .relaxed) >= limit }
-
-    func delivered() {
-        waiting.add(1, ordering: .relaxed)
-    }
-
-    func consumed() {
-        let now = waiting.subtract(1, ordering: .relaxed).newValue
-        // The loop may have paused this socket at `limit`; wake it once we are back at half.
-        if now == limit / 2 { wake() }
+        AsyncIterator(socket: socket)
     }
 }

@@ -45,6 +45,26 @@ package final class Socket {
         return String(zeroTerminated: buffer)
     }
 
+    /// The file descriptor libzmq signals when commands reach this socket (ZMQ_FD). It tells a
+    /// poller to look at `events`, not that a message is waiting: any call on the socket may
+    /// consume the signal, so whoever calls one must check `events` afterwards.
+    var fileDescriptor: Int32 {
+        get throws(ZeroMQError) {
+            var fd: Int32 = -1
+            var size = MemoryLayout<Int32>.size
+            guard zmq_getsockopt(handle, ZMQ_FD, &fd, &size) == 0 else { throw .last("zmq_getsockopt(ZMQ_FD)") }
+            return fd
+        }
+    }
+
+    /// ZMQ_POLLIN and ZMQ_POLLOUT as they stand after processing every pending command.
+    var events: Int32 {
+        var events: Int32 = 0
+        var size = MemoryLayout<Int32>.size
+        guard zmq_getsockopt(handle, ZMQ_EVENTS, &events, &size) == 0 else { return 0 }
+        return events
+    }
+
     func set(_ option: Int32, _ value: Int32) throws(ZeroMQError) {
         var value = value
         guard zmq_setsockopt(handle, option, &value, MemoryLayout<Int32>.size) == 0 else {

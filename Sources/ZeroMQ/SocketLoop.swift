@@ -9,9 +9,10 @@ import Glibc
 #endif
 
 // The ZeroMQ module: a thin, Baton-agnostic Swift layer over libzmq. `SocketLoop` is its centre:
-// one dedicated thread owns every socket of a process and runs `zmq_poll` over them plus a pipe
-// that other threads write to when they queue work. Swift tasks talk to it through `open`,
-// `send` and `close`, and read what arrives through each socket's `InboundMessages`.
+// Swift tasks open sockets through it, send on them from their own threads (each socket under a
+// lock, see `GuardedSocket`), and read what arrives through each socket's `InboundMessages`. One
+// dedicated thread polls the sockets' descriptors only for consumers that wait and sends that
+// wait, so a busy socket never costs a thread hand-off.
 
 package struct SocketHandle: Hashable, Sendable, CustomStringConvertible {
     let id: Int
@@ -24,21 +25,17 @@ package struct SocketSpec: Sendable {
     package var options: SocketOptions
     package var bind: [String]
     package var connect: [String]
-    /// Received messages buffered for the consumer before the loop stops reading this socket.
-    package var inboundLimit: Int
 
     package init(
         _ type: SocketType,
         options: SocketOptions = SocketOptions(),
         bind: [String] = [],
-        connect: [String] = [],
-        inboundLimit: Int = 10_000
+        connect: [String] = []
     ) {
         self.type = type
         self.options = options
         self.bind = bind
         self.connect = connect
-        self.inboundLimit = inboundLimit
     }
 }
 
@@ -61,24 +58,20 @@ package enum SocketLoopError: Error, CustomStringConvertible {
     }
 }
 
-/// Owns every ZeroMQ socket of this process on one dedicated thread.
+/// Opens the ZeroMQ sockets of this process and waits on them on one dedicated thread.
 ///
-/// libzmq sockets are not thread-safe and `zmq_poll` blocks, so neither may run on Swift's
-/// cooperative pool. Commands are queued under a mutex and a pipe wakes the poll.
+/// libzmq sockets are not thread-safe and `zmq_poll` blocks, so neither the wait nor an unguarded
+/// socket may live on Swift's cooperative pool. Sends and receives run on the caller's thread
+/// under the socket's lock; the loop's thread `poll`s every socket's ZMQ_FD plus a pipe that
+/// wakes it when a socket opens or closes, and serves only whoever waits.
 package final class SocketLoop: Service, Sendable {
-    enum Command: Sendable {
-        case open(SocketHandle, SocketSpec, AsyncStream<Message>.Continuation, InboundGate,
-                  CheckedContinuation<[String], any Error>)
-        case send(SocketHandle, Message, CheckedContinuation<Void, any Error>?)
-        case close(SocketHandle)
-    }
-
     struct Shared {
-        var commands: [Command] = []
+        var sockets: [Int: GuardedSocket] = [:]
+        /// Removed from `sockets`, to be closed on the loop's thread once it no longer polls them.
+        var closing: [GuardedSocket] = []
         var nextHandle = 1
         var isStopping = false
         var hasStopped = false
-        var wakePending = false
         var exit: CheckedContinuation<Void, Never>?
     }
 
@@ -139,45 +132,69 @@ package final class SocketLoop: Service, Sendable {
     }
 
     package func open(_ spec: SocketSpec) async throws -> OpenedSocket {
-        let handle = shared.withLock { state -> SocketHandle in
+        let handle = try shared.withLock { state throws(SocketLoopError) -> SocketHandle in
+            guard !state.isStopping, !state.hasStopped else { throw .stopped }
             defer { state.nextHandle += 1 }
             return SocketHandle(id: state.nextHandle)
         }
-        let (stream, continuation) = AsyncStream<Message>.makeStream()
-        let gate = InboundGate(limit: spec.inboundLimit) { [weak self] in self?.wake() }
-        let endpoints = try await withCheckedThrowingContinuation { opened in
-            enqueue(.open(handle, spec, continuation, gate, opened)) {
-                opened.resume(throwing: SocketLoopError.stopped)
+        let socket = try Socket(context: context, type: spec.type)
+        var bound: [String] = []
+        do {
+            try socket.apply(spec.options)
+            for endpoint in spec.bind {
+                try socket.bind(endpoint)
+                bound.append(socket.lastEndpoint ?? endpoint)
             }
+            for endpoint in spec.connect { try socket.connect(endpoint) }
+        } catch {
+            socket.close()
+            throw error
         }
-        return OpenedSocket(handle: handle, boundEndpoints: endpoints, inbound: InboundMessages(stream: stream, gate: gate))
+        let guarded = try GuardedSocket(handle: handle, socket: socket, logger: logger)
+        let accepted = shared.withLock { state -> Bool in
+            guard !state.isStopping, !state.hasStopped else { return false }
+            state.sockets[handle.id] = guarded
+            return true
+        }
+        guard accepted else {
+            guarded.close()
+            throw SocketLoopError.stopped
+        }
+        wake()
+        return OpenedSocket(handle: handle, boundEndpoints: bound, inbound: InboundMessages(socket: guarded))
     }
 
     /// Sends `message` and returns once libzmq has queued it, or throws why it could not.
     package func send(_ message: Message, on handle: SocketHandle) async throws {
+        let socket = try guarded(handle)
         try await withCheckedThrowingContinuation { sent in
-            enqueue(.send(handle, message, sent)) { sent.resume(throwing: SocketLoopError.stopped) }
+            socket.send(message, sent: sent)
         }
     }
 
     /// Queues `message` without waiting; a failure is logged, not reported.
     package func post(_ message: Message, on handle: SocketHandle) {
-        enqueue(.send(handle, message, nil)) {}
+        do {
+            try guarded(handle).send(message, sent: nil)
+        } catch {
+            logger.debug("ZeroMQ send failed", metadata: ["socket": "\(handle)", "error.message": "\(error)"])
+        }
     }
 
     package func close(_ handle: SocketHandle) {
-        enqueue(.close(handle)) {}
+        let removed = shared.withLock { state -> Bool in
+            guard let socket = state.sockets.removeValue(forKey: handle.id) else { return false }
+            state.closing.append(socket)
+            return true
+        }
+        if removed { wake() }
     }
 
-    private func enqueue(_ command: Command, ifStopped: () -> Void) {
-        let (accepted, needsWake) = shared.withLock { state -> (Bool, Bool) in
-            guard !state.hasStopped else { return (false, false) }
-            state.commands.append(command)
-            defer { state.wakePending = true }
-            return (true, !state.wakePending)
+    private func guarded(_ handle: SocketHandle) throws(SocketLoopError) -> GuardedSocket {
+        try shared.withLock { state throws(SocketLoopError) -> GuardedSocket in
+            if let socket = state.sockets[handle.id] { return socket }
+            throw state.isStopping || state.hasStopped ? .stopped : .unknownSocket(handle)
         }
-        guard accepted else { return ifStopped() }
-        if needsWake { wake() }
     }
 
     private func wake() {
@@ -188,187 +205,55 @@ package final class SocketLoop: Service, Sendable {
 
     // MARK: - The loop thread
 
-    private final class OwnedSocket {
-        let socket: Socket
-        let inbound: AsyncStream<Message>.Continuation
-        let gate: InboundGate
-        /// Messages a DEALER-like socket could not queue yet (EAGAIN); retried on POLLOUT.
-        var blocked: [(Message, CheckedContinuation<Void, any Error>?)] = []
-
-        init(socket: Socket, inbound: AsyncStream<Message>.Continuation, gate: InboundGate) {
-            self.socket = socket
-            self.inbound = inbound
-            self.gate = gate
-        }
-    }
-
     private func threadMain() {
-        var sockets: [Int: OwnedSocket] = [:]
-        var order: [Int] = []
-        var items: [zmq_pollitem_t] = []
+        var polled: [GuardedSocket] = []
+        var items: [pollfd] = []
         var drain = [UInt8](repeating: 0, count: 256)
 
         while true {
-            let (commands, isStopping) = shared.withLock { state in
-                defer {
-                    state.commands.removeAll(keepingCapacity: true)
-                    state.wakePending = false
-                }
-                return (state.commands, state.isStopping)
+            let (sockets, closing, isStopping) = shared.withLock { state in
+                defer { state.closing.removeAll() }
+                return (state.sockets, state.closing, state.isStopping)
             }
-            for command in commands {
-                perform(command, sockets: &sockets, order: &order)
-            }
+            // Closed only now: the last poll that watched their descriptors has returned.
+            for socket in closing { socket.close() }
             if isStopping { break }
 
+            polled = sockets.keys.sorted().compactMap { sockets[$0] }
             items.removeAll(keepingCapacity: true)
-            items.append(zmq_pollitem_t(socket: nil, fd: wakeRead, events: Int16(ZMQ_POLLIN), revents: 0))
-            for id in order {
-                guard let owned = sockets[id] else { continue }
-                var events: Int16 = 0
-                if !owned.gate.isFull { events |= Int16(ZMQ_POLLIN) }
-                if !owned.blocked.isEmpty { events |= Int16(ZMQ_POLLOUT) }
-                items.append(zmq_pollitem_t(socket: owned.socket.handle, fd: 0, events: events, revents: 0))
+            items.append(pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0))
+            for socket in polled {
+                items.append(pollfd(fd: socket.fileDescriptor, events: Int16(POLLIN), revents: 0))
             }
-            let ready = zmq_poll(&items, Int32(items.count), -1)
-            if ready < 0 {
-                let error = ZeroMQError.last("zmq_poll")
-                if error.isInterrupted { continue }
-                logger.error("ZeroMQ poll failed; stopping the socket loop", metadata: ["error.message": "\(error)"])
-                break
-            }
-            if items[0].revents != 0 {
-                while Glibc.read(wakeRead, &drain, drain.count) > 0 {}
-            }
-            for (index, id) in order.enumerated() {
-                let revents = Int32(items[index + 1].revents)
-                guard revents != 0, let owned = sockets[id] else { continue }
-                if revents & ZMQ_POLLOUT != 0 { retryBlocked(owned) }
-                if revents & ZMQ_POLLIN != 0 { receiveAll(owned, handle: SocketHandle(id: id)) }
-            }
-        }
-
-        let exit = shared.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.hasStopped = true
-            defer { state.exit = nil }
-            return state.exit
-        }
-        // Commands that raced with the stop still need an answer.
-        let late = shared.withLock { state in
-            defer { state.commands.removeAll() }
-            return state.commands
-        }
-        for command in late { reject(command) }
-        for owned in sockets.values { closeOwned(owned) }
-        sockets.removeAll()
-        exit?.resume()
-    }
-
-    private func perform(_ command: Command, sockets: inout [Int: OwnedSocket], order: inout [Int]) {
-        switch command {
-        case .open(let handle, let spec, let inbound, let gate, let opened):
-            do {
-                let socket = try Socket(context: context, type: spec.type)
-                do {
-                    try socket.apply(spec.options)
-                    var bound: [String] = []
-                    for endpoint in spec.bind {
-                        try socket.bind(endpoint)
-                        bound.append(socket.lastEndpoint ?? endpoint)
-                    }
-                    for endpoint in spec.connect { try socket.connect(endpoint) }
-                    sockets[handle.id] = OwnedSocket(socket: socket, inbound: inbound, gate: gate)
-                    order.append(handle.id)
-                    opened.resume(returning: bound)
-                } catch {
-                    socket.close()
-                    throw error
+            var membershipChanged = false
+            while !membershipChanged {
+                let ready = poll(&items, nfds_t(items.count), -1)
+                if ready < 0 {
+                    if errno == EINTR { continue }
+                    logger.error("ZeroMQ poll failed; stopping the socket loop", metadata: ["error.message": "\(ZeroMQError(errno: errno, function: "poll"))"])
+                    shared.withLock { $0.isStopping = true }
+                    break
                 }
-            } catch {
-                inbound.finish()
-                opened.resume(throwing: error)
-            }
-        case .send(let handle, let message, let sent):
-            guard let owned = sockets[handle.id] else {
-                sent?.resume(throwing: SocketLoopError.unknownSocket(handle))
-                return
-            }
-            guard owned.blocked.isEmpty else {
-                owned.blocked.append((message, sent))
-                return
-            }
-            deliver(message, on: owned, sent: sent)
-        case .close(let handle):
-            if let owned = sockets.removeValue(forKey: handle.id) {
-                order.removeAll { $0 == handle.id }
-                closeOwned(owned)
+                if items[0].revents != 0 {
+                    while Glibc.read(wakeRead, &drain, drain.count) > 0 {}
+                    membershipChanged = true
+                }
+                for (index, socket) in polled.enumerated() where items[index + 1].revents != 0 {
+                    socket.serviceSignal()
+                }
             }
         }
-    }
 
-    private func deliver(_ message: Message, on owned: OwnedSocket, sent: CheckedContinuation<Void, any Error>?) {
-        do {
-            try owned.socket.send(message, dontWait: true)
-            sent?.resume()
-        } catch where error.isWouldBlock && owned.socket.type != .router {
-            // A DEALER without a ready peer: hold the message until libzmq can take it. A ROUTER's
-            // EAGAIN concerns one peer, and POLLOUT would not tell us which, so it fails instead.
-            owned.blocked.append((message, sent))
-        } catch {
-            if let sent {
-                sent.resume(throwing: error)
-            } else {
-                logger.debug("ZeroMQ send failed", metadata: ["error.message": "\(error)"])
+        let (exit, remaining) = shared.withLock { state -> (CheckedContinuation<Void, Never>?, [GuardedSocket]) in
+            state.hasStopped = true
+            defer {
+                state.exit = nil
+                state.sockets.removeAll()
+                state.closing.removeAll()
             }
+            return (state.exit, Array(state.sockets.values) + state.closing)
         }
-    }
-
-    private func retryBlocked(_ owned: OwnedSocket) {
-        while let (message, sent) = owned.blocked.first {
-            do {
-                try owned.socket.send(message, dontWait: true)
-                owned.blocked.removeFirst()
-                sent?.resume()
-            } catch where error.isWouldBlock {
-                return
-            } catch {
-                owned.blocked.removeFirst()
-                sent?.resume(throwing: error)
-            }
-        }
-    }
-
-    private func receiveAll(_ owned: OwnedSocket, handle: SocketHandle) {
-        // A bounded batch keeps one busy socket from starving the others and the command queue.
-        for _ in 0..<1024 {
-            if owned.gate.isFull { return }
-            do {
-                guard let message = try owned.socket.receive(dontWait: true) else { return }
-                owned.gate.delivered()
-                owned.inbound.yield(message)
-            } catch {
-                logger.warning("ZeroMQ receive failed", metadata: ["socket": "\(handle)", "error.message": "\(error)"])
-                return
-            }
-        }
-    }
-
-    private func closeOwned(_ owned: OwnedSocket) {
-        for (_, sent) in owned.blocked { sent?.resume(throwing: SocketLoopError.stopped) }
-        owned.blocked.removeAll()
-        owned.inbound.finish()
-        owned.socket.close()
-    }
-
-    private func reject(_ command: Command) {
-        switch command {
-        case .open(_, _, let inbound, _, let opened):
-            inbound.finish()
-            opened.resume(throwing: SocketLoopError.stopped)
-        case .send(_, _, let sent):
-            sent?.resume(throwing: SocketLoopError.stopped)
-        case .close:
-            break
-        }
+        for socket in remaining { socket.close() }
+        exit?.resume()
     }
 }

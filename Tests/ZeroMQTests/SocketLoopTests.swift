@@ -38,10 +38,15 @@ import Testing
         }
     }
 
-    @Test func manyMessagesArriveInOrderThroughASmallInboundBuffer() async throws {
+    @Test func manyMessagesArriveInOrderThroughSmallHighWaterMarks() async throws {
         try await withLoop { loop in
-            let pull = try await loop.open(SocketSpec(.pair, bind: ["inproc://order"], inboundLimit: 4))
-            let push = try await loop.open(SocketSpec(.pair, connect: ["inproc://order"]))
+            // With queues of four messages, most sends hit EAGAIN and wait for the loop to see
+            // libzmq's "writable again" signal, and the consumer parks and is woken many times.
+            var options = SocketOptions()
+            options.sendHighWaterMark = 4
+            options.receiveHighWaterMark = 4
+            let pull = try await loop.open(SocketSpec(.pair, options: options, bind: ["inproc://order"]))
+            let push = try await loop.open(SocketSpec(.pair, options: options, connect: ["inproc://order"]))
             let count = 2_000
             for index in 0..<count {
                 loop.post(Message(strings: ["\(index)"]), on: push.handle)
@@ -55,6 +60,61 @@ import Testing
                 return values
             }
             #expect(received == Array(0..<count))
+        }
+    }
+
+    @Test func pingPongOverTCPLosesNoWakeUp() async throws {
+        try await withLoop { loop in
+            let router = try await loop.open(SocketSpec(.router, bind: ["tcp://127.0.0.1:*"]))
+            let dealer = try await loop.open(SocketSpec(.dealer, connect: router.boundEndpoints))
+            let rounds = 3_000
+            // Each side parks between messages, so every round trip relies on ZMQ_FD's signal
+            // reaching the loop after sends on other threads may have consumed earlier ones.
+            let echoed = try await withTimeout(.seconds(30), "\(rounds) round trips") {
+                try await withThrowingTaskGroup(of: Int.self) { group in
+                    group.addTask {
+                        var served = 0
+                        for await request in router.inbound {
+                            loop.post(request, on: router.handle)
+                            served += 1
+                            if served == rounds { break }
+                        }
+                        return -1
+                    }
+                    group.addTask {
+                        var iterator = dealer.inbound.makeAsyncIterator()
+                        for round in 0..<rounds {
+                            loop.post(Message(strings: ["\(round)"]), on: dealer.handle)
+                            guard let reply = await iterator.next(), reply.frames.last?.string == "\(round)" else { return round }
+                        }
+                        return rounds
+                    }
+                    var results: [Int] = []
+                    for try await result in group { results.append(result) }
+                    return results.max() ?? 0
+                }
+            }
+            #expect(echoed == rounds)
+        }
+    }
+
+    @Test func aCancelledReceiveReturnsNilAndTheSocketStaysOpen() async throws {
+        try await withLoop { loop in
+            let a = try await loop.open(SocketSpec(.pair, bind: ["inproc://cancel"]))
+            let b = try await loop.open(SocketSpec(.pair, connect: ["inproc://cancel"]))
+            let parked = Task {
+                var iterator = a.inbound.makeAsyncIterator()
+                return await iterator.next()
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            parked.cancel()
+            #expect(await parked.value == nil)
+            try await loop.send(Message(strings: ["after"]), on: b.handle)
+            let received = try await withTimeout(.seconds(10), "the message after cancellation") {
+                var iterator = a.inbound.makeAsyncIterator()
+                return await iterator.next()
+            }
+            #expect(received?.frames.map(\.string) == ["after"])
         }
     }
 

@@ -1,0 +1,196 @@
+import CZeroMQ
+import Logging
+import Synchronization
+
+/// A libzmq socket that any thread may use under its lock.
+///
+/// libzmq allows a socket to move between threads when a full memory barrier separates its uses,
+/// which the lock provides. So a task sends on the thread it runs on, and a consumer receives on
+/// its own thread while messages are waiting; the socket loop's thread takes part only when
+/// someone waits: it polls the socket's ZMQ_FD and, when libzmq signals it, receives for a
+/// parked consumer or retries sends that hit the high-water mark.
+///
+/// ZMQ_FD is edge-like: any call on the socket may consume its signal. Every locked operation
+/// therefore ends in `settle`, which re-reads ZMQ_EVENTS whenever someone is waiting, so no
+/// signal is lost between a consumer parking and the loop's next poll.
+final class GuardedSocket: Sendable {
+    typealias Sent = CheckedContinuation<Void, any Error>
+    typealias Parked = CheckedContinuation<Message?, Never>
+
+    struct State: ~Copyable {
+        var socket: Socket?
+        /// Messages a DEALER-like socket could not queue yet (EAGAIN), in order.
+        var blocked: [(Message, Sent?)] = []
+        /// Consumers waiting for the next message, in the order they asked.
+        var parked: [(id: UInt64, continuation: Parked)] = []
+        var nextParkID: UInt64 = 0
+    }
+
+    enum Received {
+        case message(Message)
+        case ended
+        case empty
+    }
+
+    let handle: SocketHandle
+    let fileDescriptor: Int32
+    private let state: Mutex<State>
+    private let logger: Logger
+
+    init(handle: SocketHandle, socket: sending Socket, logger: Logger) throws(ZeroMQError) {
+        self.handle = handle
+        fileDescriptor = try socket.fileDescriptor
+        state = Mutex(State(socket: socket))
+        self.logger = logger
+    }
+
+    // MARK: - Sending
+
+    /// Queues `message` in libzmq now, or behind earlier blocked messages; `sent` is resumed once
+    /// libzmq has it, or with the reason it never will. Without `sent`, a failure is logged.
+    func send(_ message: Message, sent: Sent?) {
+        state.withLock { state in
+            guard let socket = state.socket else {
+                sent?.resume(throwing: SocketLoopError.unknownSocket(handle))
+                return
+            }
+            if state.blocked.isEmpty {
+                deliver(message, on: socket, sent: sent, state: &state)
+            } else {
+                state.blocked.append((message, sent))
+            }
+            settle(&state)
+        }
+    }
+
+    private func deliver(_ message: Message, on socket: Socket, sent: Sent?, state: inout State) {
+        do {
+            try socket.send(message, dontWait: true)
+            sent?.resume()
+        } catch where error.isWouldBlock && socket.type != .router {
+            // A DEALER without a ready peer: hold the message until libzmq can take it. A ROUTER's
+            // EAGAIN concerns one peer, and POLLOUT would not tell us which, so it fails instead.
+            state.blocked.append((message, sent))
+        } catch {
+            if let sent {
+                sent.resume(throwing: error)
+            } else {
+                logger.debug("ZeroMQ send failed", metadata: ["socket": "\(handle)", "error.message": "\(error)"])
+            }
+        }
+    }
+
+    // MARK: - Receiving
+
+    /// The next message if one is waiting and no consumer is parked ahead of the caller.
+    func receiveNow() -> Received {
+        state.withLock { state in
+            guard let socket = state.socket else { return .ended }
+            guard state.parked.isEmpty, let message = receiveOne(on: socket) else { return .empty }
+            // The receive may have consumed the signal a blocked send waits for.
+            if !state.blocked.isEmpty { settle(&state) }
+            return .message(message)
+        }
+    }
+
+    func reserveParkID() -> UInt64 {
+        state.withLock { state in
+            defer { state.nextParkID += 1 }
+            return state.nextParkID
+        }
+    }
+
+    /// Resumes `continuation` with the next message, at once if one is waiting, or with nil once
+    /// the socket closes or the task is cancelled (see `unpark`).
+    func park(_ continuation: Parked, id: UInt64) {
+        state.withLock { state in
+            guard state.socket != nil, !Task.isCancelled else {
+                continuation.resume(returning: nil)
+                return
+            }
+            state.parked.append((id, continuation))
+            settle(&state)
+        }
+    }
+
+    /// Resumes a parked consumer with nil because its task was cancelled, unless a message got
+    /// there first. Cancellation before `park` is caught by `park` itself.
+    func unpark(_ id: UInt64) {
+        state.withLock { state in
+            guard let index = state.parked.firstIndex(where: { $0.id == id }) else { return }
+            state.parked.remove(at: index).continuation.resume(returning: nil)
+        }
+    }
+
+    private func receiveOne(on socket: Socket) -> Message? {
+        do {
+            return try socket.receive(dontWait: true)
+        } catch {
+            logger.warning("ZeroMQ receive failed", metadata: ["socket": "\(handle)", "error.message": "\(error)"])
+            return nil
+        }
+    }
+
+    // MARK: - The loop's side
+
+    /// Called by the socket loop when ZMQ_FD is readable.
+    func serviceSignal() {
+        state.withLock { state in
+            guard let socket = state.socket else { return }
+            // Reading ZMQ_EVENTS processes libzmq's commands, which resets the descriptor.
+            _ = socket.events
+            settle(&state)
+        }
+    }
+
+    /// Closes the socket: parked consumers get nil, blocked sends fail.
+    func close() {
+        state.withLock { state in
+            guard let socket = state.socket else { return }
+            state.socket = nil
+            for (_, sent) in state.blocked { sent?.resume(throwing: SocketLoopError.stopped) }
+            state.blocked.removeAll()
+            for parked in state.parked { parked.continuation.resume(returning: nil) }
+            state.parked.removeAll()
+            socket.close()
+        }
+    }
+
+    /// Serves whoever waits — blocked sends, then parked consumers — until libzmq has nothing more
+    /// for them. It ends on a failed attempt or a fresh ZMQ_EVENTS read, so that libzmq will
+    /// signal ZMQ_FD for whatever arrives next.
+    private func settle(_ state: inout State) {
+        guard let socket = state.socket else { return }
+        while !state.blocked.isEmpty || !state.parked.isEmpty {
+            let events = socket.events
+            var progressed = false
+            if events & Int32(ZMQ_POLLOUT) != 0, !state.blocked.isEmpty {
+                progressed = retryBlocked(on: socket, state: &state)
+            }
+            if events & Int32(ZMQ_POLLIN) != 0, !state.parked.isEmpty, let message = receiveOne(on: socket) {
+                state.parked.removeFirst().continuation.resume(returning: message)
+                progressed = true
+            }
+            if !progressed { return }
+        }
+    }
+
+    /// Sends blocked messages until libzmq refuses one; true if any left the queue.
+    private func retryBlocked(on socket: Socket, state: inout State) -> Bool {
+        var progressed = false
+        while let (message, sent) = state.blocked.first {
+            do {
+                try socket.send(message, dontWait: true)
+                state.blocked.removeFirst()
+                sent?.resume()
+            } catch where error.isWouldBlock {
+                return progressed
+            } catch {
+                state.blocked.removeFirst()
+                sent?.resume(throwing: error)
+            }
+            progressed = true
+        }
+        return progressed
+    }
+}
