@@ -42,6 +42,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Worker heartbeat interval in milliseconds (env BATON_HEARTBEAT_MS; default 2000). A worker silent for 5 intervals is taken for dead.", valueName: "ms"))
     var heartbeatInterval: Int?
 
+    @Option(help: ArgumentHelp("Milliseconds a worker has to claim a job (by ACK, heartbeat or result) before it is offered to another (env BATON_ACK_DEADLINE_MS; default 10000, at least two heartbeat intervals).", valueName: "ms"))
+    var ackDeadline: Int?
+
     @Option(help: ArgumentHelp("Artifact chunk size in KiB (env BATON_ARTIFACT_CHUNK_KIB; default 1024, 4 to 8192).", valueName: "kib"))
     var artifactChunkKib: Int?
 
@@ -91,6 +94,11 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let heartbeat = try setting(heartbeatInterval, env: "BATON_HEARTBEAT_MS", default: 2000)
         guard (50...60_000).contains(heartbeat) else { throw ValidationError("--heartbeat-interval must be between 50 and 60000 ms, not \(heartbeat)") }
         configuration.dispatch.heartbeatInterval = .milliseconds(heartbeat)
+        let ackMs = try setting(ackDeadline, env: "BATON_ACK_DEADLINE_MS", default: max(10_000, 2 * heartbeat))
+        guard (2 * heartbeat...3_600_000).contains(ackMs) else {
+            throw ValidationError("--ack-deadline must be between two heartbeat intervals (\(2 * heartbeat) ms) and 3600000 ms, not \(ackMs)")
+        }
+        configuration.dispatch.ackDeadline = .milliseconds(ackMs)
         let chunkKiB = try setting(artifactChunkKib, env: "BATON_ARTIFACT_CHUNK_KIB", default: 1024)
         guard (4...8192).contains(chunkKiB) else { throw ValidationError("--artifact-chunk-kib must be between 4 and 8192, not \(chunkKiB)") }
         configuration.dispatch.chunkSize = chunkKiB << 10

@@ -15,6 +15,20 @@ package enum WorkerMessage: Sendable, Hashable {
     case putBegin(PutBegin)
     case putChunk(PutChunk)
     case putEnd(PutEnd)
+
+    /// A result with `poll` riding on it; any other message unchanged.
+    package func carrying(_ poll: Poll) -> WorkerMessage {
+        switch self {
+        case .success(var result):
+            result.poll = poll
+            return .success(result)
+        case .failure(var result):
+            result.poll = poll
+            return .failure(result)
+        default:
+            return self
+        }
+    }
 }
 
 /// Everything a coordinator sends, on either socket.

@@ -16,19 +16,20 @@ extension Worker {
     /// failure never tears the worker down.
     func runJob(_ offer: JobOffer) async {
         // The slot is given back as soon as the work is done (`freeSlot`), before the result is
-        // acknowledged: retransmitting a result needs no capacity, and the coordinator then has
-        // credit for the next job by the time it has committed this one.
+        // acknowledged: retransmitting a result needs no capacity. The credit rides on the
+        // result, so the coordinator has it by the time it has committed this job; a job that
+        // ends without a result sends it in a POLL of its own.
         var slotFreed = false
-        func freeSlot() {
+        func freeSlot(announce: Bool) {
             guard !slotFreed else { return }
             slotFreed = true
             busy -= 1
-            sendPoll()
+            if announce { sendPoll() }
         }
         defer {
             running[offer.jobId] = nil
             jobRuns[offer.nonce] = nil
-            freeSlot()
+            freeSlot(announce: true)
         }
         var jobLogger = logger
         jobLogger[metadataKey: "job.id"] = "\(offer.jobId)"
@@ -40,8 +41,8 @@ extension Worker {
             return
         }
         if startsEarly(offer) {
-            // Claimed when it arrived (`claimEarly`); an ACKED other than InProgress since
-            // means it is not ours.
+            // Claimed by its result or our next heartbeat, whichever comes first; a CANCEL that
+            // came before it started stops it here.
             guard cancelledJobs.remove(offer.jobId) == nil else { return }
         } else {
             // Only an InProgress ACKED makes a deploy or an invoke ours.
@@ -68,7 +69,6 @@ extension Worker {
         executing.insert(offer.nonce)
         let result = await execute(offer, in: jobDirectory, log: log, logger: jobLogger)
         executing.remove(offer.nonce)
-        earlyStarts[offer.jobId] = nil
         if cancelledJobs.remove(offer.jobId) != nil {
             jobLogger.info("job cancelled by the coordinator; no result sent")
             return
@@ -96,9 +96,9 @@ extension Worker {
             message = .failure(JobFailed(jobId: offer.jobId, nonce: offer.nonce, resultId: resultID, failure: failure))
             jobLogger.info("job failed", metadata: ["failure.type": "\(failure.type.rawValue)", "failure.message": "\(failure.message)"])
         }
-        // The result first, then the credit, on the same ordered socket.
-        send(message)
-        freeSlot()
+        freeSlot(announce: false)
+        send(message.carrying(Poll(freeSlots: freeSlots, lastJobSeq: lastJobSeq)))
+        // A retransmission carries no credit: by then it may be out of date.
         await awaitAcknowledgement(of: message, resultID: resultID, logger: jobLogger)
     }
 
@@ -110,34 +110,11 @@ extension Worker {
         run.cancel()
     }
 
-    /// Whether `offer` runs before its ACKED arrives: a job safe to repeat does, a deploy or an
-    /// invoke does not.
+    /// Whether `offer` runs without an ACK: a job safe to repeat does, claimed by its result or
+    /// the worker's next heartbeat, whichever comes first (which saves the coordinator a message
+    /// on every short job); a deploy or an invoke waits for ACKED InProgress.
     func startsEarly(_ offer: JobOffer) -> Bool {
         offer.data.actionTypeId.isSafeToRepeat && providers[offer.data.actionTypeId] != nil
-    }
-
-    /// ACKs a job that starts early the moment it arrives. Its ACK travels ahead of its result on
-    /// the same ordered socket, so the coordinator always has the ACK first; the job does not wait
-    /// for the answer, which saves a round trip on every job. The ACK says the job has started,
-    /// so the coordinator answers only to refuse it.
-    func claimEarly(_ offer: JobOffer) {
-        guard startsEarly(offer) else { return }
-        earlyStarts[offer.jobId] = offer.nonce
-        send(.ack(JobAck(jobId: offer.jobId, nonce: offer.nonce, started: true)))
-    }
-
-    /// ACKED for a job that started early: InProgress changes nothing; anything else means the
-    /// job is no longer ours (dispatched again, withdrawn), so it stops, or does not start, and
-    /// sends no result. Returns false when `acked` is not for such a job.
-    func settleEarlyStart(_ acked: Acked) -> Bool {
-        guard let nonce = earlyStarts[acked.jobId], nonce == acked.nonce else { return false }
-        earlyStarts[acked.jobId] = nil
-        guard acked.status != .inProgress else { return true }
-        logger.info("job not acknowledged; stopping it", metadata: ["job.id": "\(acked.jobId)", "ack.status": "\(acked.status.rawValue)"])
-        running[acked.jobId] = nil
-        cancelledJobs.insert(acked.jobId)
-        if executing.contains(acked.nonce) { jobRuns[acked.nonce]?.cancel() }
-        return true
     }
 
     enum Outcome: Sendable {

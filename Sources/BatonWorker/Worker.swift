@@ -32,12 +32,10 @@ package actor Worker: Service {
     /// Every job from its JOB until it is done, by the nonce it was offered under: a task of its
     /// own, so a CANCEL can stop it (its process is torn down).
     var jobRuns: [String: Task<Void, Never>] = [:]
-    /// Jobs whose provider is running, by nonce: only these does a CANCEL or a refusing ACKED stop.
+    /// Jobs whose provider is running, by nonce: only these does a CANCEL stop.
     var executing: Set<String> = []
     var cancelledJobs: Set<JobID> = []
     var ackWaiters = ReplyWaiters<JobID, Acked>()
-    /// Jobs started before their ACKED arrived, by the nonce they were acknowledged under.
-    var earlyStarts: [JobID: String] = [:]
     var resultWaiters = ReplyWaiters<String, ResultAck>()
     var chunkStreams: [ArtifactDigest: AsyncStream<ArtifactReply>.Continuation] = [:]
     var uploadStreams: [String: AsyncStream<ArtifactReply>.Continuation] = [:]
@@ -185,12 +183,11 @@ package actor Worker: Service {
         case .job(let offer):
             lastJobSeq = max(lastJobSeq, offer.jobSeq)
             busy += 1
-            claimEarly(offer)
             // Started here, not handed to a task that starts tasks: on the worker's executor at
             // once, one hop from the socket to the provider.
             jobRuns[offer.nonce] = Task { await self.runJob(offer) }
         case .acked(let acked):
-            if !settleEarlyStart(acked) { ackWaiters.resolve(acked.jobId, with: acked) }
+            ackWaiters.resolve(acked.jobId, with: acked)
         case .resultAck(let ack):
             resultWaiters.resolve(ack.resultId, with: ack)
         case .cancel(let cancel):

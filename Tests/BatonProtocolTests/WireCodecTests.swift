@@ -129,6 +129,9 @@ import Testing
             ("success.frames", WireCodec.frames(WorkerMessage.success(JobSucceeded(
                 jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10", resultId: "r-1",
                 outputs: ActionOutputs(artifacts: [ArtifactReference(name: "Out", digest: Self.digest, size: 412)], variables: ["VERSION": "1.2.3"], summary: "built"))))),
+            ("success_with_poll.frames", WireCodec.frames(WorkerMessage.success(JobSucceeded(
+                jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10", resultId: "r-3",
+                outputs: ActionOutputs(artifacts: [], variables: [:]), poll: Poll(freeSlots: 2, lastJobSeq: 7))))),
             ("failure.frames", WireCodec.frames(WorkerMessage.failure(JobFailed(
                 jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10", resultId: "r-2", failure: FailureDetails(type: .jobFailed, message: "exit status 2"))))),
             ("result_ack.frames", WireCodec.frames(CoordinatorMessage.resultAck(ResultAck(jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10", resultId: "r-1", outcome: .accepted)))),

@@ -23,6 +23,8 @@ import Glibc
         .init(name: "bad endpoint", arguments: ["pipeline", "list", "--endpoint", "ftp://x"], expected: "--endpoint 'ftp://x' is not an http:// URL"),
         .init(name: "unreachable coordinator", arguments: ["pipeline", "list", "--endpoint", "http://127.0.0.1:1"], expected: "cannot reach the coordinator at http://127.0.0.1:1"),
         .init(name: "missing file", arguments: ["pipeline", "create", "-f", "/nonexistent.json"], expected: "cannot read /nonexistent.json"),
+        .init(name: "ack deadline under two heartbeats", arguments: ["coordinator", "--heartbeat-interval", "2000", "--ack-deadline", "3000"],
+              expected: "--ack-deadline must be between two heartbeat intervals (4000 ms) and 3600000 ms, not 3000"),
         .init(name: "bad http address", arguments: ["coordinator", "--listen-http", "nowhere"], expected: "--listen-http 'nowhere' is not HOST:PORT"),
         .init(name: "bad query", arguments: ["worker", "--query", "Deploy/Custom/Fleet:Cluster=blue"], expected: "--query 'Deploy/Custom/Fleet:Cluster=blue' is not CATEGORY/OWNER/PROVIDER/VERSION:KEY=VALUE"),
         .init(name: "key without secret", arguments: ["worker", "--coordinator-key", String(repeating: "a", count: 40)], expected: "--coordinator-key needs --curve-secret-key"),

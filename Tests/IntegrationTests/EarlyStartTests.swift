@@ -8,20 +8,24 @@ import Testing
 import ZeroMQ
 
 /// A real `baton worker` process against a hand-driven coordinator (a ROUTER speaking JWP/1), so
-/// the test chooses what ACKED says and when: a job safe to repeat starts before its ACKED and
-/// stops, with no result, on InvalidNonce; an invoke waits for InProgress.
+/// the test chooses what is said and when: a job safe to repeat starts with no ACK and stops,
+/// with no result, on CANCEL; an invoke waits for ACKED InProgress.
 @Suite(.timeLimit(.minutes(2))) struct EarlyStartTests {
-    @Test func aRepeatableJobStartsBeforeItsAckedAndStopsWhenTheNonceIsRefused() async throws {
+    /// A job safe to repeat starts at once and sends no ACK: the worker's next HEARTBEAT claims it
+    /// (or its result would). A CANCEL stops it, and no result is sent.
+    @Test func aRepeatableJobStartsWithoutAnAckIsClaimedByHeartbeatAndStopsOnCancel() async throws {
         try await FakeCoordinator.with { coordinator, directory, _ in
             let job = coordinator.offer(JobData(
                 actionTypeId: .commands, configuration: [:], pipelineContext: Self.context("Build"), inputArtifacts: [], outputArtifacts: [],
-                commands: ["touch \(directory.path)/started", "sleep 3", "touch \(directory.path)/finished"]))
-            let ack = try await coordinator.receive("ACK") { if case .ack(let ack) = $0 { ack } else { nil } }
-            #expect(ack.claim == job.claim)
-            #expect(ack.started == true)
-            // No ACKED yet, and the job already runs.
+                commands: ["touch \(directory.path)/started", "sleep 60", "touch \(directory.path)/finished"]))
             try await Self.waitForFile(directory.appendingPathComponent("started"))
-            coordinator.send(.acked(Acked(jobId: job.jobId, nonce: job.nonce, status: .invalidNonce)))
+            let heartbeat = try await coordinator.receive("a HEARTBEAT listing the job") { message -> WorkerHeartbeat? in
+                if case .heartbeat(let heartbeat) = message, heartbeat.running.contains(job.claim) { heartbeat } else { nil }
+            }
+            #expect(heartbeat.freeSlots == 1)
+            let ack = try? await coordinator.receive("an ACK", within: .milliseconds(200)) { if case .ack(let ack) = $0 { ack } else { nil } }
+            #expect(ack == nil, "a job safe to repeat was ACKed")
+            coordinator.send(.cancel(JobCancelled(jobId: job.jobId, nonce: job.nonce, reason: "the test withdrew it")))
             // The job stops: its slot comes back, no result is sent, its last command never runs.
             let poll = try await coordinator.receive("POLL with the slot back") { if case .poll(let poll) = $0, poll.freeSlots == 2 { poll } else { nil } }
             #expect(poll.freeSlots == 2)
@@ -61,10 +65,10 @@ import ZeroMQ
                 actionTypeId: .commands, configuration: [:], pipelineContext: Self.context("Build"), inputArtifacts: [], outputArtifacts: [],
                 commands: []))
             let clock = ContinuousClock()
-            let resultOf: @Sendable (WorkerMessage) -> (String, ContinuousClock.Instant)? = { message in
+            let resultOf: @Sendable (WorkerMessage) -> (String, ContinuousClock.Instant, Poll?)? = { message in
                 switch message {
-                case .success(let result) where result.jobId == job.jobId: (result.resultId, ContinuousClock.now)
-                case .failure(let result) where result.jobId == job.jobId: (result.resultId, ContinuousClock.now)
+                case .success(let result) where result.jobId == job.jobId: (result.resultId, ContinuousClock.now, result.poll)
+                case .failure(let result) where result.jobId == job.jobId: (result.resultId, ContinuousClock.now, result.poll)
                 default: nil
                 }
             }
@@ -72,6 +76,9 @@ import ZeroMQ
             let second = try await coordinator.receive("the result sent again", resultOf)
             let third = try await coordinator.receive("the result sent a third time", resultOf)
             #expect(first.0 == second.0 && second.0 == third.0)
+            // The first carries the slot it gave back; a retransmission carries no credit.
+            #expect(first.2 == Poll(freeSlots: 2, lastJobSeq: job.jobSeq))
+            #expect(second.2 == nil && third.2 == nil)
             // Sent at about 0, 1 and 3 s; read late under load, the gaps only look shorter.
             #expect(third.1 - first.1 >= .seconds(2))
             coordinator.send(.resultAck(ResultAck(jobId: job.jobId, nonce: job.nonce, resultId: first.0, outcome: .accepted)))

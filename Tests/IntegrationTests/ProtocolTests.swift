@@ -3,6 +3,7 @@ import BatonModel
 import BatonProtocol
 import BatonTesting
 import Foundation
+import Synchronization
 import Testing
 import ZeroMQ
 
@@ -71,6 +72,53 @@ import ZeroMQ
             // An ACKED would have come before the RESULT_ACK (and been kept aside); none did.
             let silent = try? await peer.receive("no ACKED for a started job", within: .seconds(1)) { if case .acked(let acked) = $0 { acked } else { nil } }
             #expect(silent == nil)
+        }
+    }
+
+    /// The ack deadline: a JOB nobody claims is cancelled on its worker and offered again under a
+    /// new nonce; one the worker's heartbeats list as running is its own, ACK or not, and its
+    /// result (with the credit riding on it) is accepted.
+    @Test func anUnclaimedJobIsOfferedAgainAndAHeartbeatClaimsOne() async throws {
+        try await BatonCluster.with(coordinatorArguments: ["--heartbeat-interval", "1000", "--ack-deadline", "2000"]) { cluster in
+            let peer = try await ProtocolPeer(endpoint: cluster.workersEndpoint)
+            defer { peer.close() }
+            _ = try await peer.register(as: "peer", types: [Self.sourceType, .commands])
+            // Alive throughout (5 missed intervals would drop it), claiming only what `claims` holds.
+            let claims = Mutex<[JobClaim]>([])
+            let heartbeats = Task {
+                while !Task.isCancelled {
+                    let running = claims.withLock { $0 }
+                    peer.send(.heartbeat(WorkerHeartbeat(running: running, freeSlots: running.isEmpty ? 1 : 0)))
+                    try? await Task.sleep(for: .milliseconds(250))
+                }
+            }
+            defer { heartbeats.cancel() }
+            _ = try await Self.createPipeline("claims", in: cluster)
+            let unclaimed = try await peer.nextJob()
+            let cancel = try await peer.receive("CANCEL after the ack deadline") { if case .cancel(let cancel) = $0 { cancel } else { nil } }
+            #expect(cancel.jobId == unclaimed.jobId && cancel.nonce == unclaimed.nonce)
+            let again = try await peer.nextJob()
+            #expect(again.jobId == unclaimed.jobId && again.nonce != unclaimed.nonce)
+
+            claims.withLock { $0 = [again.claim] }
+            // Past the deadline and the heartbeat tick that would act on it.
+            let lost = try? await peer.receive("a CANCEL or a JOB for a claimed job", within: .seconds(4)) { message -> String? in
+                switch message {
+                case .cancel(let cancel) where cancel.jobId == again.jobId: "CANCEL"
+                case .job(let offer) where offer.jobId == again.jobId: "JOB"
+                default: nil
+                }
+            }
+            #expect(lost == nil, "a job its worker's heartbeats claimed was taken back")
+            // Silent from here, so the last heartbeat's zero free slots stand until the result's credit.
+            heartbeats.cancel()
+            _ = await heartbeats.value
+            peer.send(.success(JobSucceeded(jobId: again.jobId, nonce: again.nonce, resultId: "claimed", outputs: ActionOutputs(artifacts: [], variables: [:]),
+                                            poll: Poll(freeSlots: 1, lastJobSeq: again.jobSeq))))
+            #expect(try await peer.resultAck("claimed").outcome == .accepted)
+            // The credit on the result is what lets the next job come.
+            let build = try await peer.nextJob()
+            #expect(build.data.pipelineContext.action.name == "Compile")
         }
     }
 

@@ -110,9 +110,9 @@ extension JobBroker {
             logger.warning("worker missed its heartbeats", metadata: ["worker.id": "\(worker.workerID)"])
             dropWorker(key, because: "it missed \(configuration.heartbeatLiveness) heartbeats")
         }
-        // A JOB nobody acknowledged in time goes to another worker under a new nonce; the
-        // silent worker is told to drop it.
-        for (id, dispatch) in dispatched where !dispatch.acknowledged && now - dispatch.sentAt > configuration.ackDeadline {
+        // A JOB nobody claimed in time goes to another worker under a new nonce; the silent
+        // worker is told to drop it.
+        for (id, dispatch) in dispatched where !dispatch.acknowledged && now - dispatch.sentAt > configuration.effectiveAckDeadline {
             dispatched[id] = nil
             if let worker = workers[dispatch.workerKey] {
                 send(.cancel(JobCancelled(jobId: id, nonce: dispatch.nonce, reason: "not acknowledged in time")), to: worker.routingID)

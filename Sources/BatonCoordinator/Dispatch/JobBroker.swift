@@ -11,8 +11,12 @@ package struct DispatchConfiguration: Sendable {
     package var heartbeatInterval: Duration = .seconds(2)
     /// Missed heartbeat intervals after which a worker is taken for dead and its jobs re-queued.
     package var heartbeatLiveness = 5
-    /// How long a worker has to ACK a JOB before it is offered elsewhere under a new nonce.
+    /// How long a worker has to claim a JOB before it is offered elsewhere under a new nonce. A
+    /// worker claims a job by its ACK, by listing it in a HEARTBEAT, or by its result.
     package var ackDeadline: Duration = .seconds(10)
+    /// A job safe to repeat may be claimed only by the worker's next heartbeat, so the deadline
+    /// is never shorter than two heartbeat intervals.
+    var effectiveAckDeadline: Duration { max(ackDeadline, heartbeatInterval * 2) }
     /// Dispatches of one job lost with their workers before the job is failed instead.
     package var maxLostAttempts = 5
     package var chunkSize = 1 << 20
@@ -127,9 +131,7 @@ actor JobBroker {
         case .hello:
             break
         case .poll(let poll):
-            workers[key]?.polledFreeSlots = poll.freeSlots
-            workers[key]?.pollSeq = poll.lastJobSeq
-            assignQueued()
+            credit(poll, from: key)
         case .ack(let ack):
             acknowledge(ack, from: key, routingID: incoming.routingID)
         case .reject(let rejection):
@@ -143,16 +145,23 @@ actor JobBroker {
         case .details(let claim):
             details(claim, from: key, routingID: incoming.routingID)
         case .heartbeat(let heartbeat):
+            for claim in heartbeat.running { claimed(claim.jobId, claim.nonce, by: key) }
             workers[key]?.polledFreeSlots = heartbeat.freeSlots
             if let seq = workers[key]?.jobSeq { workers[key]?.pollSeq = seq }
             send(.heartbeat(CoordinatorHeartbeat(epoch: epoch)), to: incoming.routingID)
             assignQueued()
         case .success(let result):
-            guard beginSettling(result.jobId, resultID: result.resultId) else { return }
-            Task { await succeeded(result, routingID: incoming.routingID) }
+            claimed(result.jobId, result.nonce, by: key)
+            if beginSettling(result.jobId, resultID: result.resultId) {
+                Task { await succeeded(result, routingID: incoming.routingID) }
+            }
+            if let poll = result.poll { credit(poll, from: key) }
         case .failure(let result):
-            guard beginSettling(result.jobId, resultID: result.resultId) else { return }
-            Task { await failed(result, routingID: incoming.routingID) }
+            claimed(result.jobId, result.nonce, by: key)
+            if beginSettling(result.jobId, resultID: result.resultId) {
+                Task { await failed(result, routingID: incoming.routingID) }
+            }
+            if let poll = result.poll { credit(poll, from: key) }
         case .log(let chunk):
             guard isCurrent(chunk.jobId, chunk.nonce, from: key), let payload = incoming.payload,
                   let job = dispatched[chunk.jobId]?.entry.job
@@ -212,6 +221,20 @@ actor JobBroker {
     func isCurrent(_ id: JobID, _ nonce: String, from key: [UInt8]) -> Bool {
         guard let dispatch = dispatched[id], dispatch.nonce == nonce, dispatch.workerKey == key else { return false }
         return true
+    }
+
+    /// POLL, alone or riding on a result.
+    private func credit(_ poll: Poll, from key: [UInt8]) {
+        workers[key]?.polledFreeSlots = poll.freeSlots
+        workers[key]?.pollSeq = poll.lastJobSeq
+        assignQueued()
+    }
+
+    /// A heartbeat listing the job, or its result, claims it as an ACK would, but asks for no
+    /// ACKED: only jobs safe to repeat start unacknowledged.
+    private func claimed(_ id: JobID, _ nonce: String, by key: [UInt8]) {
+        guard isCurrent(id, nonce, from: key) else { return }
+        dispatched[id]?.acknowledged = true
     }
 
     /// ACK: the job becomes the worker's if it holds the current dispatch. A worker that already

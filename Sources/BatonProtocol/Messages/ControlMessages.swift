@@ -147,13 +147,16 @@ package struct JobSucceeded: Sendable, Hashable, Codable {
     /// Not finished yet: run the action again as a new job carrying this token
     /// (CodePipeline's `continuationToken`). Outputs are taken only from the final result.
     package var continuationToken: String?
+    /// A POLL riding on the result: the worker's credit with this job's slot given back.
+    package var poll: Poll?
 
-    package init(jobId: JobID, nonce: String, resultId: String, outputs: ActionOutputs, continuationToken: String? = nil) {
+    package init(jobId: JobID, nonce: String, resultId: String, outputs: ActionOutputs, continuationToken: String? = nil, poll: Poll? = nil) {
         self.jobId = jobId
         self.nonce = nonce
         self.resultId = resultId
         self.outputs = outputs
         self.continuationToken = continuationToken
+        self.poll = poll
     }
 }
 
@@ -163,12 +166,15 @@ package struct JobFailed: Sendable, Hashable, Codable {
     package var nonce: String
     package var resultId: String
     package var failure: FailureDetails
+    /// A POLL riding on the result, as on SUCCESS.
+    package var poll: Poll?
 
-    package init(jobId: JobID, nonce: String, resultId: String, failure: FailureDetails) {
+    package init(jobId: JobID, nonce: String, resultId: String, failure: FailureDetails, poll: Poll? = nil) {
         self.jobId = jobId
         self.nonce = nonce
         self.resultId = resultId
         self.failure = failure
+        self.poll = poll
     }
 }
 
