@@ -140,8 +140,10 @@ import Glibc
             let survivorLog = try String(contentsOf: cluster.root.appendingPathComponent("\(survivor).log"), encoding: .utf8)
             #expect(survivorLog.contains("job.attempt=2"))
             let coordinatorLog = try String(contentsOf: cluster.root.appendingPathComponent("coordinator.log"), encoding: .utf8)
-            #expect(coordinatorLog.contains("worker missed its heartbeats"))
-            #expect(coordinatorLog.contains("re-queueing a lost worker's job"))
+            // Killed before its first heartbeat claimed the job, the worker may lose it to the ack
+            // deadline before its liveness runs out; either way it counts as a lost attempt.
+            #expect((coordinatorLog.contains("worker missed its heartbeats") && coordinatorLog.contains("re-queueing a lost worker's job"))
+                    || coordinatorLog.contains("job not claimed in time"))
         }
     }
 

@@ -79,7 +79,7 @@ import ZeroMQ
     /// new nonce; one the worker's heartbeats list as running is its own, ACK or not, and its
     /// result (with the credit riding on it) is accepted.
     @Test func anUnclaimedJobIsOfferedAgainAndAHeartbeatClaimsOne() async throws {
-        try await BatonCluster.with(coordinatorArguments: ["--heartbeat-interval", "1000", "--ack-deadline", "2000"]) { cluster in
+        try await BatonCluster.with(coordinatorArguments: ["--heartbeat-interval", "1000", "--ack-deadline", "4000"]) { cluster in
             let peer = try await ProtocolPeer(endpoint: cluster.workersEndpoint)
             defer { peer.close() }
             _ = try await peer.register(as: "peer", types: [Self.sourceType, .commands])
@@ -100,9 +100,11 @@ import ZeroMQ
             let again = try await peer.nextJob()
             #expect(again.jobId == unclaimed.jobId && again.nonce != unclaimed.nonce)
 
+            // Claimed at once (and by every heartbeat after), so a slow test run cannot miss the deadline.
             claims.withLock { $0 = [again.claim] }
+            peer.send(.heartbeat(WorkerHeartbeat(running: [again.claim], freeSlots: 0)))
             // Past the deadline and the heartbeat tick that would act on it.
-            let lost = try? await peer.receive("a CANCEL or a JOB for a claimed job", within: .seconds(4)) { message -> String? in
+            let lost = try? await peer.receive("a CANCEL or a JOB for a claimed job", within: .seconds(6)) { message -> String? in
                 switch message {
                 case .cancel(let cancel) where cancel.jobId == again.jobId: "CANCEL"
                 case .job(let offer) where offer.jobId == again.jobId: "JOB"

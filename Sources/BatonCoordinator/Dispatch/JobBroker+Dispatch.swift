@@ -115,10 +115,14 @@ extension JobBroker {
         for (id, dispatch) in dispatched where !dispatch.acknowledged && now - dispatch.sentAt > configuration.effectiveAckDeadline {
             dispatched[id] = nil
             if let worker = workers[dispatch.workerKey] {
-                send(.cancel(JobCancelled(jobId: id, nonce: dispatch.nonce, reason: "not acknowledged in time")), to: worker.routingID)
+                send(.cancel(JobCancelled(jobId: id, nonce: dispatch.nonce, reason: "not claimed in time")), to: worker.routingID)
             }
-            logger.warning("job not acknowledged in time; offering it again", metadata: ["job.id": "\(id)"])
-            queue.prepend(dispatch.entry)
+            // The worker may have started it (a job safe to repeat starts unclaimed) and died
+            // before its first heartbeat: this counts as a lost attempt.
+            var entry = dispatch.entry
+            entry.attempt += 1
+            logger.warning("job not claimed in time; offering it again", metadata: ["job.id": "\(id)", "job.attempt": "\(entry.attempt)"])
+            queue.prepend(entry)
         }
         for worker in workers.values {
             send(.heartbeat(CoordinatorHeartbeat(epoch: epoch)), to: worker.routingID)
