@@ -54,23 +54,23 @@ final class GuardedSocket: Sendable {
                 sent?.resume(throwing: SocketLoopError.unknownSocket(handle))
                 return
             }
-            if state.blocked.isEmpty {
-                deliver(message, on: socket, sent: sent, state: &state)
-            } else {
+            // Behind earlier blocked messages, or blocked itself: it waits its turn in order.
+            if !state.blocked.isEmpty || !trySend(message, sent: sent, on: socket) {
                 state.blocked.append((message, sent))
             }
             settle(&state)
         }
     }
 
-    private func deliver(_ message: Message, on socket: Socket, sent: Sent?, state: inout State) {
+    /// Hands `message` to libzmq and answers `sent`; false when it must wait instead. Only a
+    /// DEALER-like socket waits: a ROUTER's EAGAIN concerns one peer, and POLLOUT would not tell
+    /// us which, so its send fails.
+    private func trySend(_ message: Message, sent: Sent?, on socket: Socket) -> Bool {
         do {
             try socket.send(message, dontWait: true)
             sent?.resume()
         } catch where error.isWouldBlock && socket.type != .router {
-            // A DEALER without a ready peer: hold the message until libzmq can take it. A ROUTER's
-            // EAGAIN concerns one peer, and POLLOUT would not tell us which, so it fails instead.
-            state.blocked.append((message, sent))
+            return false
         } catch {
             if let sent {
                 sent.resume(throwing: error)
@@ -78,6 +78,7 @@ final class GuardedSocket: Sendable {
                 logger.debug("ZeroMQ send failed", metadata: ["socket": "\(handle)", "error.message": "\(error)"])
             }
         }
+        return true
     }
 
     // MARK: - Receiving
@@ -178,17 +179,8 @@ final class GuardedSocket: Sendable {
     /// Sends blocked messages until libzmq refuses one; true if any left the queue.
     private func retryBlocked(on socket: Socket, state: inout State) -> Bool {
         var progressed = false
-        while let (message, sent) = state.blocked.first {
-            do {
-                try socket.send(message, dontWait: true)
-                state.blocked.removeFirst()
-                sent?.resume()
-            } catch where error.isWouldBlock {
-                return progressed
-            } catch {
-                state.blocked.removeFirst()
-                sent?.resume(throwing: error)
-            }
+        while let (message, sent) = state.blocked.first, trySend(message, sent: sent, on: socket) {
+            state.blocked.removeFirst()
             progressed = true
         }
         return progressed

@@ -3,8 +3,8 @@
 /// The consumer receives from libzmq on its own thread while messages are waiting, and parks
 /// only when none is; the socket loop then hands it the next one. Back-pressure is libzmq's: a
 /// consumer that falls behind leaves messages in libzmq's queue, whose receive high-water mark
-/// and then TCP flow control hold the peer back. In a cancelled task `next()` returns nil and
-/// takes nothing; the socket stays open and a later `next()` in another task receives again.
+/// and then TCP flow control hold the peer back. A `next()` whose task is cancelled while it
+/// waits returns nil; the socket stays open and a later `next()` receives again.
 package struct InboundMessages: AsyncSequence, Sendable {
     package typealias Element = Message
 
