@@ -13,7 +13,7 @@ package final class ChildProcess: Sendable {
     private let waiting = Mutex<(waiters: [(prefix: String, continuation: CheckedContinuation<String, any Error>)], closed: Bool)>(([], false))
 
     package var pid: Int32 { process.processIdentifier }
-    package var isRunning: Bool { process.isRunning }
+    package var isRunning: Bool { ChildExit.status(of: process) == nil }
 
     private init(process: Process) {
         self.process = process
@@ -76,6 +76,16 @@ package final class ChildProcess: Sendable {
     /// The first stdout line starting with `prefix`, waiting up to `timeout` for it; fails at once
     /// if the process closes its stdout (exits) without printing it.
     package func waitForLine(prefix: String, timeout: Duration) async throws -> String {
+        do {
+            return try await awaitLine(prefix: prefix, timeout: timeout)
+        } catch let timedOut as TimedOut {
+            // A starved pool can run the timer before the line's delivery; look once more.
+            guard let line = lines.withLock({ $0.first { $0.hasPrefix(prefix) } }) else { throw timedOut }
+            return line
+        }
+    }
+
+    private func awaitLine(prefix: String, timeout: Duration) async throws -> String {
         try await withTimeout(timeout, "a line starting with '\(prefix)'") {
             try await withCheckedThrowingContinuation { continuation in
                 let existing = self.lines.withLock { $0.first { $0.hasPrefix(prefix) } }
@@ -93,21 +103,20 @@ package final class ChildProcess: Sendable {
     }
 
     package func signal(_ signal: Int32) {
-        if process.isRunning { Glibc.kill(process.processIdentifier, signal) }
+        // Until it is reaped, its pid cannot name another process.
+        if isRunning { Glibc.kill(process.processIdentifier, signal) }
     }
 
+    /// Sends SIGKILL and waits, briefly and without relying on Foundation, until the process has
+    /// ended, so its ports and files are free when this returns.
     package func kill() {
         signal(SIGKILL)
-        process.waitUntilExit()
+        _ = ChildExit.waitBriefly(for: process)
     }
 
     /// Waits for the process to exit, up to `timeout`; returns its status.
     package func waitForExit(timeout: Duration) async throws -> Int32 {
-        let process = self.process
-        return try await withTimeout(timeout, "process \(process.processIdentifier) to exit") {
-            while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
-            return process.terminationStatus
-        }
+        try await ChildExit.wait(for: process, limit: timeout, what: "process \(process.processIdentifier) to exit")
     }
 }
 
@@ -146,36 +155,41 @@ private func run(_ executable: URL, _ arguments: [String], environment: [String:
     process.standardOutput = out
     process.standardError = err
     try process.run()
+    let status: Int32
     do {
-        try await withTimeout(timeout, "\(executable.lastPathComponent) \(arguments.prefix(3).joined(separator: " ")) to exit") {
-            while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
-        }
+        status = try await ChildExit.wait(for: process, limit: timeout, what: "\(executable.lastPathComponent) \(arguments.prefix(3).joined(separator: " ")) to exit")
     } catch {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if ChildExit.status(of: process) == nil { kill(process.processIdentifier, SIGKILL) }
         throw error
     }
-    process.waitUntilExit()
     try? out.close()
     if !combined { try? err.close() }
     let stdout = (try? String(contentsOf: outFile, encoding: .utf8)) ?? ""
     let stderr = combined ? "" : (try? String(contentsOf: errFile, encoding: .utf8)) ?? ""
-    return (process.terminationStatus, stdout, stderr)
+    return (status, stdout, stderr)
 }
 
-/// Runs a quick command (git, ip) to completion, blocking the calling thread; for synchronous
-/// helpers only. Anything that may take long goes through `runTool`.
-package func runQuickTool(_ path: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
+/// Runs a quick command (git, ip) to completion, blocking the calling thread for at most `limit`;
+/// for synchronous helpers only. Anything that may take long goes through `runTool`. Its output
+/// goes to a file: a pipe's end of file can wait on whichever process inherited the pipe.
+package func runQuickTool(_ path: String, _ arguments: [String], environment: [String: String]? = nil, limit: Duration = .seconds(60)) throws -> (status: Int32, output: String) {
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("baton-quick-\(UUID().uuidString.prefix(8))")
+    _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: output) }
+    let handle = try FileHandle(forWritingTo: output)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
     if let environment { process.environment = environment }
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
+    process.standardOutput = handle
+    process.standardError = handle
     try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    try? handle.close()
+    guard let status = ChildExit.waitBriefly(for: process, limit: limit) else {
+        kill(process.processIdentifier, SIGKILL)
+        throw TimedOut(what: "\(path) \(arguments.prefix(3).joined(separator: " ")) to exit", after: limit)
+    }
+    return (status, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
 }
 
 /// The first executable called `name` on PATH (and a few usual places), if any.

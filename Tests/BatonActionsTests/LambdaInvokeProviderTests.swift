@@ -3,6 +3,7 @@ import BatonWorker
 import Foundation
 import Logging
 import Testing
+import ZIPFoundation
 @testable import BatonActions
 
 @Suite struct LambdaInvokeProviderTests {
@@ -56,15 +57,14 @@ import Testing
         #expect(unzipped == "shop v7")
     }
 
+    /// The concatenated contents of every entry, as `unzip -p` prints them.
     func runUnzip(_ archive: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-        process.arguments = ["-p", archive.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        process.waitUntilExit()
-        return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let zip = try Archive(url: archive, accessMode: .read)
+        var data = Data()
+        for entry in zip {
+            _ = try zip.extract(entry) { data.append($0) }
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 
     @Test func aReportedFailureAndAFailingExitAreFailuresWithTheirMessages() async throws {
