@@ -262,6 +262,12 @@ package actor Engine {
         return try await store.executions(pipeline: pipelineName)
     }
 
+    /// One page of a pipeline's executions, newest first (see `Store.executions(pipeline:after:limit:)`).
+    package func executions(of pipelineName: String, after cursor: ExecutionCursor?, limit: Int) async throws -> [(execution: PipelineExecution, cursor: ExecutionCursor)] {
+        guard pipelines[pipelineName] != nil else { throw EngineError.pipelineNotFound(pipelineName) }
+        return try await store.executions(pipeline: pipelineName, after: cursor, limit: limit)
+    }
+
     // MARK: - Artifact retention
 
     /// Deletes stored artifacts no execution worth keeping refers to (see `ArtifactRetention`).

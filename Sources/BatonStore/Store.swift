@@ -157,6 +157,29 @@ package final class Store: Sendable {
         }
     }
 
+    /// Up to `limit` of a pipeline's executions, newest first, starting after `cursor` (the
+    /// position of the last one a previous page returned). Only that page is read and decoded, so
+    /// a page costs the same with ten executions stored or a hundred thousand, and executions
+    /// started between two pages shift nothing: the next page goes on from the same position.
+    package func executions(pipeline: String, after cursor: ExecutionCursor?, limit: Int) async throws -> [(execution: PipelineExecution, cursor: ExecutionCursor)] {
+        var sql = "SELECT id, record, start_time, rowid FROM execution WHERE pipeline = ?"
+        var arguments: StatementArguments = [pipeline]
+        if let cursor {
+            sql += " AND (start_time < ? OR (start_time = ? AND rowid < ?))"
+            _ = arguments.append(contentsOf: [cursor.startTime, cursor.startTime, cursor.row])
+        }
+        sql += " ORDER BY start_time DESC, rowid DESC LIMIT ?"
+        _ = arguments.append(contentsOf: [max(0, limit)])
+        let rows = try await database.read { [sql, arguments] db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                (id: row["id"] as String, record: row["record"] as String, cursor: ExecutionCursor(startTime: row["start_time"], row: row["rowid"]))
+            }
+        }
+        return try rows.map { row in
+            (try Self.decode(PipelineExecution.self, row.record, table: "execution", key: row.id), row.cursor)
+        }
+    }
+
     /// How many executions each pipeline has in each status.
     package func executionCounts() async throws -> [(pipeline: String, status: String, count: Int)] {
         try await database.read { db in

@@ -75,6 +75,50 @@ import Testing
         #expect(stored.map(\.status) == [.inProgress, .succeeded])
     }
 
+    @Test func executionsArePagedByPositionWithoutRepeatsWhenMoreStart() async throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try Store(directory: directory)
+        let t0 = Timestamp(secondsSince1970: 1000)
+        func execution(_ id: String, _ pipeline: String, at seconds: Double) -> PipelineExecution {
+            PipelineExecution(id: ExecutionID(rawValue: id), pipeline: Self.declaration(pipeline), version: 1, trigger: .startPipelineExecution, at: t0.adding(seconds: seconds))
+        }
+        // 250 of "p", three at each start time (ties are broken by the order they were stored),
+        // and some of "q" in between.
+        var changes: [StoreChange] = []
+        for index in 0..<250 {
+            changes.append(.execution(execution("p-\(index)", "p", at: Double(index / 3))))
+            if index % 10 == 0 { changes.append(.execution(execution("q-\(index)", "q", at: Double(index / 3)))) }
+        }
+        try await store.commit(changes)
+        let everything = try await store.executions(pipeline: "p").map(\.id.rawValue)
+        #expect(everything.count == 250 && everything.first == "p-249" && everything.last == "p-0")
+
+        var paged: [String] = []
+        var cursor: ExecutionCursor?
+        var pages = 0
+        repeat {
+            let page = try await store.executions(pipeline: "p", after: cursor, limit: 100)
+            paged += page.map(\.execution.id.rawValue)
+            cursor = page.count == 100 ? page.last?.cursor : nil
+            pages += 1
+            // Executions that start (newer) or whose records change between two pages move nothing.
+            try await store.commit([.execution(execution("p-new-\(pages)", "p", at: 500 + Double(pages)))])
+            if var first = page.first?.execution {
+                first.status = .succeeded
+                try await store.commit([.execution(first)])
+            }
+        } while cursor != nil && pages < 10
+        #expect(paged == everything)
+        #expect(pages == 3)
+
+        let token = try #require(ExecutionCursor(token: ExecutionCursor(startTime: 1000.125, row: 42).token))
+        #expect(token == ExecutionCursor(startTime: 1000.125, row: 42))
+        for garbage in ["", "1_", "_1", "x_1", "1_x", "inf_1", "1_2_3"] {
+            #expect(ExecutionCursor(token: garbage) == nil, "\(garbage)")
+        }
+    }
+
     @Test func anUploadIsStoredOnlyWhenItsDigestAndSizeMatch() throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -40,6 +40,7 @@ import FoundationNetworking
         .init(name: "unknown pipeline", target: "CodePipeline_20150709.GetPipelineState", body: #"{"name": "ghost"}"#, type: "PipelineNotFoundException", message: "Pipeline with name ghost does not exist."),
         .init(name: "bad page size", target: "CodePipeline_20150709.ListPipelines", body: #"{"maxResults": 0}"#, type: "ValidationException", message: "Member must have value between 1 and 1000"),
         .init(name: "bad next token", target: "CodePipeline_20150709.ListPipelines", body: #"{"nextToken": "garbage"}"#, type: "InvalidNextTokenException", message: "The next token 'garbage' is not valid"),
+        .init(name: "bad executions token", target: "CodePipeline_20150709.ListPipelineExecutions", body: #"{"pipelineName": "p", "nextToken": "o.1"}"#, type: "InvalidNextTokenException", message: "The next token 'o.1' is not valid"),
         .init(name: "invalid declaration", target: "CodePipeline_20150709.CreatePipeline",
               body: #"{"pipeline": {"name": "p", "stages": [{"name": "Only", "actions": [{"name": "x", "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"}}]}]}}"#,
               type: "InvalidStructureException", message: "5 validation errors detected: Pipeline p has 1 stage"),
@@ -118,8 +119,20 @@ import FoundationNetworking
             let after = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any]
             #expect((before?["pipeline"] as? NSDictionary) == (after?["pipeline"] as? NSDictionary))
 
-            let started = try await runTool(aws, ["codepipeline", "start-pipeline-execution", "--endpoint-url", endpoint, "--name", "hello"], environment: environment)
-            #expect(started.status == 0 && started.output.contains("pipelineExecutionId"), "\(started.output)")
+            var ids: Set<String> = []
+            for _ in 1...3 {
+                let started = try await runTool(aws, ["codepipeline", "start-pipeline-execution", "--endpoint-url", endpoint, "--name", "hello"], environment: environment)
+                #expect(started.status == 0 && started.output.contains("pipelineExecutionId"), "\(started.output)")
+                let json = try JSONSerialization.jsonObject(with: Data(started.output.utf8)) as? [String: Any]
+                if let id = json?["pipelineExecutionId"] as? String { ids.insert(id) }
+            }
+            // The CLI follows nextToken itself; one execution a page, it sees each once.
+            let listed = try await runTool(
+                aws, ["codepipeline", "list-pipeline-executions", "--endpoint-url", endpoint, "--pipeline-name", "hello", "--page-size", "1"], environment: environment)
+            #expect(listed.status == 0, "\(listed.output)")
+            let summaries = (try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [String: Any])?["pipelineExecutionSummaries"] as? [[String: Any]] ?? []
+            #expect(summaries.compactMap { $0["pipelineExecutionId"] as? String }.count == 3)
+            #expect(Set(summaries.compactMap { $0["pipelineExecutionId"] as? String }) == ids)
         }
     }
 }

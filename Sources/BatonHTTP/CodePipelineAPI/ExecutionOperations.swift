@@ -40,20 +40,40 @@ extension CodePipelineAPI {
             pipelineExecution: PipelineExecutionShape(execution, mode: record.declaration.executionMode ?? .superseded))
     }
 
+    /// Pages by position in the list (`ExecutionCursor`), not by offset: only the page is read,
+    /// and executions started while a client pages through do not repeat or skip an entry.
     func listPipelineExecutions(_ input: ListPipelineExecutionsInput) async throws -> ListPipelineExecutionsOutput {
-        let page = try Page(input.nextToken, maxResults: input.maxResults, limit: 100)
-        let record = try await engine.pipeline(named: input.pipelineName)
-        var executions = try await engine.executions(of: input.pipelineName)
-        if let stage = input.filter?.succeededInStage?.stageName {
-            // Rollback candidates: executions of the current version that succeeded in the stage.
-            executions = executions.filter { execution in
-                execution.pipelineVersion == record.version && execution.stages.contains { $0.name == stage && $0.status == .succeeded }
-            }
+        if let maxResults = input.maxResults, !(1...100).contains(maxResults) {
+            throw APIError.validation("1 validation error detected: Value '\(maxResults)' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 100")
         }
-        let (items, next) = page.slice(executions)
+        let size = input.maxResults ?? 100
+        var cursor: ExecutionCursor?
+        if let token = input.nextToken {
+            guard token.hasPrefix("e."), let position = ExecutionCursor(token: String(token.dropFirst(2))) else {
+                throw APIError(type: "InvalidNextTokenException", message: "The next token '\(token)' is not valid")
+            }
+            cursor = position
+        }
+        let record = try await engine.pipeline(named: input.pipelineName)
+        // Rollback candidates: executions of the current version that succeeded in the stage.
+        let stage = input.filter?.succeededInStage?.stageName
+        func wanted(_ execution: PipelineExecution) -> Bool {
+            guard let stage else { return true }
+            return execution.pipelineVersion == record.version && execution.stages.contains { $0.name == stage && $0.status == .succeeded }
+        }
+        // One more than a page tells whether another follows; a filter may need several reads.
+        var items: [(execution: PipelineExecution, cursor: ExecutionCursor)] = []
+        while items.count <= size {
+            let batch = try await engine.executions(of: input.pipelineName, after: cursor, limit: size + 1)
+            items += batch.filter { wanted($0.execution) }
+            guard let last = batch.last, batch.count == size + 1 else { break }
+            cursor = last.cursor
+        }
+        let page = items.prefix(size)
+        let next = items.count > size ? page.last.map { "e." + $0.cursor.token } : nil
         let mode = record.declaration.executionMode ?? .superseded
         return ListPipelineExecutionsOutput(
-            pipelineExecutionSummaries: items.map { PipelineExecutionSummary($0, mode: mode) }, nextToken: next)
+            pipelineExecutionSummaries: page.map { PipelineExecutionSummary($0.execution, mode: mode) }, nextToken: next)
     }
 
     func overrideStageCondition(_ input: OverrideStageConditionInput) async throws -> EmptyOutput {
@@ -126,17 +146,10 @@ extension CodePipelineAPI {
                 stageStates: record.declaration.stages.map { StageState(stageName: $0.name, actionStates: [], latestExecution: nil) },
                 created: record.created, updated: record.updated)
         }
-        let executions = try await engine.executions(of: input.name)
         let runtime = try await engine.runtime(of: input.name)
+        let latestByStage = try await latestStageExecutions(of: record, lastEntered: runtime.state.lastEntered)
         let stageStates = record.declaration.stages.map { stage -> StageState in
-            // The execution that entered the stage last, by the engine's record; else the newest that did.
-            let entered = runtime.state.lastEntered[stage.name]
-            let candidates = executions.filter { $0.id == entered } + executions.filter { $0.id != entered }
-            let latest = candidates.lazy.compactMap { execution -> (PipelineExecution, StageExecution, StageExecutionStatus)? in
-                guard let stageExecution = execution.stages.first(where: { $0.name == stage.name }),
-                      let status = stageExecution.status else { return nil }
-                return (execution, stageExecution, status)
-            }.first
+            let latest = latestByStage[stage.name]
             let actionStates = stage.actions.map { action -> ActionState in
                 let executed = latest?.1.actions.first { $0.name == action.name }
                 let state = executed.flatMap { action in action.status.map { ActionExecutionState(action, status: $0) } }
@@ -156,5 +169,38 @@ extension CodePipelineAPI {
         return GetPipelineStateOutput(
             pipelineName: record.name, pipelineVersion: record.version, stageStates: stageStates,
             created: record.created, updated: record.updated)
+    }
+
+    /// For each stage, the execution that entered it last by the engine's record, else the newest
+    /// that did, with its run of the stage. The recorded ones are read by id; only a stage the
+    /// record does not settle sends a search back through the executions, a page at a time, so
+    /// the cost does not grow with the pipeline's history.
+    private func latestStageExecutions(
+        of record: PipelineRecord, lastEntered: [String: ExecutionID]
+    ) async throws -> [String: (PipelineExecution, StageExecution, StageExecutionStatus)] {
+        func run(of stage: String, in execution: PipelineExecution) -> (PipelineExecution, StageExecution, StageExecutionStatus)? {
+            guard let stageExecution = execution.stages.first(where: { $0.name == stage }), let status = stageExecution.status else { return nil }
+            return (execution, stageExecution, status)
+        }
+        var latest: [String: (PipelineExecution, StageExecution, StageExecutionStatus)] = [:]
+        var recorded: [ExecutionID: PipelineExecution] = [:]
+        for stage in record.declaration.stages {
+            guard let id = lastEntered[stage.name] else { continue }
+            if recorded[id] == nil { recorded[id] = try? await engine.execution(id, of: record.name) }
+            if let execution = recorded[id] { latest[stage.name] = run(of: stage.name, in: execution) }
+        }
+        var unsettled = record.declaration.stages.map(\.name).filter { latest[$0] == nil }
+        var cursor: ExecutionCursor?
+        let pageSize = 50
+        while !unsettled.isEmpty {
+            let page = try await engine.executions(of: record.name, after: cursor, limit: pageSize)
+            for (execution, _) in page {
+                for stage in unsettled where latest[stage] == nil { latest[stage] = run(of: stage, in: execution) }
+            }
+            unsettled.removeAll { latest[$0] != nil }
+            guard page.count == pageSize, let last = page.last else { break }
+            cursor = last.cursor
+        }
+        return latest
     }
 }
