@@ -72,6 +72,31 @@ import FoundationNetworking
             let failed = try await runBaton(["watch", "observed", failing, "--timeout", "60"] + endpoint)
             #expect(failed.status == 1 && failed.stdout.contains("execution \(failing): Failed"), "\(failed.stdout)")
 
+            // Paged two at a time, ListActionExecutions shows each action execution once: the
+            // newest execution's first, then the older one's, as one page of a hundred does.
+            func key(_ detail: ActionExecutionDetail) -> String { "\(detail.pipelineExecutionId)/\(detail.stageName)/\(detail.actionName)" }
+            let whole: ListActionExecutionsOutput = try await cluster.client.call(.listActionExecutions, ListActionExecutionsInput(pipelineName: "observed"))
+            #expect(whole.nextToken == nil)
+            #expect(whole.actionExecutionDetails.map(\.pipelineExecutionId) == [failing, failing, id, id, id])
+            var pagedKeys: [String] = []
+            var token: String?
+            var pages = 0
+            repeat {
+                let page: ListActionExecutionsOutput = try await cluster.client.call(
+                    .listActionExecutions, ListActionExecutionsInput(pipelineName: "observed", maxResults: 2, nextToken: token))
+                pagedKeys += page.actionExecutionDetails.map(key)
+                token = page.nextToken
+                pages += 1
+            } while token != nil && pages < 10
+            #expect(pagedKeys == whole.actionExecutionDetails.map(key))
+            #expect(pages == 3)
+            let one: ListActionExecutionsOutput = try await cluster.client.call(
+                .listActionExecutions, ListActionExecutionsInput(pipelineName: "observed", filter: .init(pipelineExecutionId: id), maxResults: 2))
+            let rest: ListActionExecutionsOutput = try await cluster.client.call(
+                .listActionExecutions, ListActionExecutionsInput(pipelineName: "observed", filter: .init(pipelineExecutionId: id), maxResults: 2, nextToken: one.nextToken))
+            #expect((one.actionExecutionDetails + rest.actionExecutionDetails).map(key) == whole.actionExecutionDetails.suffix(3).map(key))
+            #expect(rest.nextToken == nil)
+
             // Metrics in Prometheus's text format.
             let (data, _) = try await URLSession.shared.data(from: cluster.httpEndpoint.appendingPathComponent("metrics"))
             let metrics = String(decoding: data, as: UTF8.self)
