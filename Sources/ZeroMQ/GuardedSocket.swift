@@ -13,6 +13,10 @@ import Synchronization
 /// ZMQ_FD is edge-like: any call on the socket may consume its signal. Every locked operation
 /// therefore ends in `settle`, which re-reads ZMQ_EVENTS whenever someone is waiting, so no
 /// signal is lost between a consumer parking and the loop's next poll.
+///
+/// No continuation is resumed while the lock is held: resuming takes the waiting task's own
+/// status lock, and a task being cancelled holds that lock while its cancellation handler
+/// (`unpark`) waits for this one. Locked code collects `Resumption`s and runs them after.
 final class GuardedSocket: Sendable {
     typealias Sent = CheckedContinuation<Void, any Error>
     typealias Parked = CheckedContinuation<Message?, Never>
@@ -32,6 +36,19 @@ final class GuardedSocket: Sendable {
         case empty
     }
 
+    /// A continuation to resume once the lock is released.
+    enum Resumption {
+        case sent(Sent, Result<Void, any Error>)
+        case received(Parked, Message?)
+
+        func run() {
+            switch self {
+            case .sent(let sent, let result): sent.resume(with: result)
+            case .received(let parked, let message): parked.resume(returning: message)
+            }
+        }
+    }
+
     let handle: SocketHandle
     let fileDescriptor: Int32
     private let state: Mutex<State>
@@ -49,31 +66,33 @@ final class GuardedSocket: Sendable {
     /// Queues `message` in libzmq now, or behind earlier blocked messages; `sent` is resumed once
     /// libzmq has it, or with the reason it never will. Without `sent`, a failure is logged.
     func send(_ message: Message, sent: Sent?) {
-        state.withLock { state in
+        let resumptions = state.withLock { state -> [Resumption] in
             guard let socket = state.socket else {
-                sent?.resume(throwing: SocketLoopError.unknownSocket(handle))
-                return
+                return sent.map { [.sent($0, .failure(SocketLoopError.unknownSocket(handle)))] } ?? []
             }
+            var resumptions: [Resumption] = []
             // Behind earlier blocked messages, or blocked itself: it waits its turn in order.
-            if !state.blocked.isEmpty || !trySend(message, sent: sent, on: socket) {
+            if !state.blocked.isEmpty || !trySend(message, sent: sent, on: socket, resumptions: &resumptions) {
                 state.blocked.append((message, sent))
             }
-            settle(&state)
+            settle(&state, &resumptions)
+            return resumptions
         }
+        for resumption in resumptions { resumption.run() }
     }
 
-    /// Hands `message` to libzmq and answers `sent`; false when it must wait instead. Only a
-    /// DEALER-like socket waits: a ROUTER's EAGAIN concerns one peer, and POLLOUT would not tell
-    /// us which, so its send fails.
-    private func trySend(_ message: Message, sent: Sent?, on socket: Socket) -> Bool {
+    /// Hands `message` to libzmq and queues the answer to `sent`; false when it must wait
+    /// instead. Only a DEALER-like socket waits: a ROUTER's EAGAIN concerns one peer, and POLLOUT
+    /// would not tell us which, so its send fails.
+    private func trySend(_ message: Message, sent: Sent?, on socket: Socket, resumptions: inout [Resumption]) -> Bool {
         do {
             try socket.send(message, dontWait: true)
-            sent?.resume()
+            if let sent { resumptions.append(.sent(sent, .success(()))) }
         } catch where error.isWouldBlock && socket.type != .router {
             return false
         } catch {
             if let sent {
-                sent.resume(throwing: error)
+                resumptions.append(.sent(sent, .failure(error)))
             } else {
                 logger.debug("ZeroMQ send failed", metadata: ["socket": "\(handle)", "error.message": "\(error)"])
             }
@@ -85,14 +104,20 @@ final class GuardedSocket: Sendable {
 
     /// The next message if one is waiting and no consumer is parked ahead of the caller.
     func receiveNow() -> Received {
-        state.withLock { state in
-            guard let socket = state.socket else { return .ended }
-            guard state.parked.isEmpty, let message = receiveOne(on: socket) else { return .empty }
+        let (received, resumptions) = state.withLock { state -> (Received, [Resumption]) in
+            guard let socket = state.socket else { return (.ended, []) }
+            guard state.parked.isEmpty, let message = receiveOne(on: socket) else { return (.empty, []) }
             // The receive may have consumed the signal a blocked send waits for.
-            if !state.blocked.isEmpty { settle(&state) }
-            return .message(message)
+            var resumptions: [Resumption] = []
+            if !state.blocked.isEmpty { settle(&state, &resumptions) }
+            return (.message(message), resumptions)
         }
+        for resumption in resumptions { resumption.run() }
+        return received
     }
+
+    /// Consumers waiting now (for tests).
+    var parkedCount: Int { state.withLock { $0.parked.count } }
 
     func reserveParkID() -> UInt64 {
         state.withLock { state in
@@ -104,23 +129,24 @@ final class GuardedSocket: Sendable {
     /// Resumes `continuation` with the next message, at once if one is waiting, or with nil once
     /// the socket closes or the task is cancelled (see `unpark`).
     func park(_ continuation: Parked, id: UInt64) {
-        state.withLock { state in
-            guard state.socket != nil, !Task.isCancelled else {
-                continuation.resume(returning: nil)
-                return
-            }
+        let resumptions = state.withLock { state -> [Resumption] in
+            guard state.socket != nil, !Task.isCancelled else { return [.received(continuation, nil)] }
             state.parked.append((id, continuation))
-            settle(&state)
+            var resumptions: [Resumption] = []
+            settle(&state, &resumptions)
+            return resumptions
         }
+        for resumption in resumptions { resumption.run() }
     }
 
     /// Resumes a parked consumer with nil because its task was cancelled, unless a message got
     /// there first. Cancellation before `park` is caught by `park` itself.
     func unpark(_ id: UInt64) {
-        state.withLock { state in
-            guard let index = state.parked.firstIndex(where: { $0.id == id }) else { return }
-            state.parked.remove(at: index).continuation.resume(returning: nil)
+        let parked = state.withLock { state -> Parked? in
+            guard let index = state.parked.firstIndex(where: { $0.id == id }) else { return nil }
+            return state.parked.remove(at: index).continuation
         }
+        parked?.resume(returning: nil)
     }
 
     private func receiveOne(on socket: Socket) -> Message? {
@@ -136,40 +162,45 @@ final class GuardedSocket: Sendable {
 
     /// Called by the socket loop when ZMQ_FD is readable.
     func serviceSignal() {
-        state.withLock { state in
-            guard let socket = state.socket else { return }
+        let resumptions = state.withLock { state -> [Resumption] in
+            guard let socket = state.socket else { return [] }
             // Reading ZMQ_EVENTS processes libzmq's commands, which resets the descriptor.
             _ = socket.events
-            settle(&state)
+            var resumptions: [Resumption] = []
+            settle(&state, &resumptions)
+            return resumptions
         }
+        for resumption in resumptions { resumption.run() }
     }
 
     /// Closes the socket: parked consumers get nil, blocked sends fail.
     func close() {
-        state.withLock { state in
-            guard let socket = state.socket else { return }
+        let resumptions = state.withLock { state -> [Resumption] in
+            guard let socket = state.socket else { return [] }
             state.socket = nil
-            for (_, sent) in state.blocked { sent?.resume(throwing: SocketLoopError.stopped) }
+            let failed: [Resumption] = state.blocked.compactMap { _, sent in sent.map { .sent($0, .failure(SocketLoopError.stopped)) } }
+            let ended: [Resumption] = state.parked.map { .received($0.continuation, nil) }
             state.blocked.removeAll()
-            for parked in state.parked { parked.continuation.resume(returning: nil) }
             state.parked.removeAll()
             socket.close()
+            return failed + ended
         }
+        for resumption in resumptions { resumption.run() }
     }
 
     /// Serves whoever waits — blocked sends, then parked consumers — until libzmq has nothing more
     /// for them. It ends on a failed attempt or a fresh ZMQ_EVENTS read, so that libzmq will
     /// signal ZMQ_FD for whatever arrives next.
-    private func settle(_ state: inout State) {
+    private func settle(_ state: inout State, _ resumptions: inout [Resumption]) {
         guard let socket = state.socket else { return }
         while !state.blocked.isEmpty || !state.parked.isEmpty {
             let events = socket.events
             var progressed = false
             if events & Int32(ZMQ_POLLOUT) != 0, !state.blocked.isEmpty {
-                progressed = retryBlocked(on: socket, state: &state)
+                progressed = retryBlocked(on: socket, state: &state, resumptions: &resumptions)
             }
             if events & Int32(ZMQ_POLLIN) != 0, !state.parked.isEmpty, let message = receiveOne(on: socket) {
-                state.parked.removeFirst().continuation.resume(returning: message)
+                resumptions.append(.received(state.parked.removeFirst().continuation, message))
                 progressed = true
             }
             if !progressed { return }
@@ -177,9 +208,9 @@ final class GuardedSocket: Sendable {
     }
 
     /// Sends blocked messages until libzmq refuses one; true if any left the queue.
-    private func retryBlocked(on socket: Socket, state: inout State) -> Bool {
+    private func retryBlocked(on socket: Socket, state: inout State, resumptions: inout [Resumption]) -> Bool {
         var progressed = false
-        while let (message, sent) = state.blocked.first, trySend(message, sent: sent, on: socket) {
+        while let (message, sent) = state.blocked.first, trySend(message, sent: sent, on: socket, resumptions: &resumptions) {
             state.blocked.removeFirst()
             progressed = true
         }

@@ -1,4 +1,5 @@
 import BatonTesting
+import Foundation
 import Logging
 import Testing
 @testable import ZeroMQ
@@ -115,6 +116,43 @@ import Testing
                 return await iterator.next()
             }
             #expect(received?.frames.map(\.string) == ["after"])
+        }
+    }
+
+    /// A consumer's task cancelled on one thread while its socket closes on another: the close
+    /// resumes the consumer, the cancellation handler takes it back, and neither waits for the
+    /// other. (Resuming under the socket's lock deadlocked against the task's own status lock,
+    /// which a cancellation holds while its handler runs.)
+    @Test func cancellingAConsumerWhileItsSocketClosesNeverDeadlocks() async throws {
+        let context = try ZeroMQContext()
+        for round in 0..<1_000 {
+            let socket = try GuardedSocket(handle: SocketHandle(id: round), socket: try Socket(context: context, type: .pair), logger: Logger(label: "test"))
+            let consumer = Task {
+                var iterator = InboundMessages(socket: socket).makeAsyncIterator()
+                return await iterator.next()
+            }
+            try await withTimeout(.seconds(10), "the consumer to park") {
+                while socket.parkedCount == 0 { await Task.yield() }
+            }
+            // Two threads, released together: one closes, one cancels.
+            let finished = try await withTimeout(.seconds(10), "close and cancel in round \(round) (a deadlock never ends)") {
+                await withCheckedContinuation { (done: CheckedContinuation<Bool, Never>) in
+                    let start = DispatchSemaphore(value: 0), both = DispatchGroup()
+                    for closes in [true, false] {
+                        both.enter()
+                        Thread.detachNewThread {
+                            start.wait()
+                            if closes { socket.close() } else { consumer.cancel() }
+                            both.leave()
+                        }
+                    }
+                    start.signal()
+                    start.signal()
+                    both.notify(queue: .global()) { done.resume(returning: true) }
+                }
+            }
+            #expect(finished)
+            #expect(await consumer.value == nil)
         }
     }
 
