@@ -89,6 +89,17 @@ first = client.start_pipeline_execution(name="api")["pipelineExecutionId"]
 expect(wait(first)["status"] == "Succeeded", "the run succeeds")
 rules = client.list_rule_executions(pipelineName="api", filter={"pipelineExecutionId": first})["ruleExecutionDetails"]
 expect([(r["stageName"], r["ruleName"], r["status"]) for r in rules] == [("Build", "OnlyProd", "Succeeded")], f"ListRuleExecutions: {rules}")
+second = client.start_pipeline_execution(name="api")["pipelineExecutionId"]
+expect(wait(second)["status"] == "Succeeded", "a second run succeeds")
+paged, token, pages = [], None, 0
+while pages < 10:
+    page = client.list_rule_executions(pipelineName="api", maxResults=1, **({"nextToken": token} if token else {}))
+    paged += [r["pipelineExecutionId"] for r in page["ruleExecutionDetails"]]
+    pages += 1
+    token = page.get("nextToken")
+    if not token:
+        break
+expect(paged == [second, first], f"ListRuleExecutions one a page, newest run first: {paged}")
 print("rules", flush=True)
 
 # Webhooks: a signed delivery whose key matches starts the pipeline

@@ -16,18 +16,19 @@ extension CodePipelineAPI {
         return ListRuleTypesOutput(ruleTypes: input.ruleOwnerFilter.map { owner in all.filter { $0.id.owner == owner } } ?? all)
     }
 
-    /// The rules of every stage condition that ran, newest execution first.
+    /// The rules of every stage condition that ran, newest execution first. Paged by position
+    /// (see `pageOfExecutionItems`).
     func listRuleExecutions(_ input: ListRuleExecutionsInput) async throws -> ListRuleExecutionsOutput {
-        let page = try Page(input.nextToken, maxResults: input.maxResults, limit: 100)
-        _ = try await engine.pipeline(named: input.pipelineName)
-        let executions = if let id = input.filter?.pipelineExecutionId {
-            [try await engine.execution(ExecutionID(rawValue: id), of: input.pipelineName)]
-        } else {
-            try await engine.executions(of: input.pipelineName)
-        }
-        var details: [RuleExecutionDetail] = []
-        for execution in executions {
-            guard let declaration = try? await engine.pipeline(named: input.pipelineName, version: execution.pipelineVersion).declaration else { continue }
+        var declarations: [Int: PipelineDeclaration] = [:]
+        let page = try await pageOfExecutionItems(
+            pipeline: input.pipelineName, executionID: input.filter?.pipelineExecutionId,
+            token: input.nextToken, maxResults: input.maxResults, kind: "r"
+        ) { (execution: PipelineExecution) async -> [RuleExecutionDetail] in
+            if declarations[execution.pipelineVersion] == nil {
+                declarations[execution.pipelineVersion] = try? await engine.pipeline(named: input.pipelineName, version: execution.pipelineVersion).declaration
+            }
+            guard let declaration = declarations[execution.pipelineVersion] else { return [] }
+            var details: [RuleExecutionDetail] = []
             for stage in execution.stages {
                 guard let stageDeclaration = declaration.stages.first(where: { $0.name == stage.name }) else { continue }
                 let hooks: [(String, [ConditionDeclaration])] = [
@@ -43,8 +44,8 @@ extension CodePipelineAPI {
                     }
                 }
             }
+            return details
         }
-        let (items, next) = page.slice(details)
-        return ListRuleExecutionsOutput(ruleExecutionDetails: items, nextToken: next)
+        return ListRuleExecutionsOutput(ruleExecutionDetails: page.items, nextToken: page.nextToken)
     }
 }
