@@ -27,7 +27,7 @@ package struct ArtifactRetention: Sendable, Hashable {
     package func plan(executions all: [PipelineExecution], objects: [ArtifactFiles.StoredObject], now: Date) -> Plan {
         var keep: Set<ArtifactDigest> = []
         let byPipeline = Dictionary(grouping: all, by: \.pipelineName)
-        let cutoff = now.timeIntervalSince1970 - days * 86_400
+        let cutoff = cutoff(now: now)
         for executions in byPipeline.values {
             let newestFirst = executions.sorted { $0.startTime > $1.startTime }
             var kept = Array(newestFirst.prefix(self.executions))
@@ -37,6 +37,11 @@ package struct ArtifactRetention: Sendable, Hashable {
         }
         let delete = objects.filter { !keep.contains($0.digest) && now.timeIntervalSince($0.modified) > grace }
         return Plan(keep: keep, delete: delete.sorted { $0.digest.hex < $1.digest.hex })
+    }
+
+    /// Executions started at or after this (seconds since 1970) are kept.
+    package func cutoff(now: Date) -> Double {
+        now.timeIntervalSince1970 - days * 86_400
     }
 
     static func digests(of execution: PipelineExecution) -> Set<ArtifactDigest> {

@@ -273,11 +273,14 @@ package actor Engine {
     /// Deletes stored artifacts no execution worth keeping refers to (see `ArtifactRetention`).
     /// Runs inside the engine, so no execution can start using an object while it is judged.
     package func collectArtifacts(_ retention: ArtifactRetention, dryRun: Bool = false) async throws -> ArtifactRetention.Plan {
-        var executions = try await store.executions()
+        let now = Date()
+        // Only what the policy may keep is read: this runs inside the engine, and a pipeline's
+        // history can be long.
+        var executions = try await store.executionsRetained(newest: retention.executions, startedSince: retention.cutoff(now: now))
         let active = machines.values.flatMap { $0.active.values.map(\.execution) }
         let activeIDs = Set(active.map(\.id))
         executions = executions.filter { !activeIDs.contains($0.id) } + active
-        let plan = retention.plan(executions: executions, objects: store.artifacts.storedObjects(), now: Date())
+        let plan = retention.plan(executions: executions, objects: store.artifacts.storedObjects(), now: now)
         guard !dryRun else { return plan }
         for object in plan.delete { try store.artifacts.remove(object.digest) }
         try await commits.commit(plan.delete.map { StoreChange.deleteArtifact($0.digest) })

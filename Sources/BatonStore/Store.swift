@@ -180,6 +180,27 @@ package final class Store: Sendable {
         }
     }
 
+    /// The executions a retention policy keeps, and only those: each pipeline's newest
+    /// `newest`, every unfinished one, every one started at or after `startedSince` (seconds since
+    /// 1970), and each pipeline's newest succeeded one. Retention then decodes what it keeps, not
+    /// the whole history.
+    package func executionsRetained(newest: Int, startedSince: Double) async throws -> [PipelineExecution] {
+        let rows = try await database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, record FROM (
+                    SELECT id, record, status, start_time,
+                        ROW_NUMBER() OVER (PARTITION BY pipeline ORDER BY start_time DESC, rowid DESC) AS position,
+                        ROW_NUMBER() OVER (PARTITION BY pipeline, status = 'Succeeded' ORDER BY start_time DESC, rowid DESC) AS position_in_status
+                    FROM execution)
+                WHERE position <= ? OR status IN ('InProgress', 'Stopping') OR start_time >= ?
+                    OR (status = 'Succeeded' AND position_in_status = 1)
+                """, arguments: [newest, startedSince]).map { row in (id: row["id"] as String, record: row["record"] as String) }
+        }
+        return try rows.map { row in
+            try Self.decode(PipelineExecution.self, row.record, table: "execution", key: row.id)
+        }
+    }
+
     /// How many executions each pipeline has in each status.
     package func executionCounts() async throws -> [(pipeline: String, status: String, count: Int)] {
         try await database.read { db in

@@ -119,6 +119,50 @@ import Testing
         }
     }
 
+    @Test func retentionReadsExactlyTheExecutionsItsPolicyKeeps() async throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try Store(directory: directory)
+        let statuses: [PipelineExecutionStatus] = [.inProgress, .stopping, .succeeded, .failed, .stopped, .superseded, .cancelled]
+        // SplitMix64: the same "random" history every run.
+        var seed: UInt64 = 0x5EED
+        func next(_ bound: Int) -> Int {
+            seed &+= 0x9E37_79B9_7F4A_7C15
+            var z = seed
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int((z ^ (z >> 31)) % UInt64(bound))
+        }
+        var all: [PipelineExecution] = []
+        for index in 0..<400 {
+            // Start times with ties. Few unfinished, fewer succeeded, so that each rule of the
+            // policy keeps some execution that no other rule keeps.
+            var execution = PipelineExecution(
+                id: ExecutionID(rawValue: "e-\(index)"), pipeline: Self.declaration(["p", "q", "r"][next(3)]), version: 1,
+                trigger: .startPipelineExecution, at: Timestamp(secondsSince1970: 1000 + Double(next(150))))
+            let roll = next(40)
+            execution.status = roll < 3 ? statuses[next(2)] : roll < 5 ? .succeeded : statuses[3 + next(4)]
+            all.append(execution)
+        }
+        try await store.commit(all.map { .execution($0) })
+
+        let newest = 3, cutoff = 1147.0
+        var expected: Set<String> = []
+        for pipeline in ["p", "q", "r"] {
+            // Newest first: by start time, then the later stored.
+            let mine = all.enumerated().filter { $0.element.pipelineName == pipeline }
+                .sorted { ($0.element.startTime.secondsSince1970, $0.offset) > ($1.element.startTime.secondsSince1970, $1.offset) }
+                .map(\.element)
+            expected.formUnion(mine.prefix(newest).map(\.id.rawValue))
+            expected.formUnion(mine.filter { !$0.status.isTerminal || $0.startTime.secondsSince1970 >= cutoff }.map(\.id.rawValue))
+            if let succeeded = mine.first(where: { $0.status == .succeeded }) { expected.insert(succeeded.id.rawValue) }
+        }
+        let retained = try await store.executionsRetained(newest: newest, startedSince: cutoff)
+        #expect(Set(retained.map(\.id.rawValue)) == expected)
+        #expect(retained.count == expected.count)
+        #expect(expected.count < all.count / 2, "the policy keeps a part of the history, not all of it (\(expected.count) of \(all.count))")
+    }
+
     @Test func anUploadIsStoredOnlyWhenItsDigestAndSizeMatch() throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
