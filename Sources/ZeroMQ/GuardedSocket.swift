@@ -16,7 +16,7 @@ import Synchronization
 ///
 /// No continuation is resumed while the lock is held: resuming takes the waiting task's own
 /// status lock, and a task being cancelled holds that lock while its cancellation handler
-/// (`unpark`) waits for this one. Locked code collects `Resumption`s and runs them after.
+/// (`unpark`) waits for this one. Locked code (`locked`) collects `Resumption`s, run after it.
 final class GuardedSocket: Sendable {
     typealias Sent = CheckedContinuation<Void, any Error>
     typealias Parked = CheckedContinuation<Message?, Never>
@@ -66,19 +66,28 @@ final class GuardedSocket: Sendable {
     /// Queues `message` in libzmq now, or behind earlier blocked messages; `sent` is resumed once
     /// libzmq has it, or with the reason it never will. Without `sent`, a failure is logged.
     func send(_ message: Message, sent: Sent?) {
-        let resumptions = state.withLock { state -> [Resumption] in
+        locked { state, resumptions in
             guard let socket = state.socket else {
-                return sent.map { [.sent($0, .failure(SocketLoopError.unknownSocket(handle)))] } ?? []
+                if let sent { resumptions.append(.sent(sent, .failure(SocketLoopError.unknownSocket(handle)))) }
+                return
             }
-            var resumptions: [Resumption] = []
             // Behind earlier blocked messages, or blocked itself: it waits its turn in order.
             if !state.blocked.isEmpty || !trySend(message, sent: sent, on: socket, resumptions: &resumptions) {
                 state.blocked.append((message, sent))
             }
             settle(&state, &resumptions)
-            return resumptions
+        }
+    }
+
+    /// Runs `body` under the lock, then resumes whatever it queued, with the lock released.
+    private func locked<T>(_ body: (inout sending State, inout [Resumption]) -> sending T) -> T {
+        let (value, resumptions) = state.withLock { state -> (T, [Resumption]) in
+            var resumptions: [Resumption] = []
+            let value = body(&state, &resumptions)
+            return (value, resumptions)
         }
         for resumption in resumptions { resumption.run() }
+        return value
     }
 
     /// Hands `message` to libzmq and queues the answer to `sent`; false when it must wait
@@ -104,16 +113,13 @@ final class GuardedSocket: Sendable {
 
     /// The next message if one is waiting and no consumer is parked ahead of the caller.
     func receiveNow() -> Received {
-        let (received, resumptions) = state.withLock { state -> (Received, [Resumption]) in
-            guard let socket = state.socket else { return (.ended, []) }
-            guard state.parked.isEmpty, let message = receiveOne(on: socket) else { return (.empty, []) }
+        locked { state, resumptions in
+            guard let socket = state.socket else { return .ended }
+            guard state.parked.isEmpty, let message = receiveOne(on: socket) else { return .empty }
             // The receive may have consumed the signal a blocked send waits for.
-            var resumptions: [Resumption] = []
             if !state.blocked.isEmpty { settle(&state, &resumptions) }
-            return (.message(message), resumptions)
+            return .message(message)
         }
-        for resumption in resumptions { resumption.run() }
-        return received
     }
 
     /// Consumers waiting now (for tests).
@@ -129,24 +135,23 @@ final class GuardedSocket: Sendable {
     /// Resumes `continuation` with the next message, at once if one is waiting, or with nil once
     /// the socket closes or the task is cancelled (see `unpark`).
     func park(_ continuation: Parked, id: UInt64) {
-        let resumptions = state.withLock { state -> [Resumption] in
-            guard state.socket != nil, !Task.isCancelled else { return [.received(continuation, nil)] }
+        locked { state, resumptions in
+            guard state.socket != nil, !Task.isCancelled else {
+                resumptions.append(.received(continuation, nil))
+                return
+            }
             state.parked.append((id, continuation))
-            var resumptions: [Resumption] = []
             settle(&state, &resumptions)
-            return resumptions
         }
-        for resumption in resumptions { resumption.run() }
     }
 
     /// Resumes a parked consumer with nil because its task was cancelled, unless a message got
     /// there first. Cancellation before `park` is caught by `park` itself.
     func unpark(_ id: UInt64) {
-        let parked = state.withLock { state -> Parked? in
-            guard let index = state.parked.firstIndex(where: { $0.id == id }) else { return nil }
-            return state.parked.remove(at: index).continuation
+        locked { state, resumptions in
+            guard let index = state.parked.firstIndex(where: { $0.id == id }) else { return }
+            resumptions.append(.received(state.parked.remove(at: index).continuation, nil))
         }
-        parked?.resume(returning: nil)
     }
 
     private func receiveOne(on socket: Socket) -> Message? {
@@ -162,30 +167,25 @@ final class GuardedSocket: Sendable {
 
     /// Called by the socket loop when ZMQ_FD is readable.
     func serviceSignal() {
-        let resumptions = state.withLock { state -> [Resumption] in
-            guard let socket = state.socket else { return [] }
+        locked { state, resumptions in
+            guard let socket = state.socket else { return }
             // Reading ZMQ_EVENTS processes libzmq's commands, which resets the descriptor.
             _ = socket.events
-            var resumptions: [Resumption] = []
             settle(&state, &resumptions)
-            return resumptions
         }
-        for resumption in resumptions { resumption.run() }
     }
 
     /// Closes the socket: parked consumers get nil, blocked sends fail.
     func close() {
-        let resumptions = state.withLock { state -> [Resumption] in
-            guard let socket = state.socket else { return [] }
+        locked { state, resumptions in
+            guard let socket = state.socket else { return }
             state.socket = nil
-            let failed: [Resumption] = state.blocked.compactMap { _, sent in sent.map { .sent($0, .failure(SocketLoopError.stopped)) } }
-            let ended: [Resumption] = state.parked.map { .received($0.continuation, nil) }
+            resumptions += state.blocked.compactMap { _, sent in sent.map { .sent($0, .failure(SocketLoopError.stopped)) } }
+            resumptions += state.parked.map { .received($0.continuation, nil) }
             state.blocked.removeAll()
             state.parked.removeAll()
             socket.close()
-            return failed + ended
         }
-        for resumption in resumptions { resumption.run() }
     }
 
     /// Serves whoever waits — blocked sends, then parked consumers — until libzmq has nothing more

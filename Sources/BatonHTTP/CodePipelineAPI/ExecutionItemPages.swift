@@ -3,8 +3,8 @@ import BatonEngine
 import BatonModel
 import BatonStore
 
-/// Where a page of items drawn from a pipeline's executions (action executions, rule
-/// executions) ended: after the execution at `after` (nil: from the newest one), having shown
+/// Where a page of items drawn from a pipeline's executions (the executions themselves, action
+/// executions, rule executions) ended: after the execution at `after` (nil: from the newest one), having shown
 /// `shown` items of the next. As a token: `<kind>.<shown>.<cursor>`, the cursor empty for the
 /// newest execution.
 struct ExecutionItemPosition {
@@ -44,10 +44,7 @@ extension CodePipelineAPI {
         pipeline: String, executionID: String?, token: String?, maxResults: Int?, kind: String,
         itemsOf: (PipelineExecution) async -> [Item]
     ) async throws -> (items: [Item], nextToken: String?) {
-        if let maxResults, !(1...100).contains(maxResults) {
-            throw APIError.validation("1 validation error detected: Value '\(maxResults)' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 100")
-        }
-        let size = maxResults ?? 100
+        let size = try Page.size(maxResults: maxResults, limit: 100)
         var position = try ExecutionItemPosition(token: token, kind: kind)
         _ = try await engine.pipeline(named: pipeline)
 

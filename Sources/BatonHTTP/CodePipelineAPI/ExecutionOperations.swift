@@ -40,40 +40,25 @@ extension CodePipelineAPI {
             pipelineExecution: PipelineExecutionShape(execution, mode: record.declaration.executionMode ?? .superseded))
     }
 
-    /// Pages by position in the list (`ExecutionCursor`), not by offset: only the page is read,
-    /// and executions started while a client pages through do not repeat or skip an entry.
+    /// Paged by position (see `pageOfExecutionItems`): only the page is read, and executions
+    /// started while a client pages through do not repeat or skip an entry.
     func listPipelineExecutions(_ input: ListPipelineExecutionsInput) async throws -> ListPipelineExecutionsOutput {
-        if let maxResults = input.maxResults, !(1...100).contains(maxResults) {
-            throw APIError.validation("1 validation error detected: Value '\(maxResults)' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 100")
-        }
-        let size = input.maxResults ?? 100
-        var cursor: ExecutionCursor?
-        if let token = input.nextToken {
-            guard token.hasPrefix("e."), let position = ExecutionCursor(token: String(token.dropFirst(2))) else {
-                throw APIError(type: "InvalidNextTokenException", message: "The next token '\(token)' is not valid")
-            }
-            cursor = position
-        }
+        // The request's own faults (page size, token) come before the lookup of its pipeline.
+        _ = try Page.size(maxResults: input.maxResults, limit: 100)
+        _ = try ExecutionItemPosition(token: input.nextToken, kind: "e")
         let record = try await engine.pipeline(named: input.pipelineName)
         // Rollback candidates: executions of the current version that succeeded in the stage.
         let stage = input.filter?.succeededInStage?.stageName
-        func wanted(_ execution: PipelineExecution) -> Bool {
-            guard let stage else { return true }
-            return execution.pipelineVersion == record.version && execution.stages.contains { $0.name == stage && $0.status == .succeeded }
+        let page = try await pageOfExecutionItems(
+            pipeline: input.pipelineName, executionID: nil, token: input.nextToken, maxResults: input.maxResults, kind: "e"
+        ) { (execution: PipelineExecution) async -> [PipelineExecution] in
+            guard let stage else { return [execution] }
+            let candidate = execution.pipelineVersion == record.version && execution.stages.contains { $0.name == stage && $0.status == .succeeded }
+            return candidate ? [execution] : []
         }
-        // One more than a page tells whether another follows; a filter may need several reads.
-        var items: [(execution: PipelineExecution, cursor: ExecutionCursor)] = []
-        while items.count <= size {
-            let batch = try await engine.executions(of: input.pipelineName, after: cursor, limit: size + 1)
-            items += batch.filter { wanted($0.execution) }
-            guard let last = batch.last, batch.count == size + 1 else { break }
-            cursor = last.cursor
-        }
-        let page = items.prefix(size)
-        let next = items.count > size ? page.last.map { "e." + $0.cursor.token } : nil
         let mode = record.declaration.executionMode ?? .superseded
         return ListPipelineExecutionsOutput(
-            pipelineExecutionSummaries: page.map { PipelineExecutionSummary($0.execution, mode: mode) }, nextToken: next)
+            pipelineExecutionSummaries: page.items.map { PipelineExecutionSummary($0, mode: mode) }, nextToken: page.nextToken)
     }
 
     func overrideStageCondition(_ input: OverrideStageConditionInput) async throws -> EmptyOutput {

@@ -47,10 +47,7 @@ struct Page {
     let size: Int
 
     init(_ token: String?, maxResults: Int?, limit: Int) throws {
-        if let maxResults, !(1...limit).contains(maxResults) {
-            throw APIError.validation("1 validation error detected: Value '\(maxResults)' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and \(limit)")
-        }
-        size = maxResults ?? limit
+        size = try Self.size(maxResults: maxResults, limit: limit)
         guard let token else {
             offset = 0
             return
@@ -59,6 +56,14 @@ struct Page {
             throw APIError(type: "InvalidNextTokenException", message: "The next token '\(token)' is not valid")
         }
         self.offset = offset
+    }
+
+    /// `maxResults` checked against `limit`, or `limit` when absent.
+    static func size(maxResults: Int?, limit: Int) throws -> Int {
+        if let maxResults, !(1...limit).contains(maxResults) {
+            throw APIError.validation("1 validation error detected: Value '\(maxResults)' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and \(limit)")
+        }
+        return maxResults ?? limit
     }
 
     func slice<T>(_ items: [T]) -> ([T], String?) {
