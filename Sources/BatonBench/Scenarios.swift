@@ -128,10 +128,17 @@ final class Scenarios {
         _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
-        var generator = SystemRandomNumberGenerator()
+        // SplitMix64, seeded once from the system: the bytes only need to be incompressible and
+        // different each run, and one getrandom call per word cost seconds per run.
+        var state = UInt64.random(in: .min ... .max)
         var words = [UInt64](repeating: 0, count: (1 << 20) / 8)
         for _ in 0..<megabytes {
-            for index in words.indices { words[index] = generator.next() }
+            for index in words.indices {
+                state &+= 0x9E37_79B9_7F4A_7C15
+                var mixed = (state ^ (state >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+                words[index] = mixed ^ (mixed >> 31)
+            }
             try words.withUnsafeBytes { try handle.write(contentsOf: $0) }
         }
     }

@@ -39,6 +39,8 @@ package actor Worker: Service {
     var resultWaiters = ReplyWaiters<String, ResultAck>()
     var chunkStreams: [ArtifactDigest: AsyncStream<ArtifactReply>.Continuation] = [:]
     var uploadStreams: [String: AsyncStream<ArtifactReply>.Continuation] = [:]
+    /// Upload chunk buffers, reused; sized by the session's chunk size.
+    var chunkBuffers: FrameBufferPool?
     var downloads: [ArtifactDigest: Task<URL, any Error>] = [:]
     /// Transfers waiting for the artifact socket to be open again after a reconnect.
     var artifactSocketWaiters = ReplyWaiters<UUID, Bool>()
@@ -206,6 +208,9 @@ package actor Worker: Service {
 
     private func accept(_ welcome: Welcome) async {
         self.welcome = welcome
+        if chunkBuffers?.blockSize != welcome.chunkSize {
+            chunkBuffers = FrameBufferPool(blockSize: welcome.chunkSize, keep: welcome.credit + 2)
+        }
         // Job sequence numbers count per session: the coordinator starts again from zero.
         lastJobSeq = 0
         if let old = artifacts { loop.close(old.handle) }

@@ -107,17 +107,31 @@ extension Frame: CustomStringConvertible {
 package final class FrameBuffer: @unchecked Sendable {
     // Unchecked: written only through `withUnsafeMutableBytes` before the buffer is wrapped in a
     // Frame, read-only afterwards.
+    static let pageSize = 4096
     let baseAddress: UnsafeMutableRawPointer
     package let count: Int
+    /// Where the memory goes back to, if it came from a pool.
+    private let pool: FrameBufferPool?
 
     package init(capacity: Int) {
         // Page-aligned when large, so file bytes can be read into it directly (O_DIRECT).
-        baseAddress = .allocate(byteCount: max(capacity, 1), alignment: capacity >= 4096 ? 4096 : 16)
+        baseAddress = .allocate(byteCount: max(capacity, 1), alignment: capacity >= Self.pageSize ? Self.pageSize : 16)
         count = capacity
+        pool = nil
+    }
+
+    init(address: UnsafeMutableRawPointer, count: Int, pool: FrameBufferPool) {
+        baseAddress = address
+        self.count = count
+        self.pool = pool
     }
 
     deinit {
-        baseAddress.deallocate()
+        if let pool {
+            pool.giveBack(baseAddress)
+        } else {
+            baseAddress.deallocate()
+        }
     }
 
     package func withUnsafeMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {

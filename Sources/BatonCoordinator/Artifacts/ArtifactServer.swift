@@ -24,6 +24,8 @@ actor ArtifactServer {
     private let files: ArtifactFiles
     private let chunkSize: Int
     private let window: Int64
+    /// Chunk buffers reused across FETCHes: enough for two transfers' windows.
+    private let chunkBuffers: FrameBufferPool
     private let logger: Logger
     private let metrics: CoordinatorMetrics?
     private var uploads: [String: Upload] = [:]
@@ -36,6 +38,7 @@ actor ArtifactServer {
         self.files = files
         self.chunkSize = chunkSize
         window = Int64(chunkSize * credit)
+        chunkBuffers = FrameBufferPool(blockSize: chunkSize, keep: 2 * credit)
         self.logger = logger
         self.metrics = metrics
     }
@@ -80,7 +83,7 @@ actor ArtifactServer {
             return
         }
         let length = Int(max(0, min(Int64(fetch.length), size - fetch.offset)))
-        let buffer = FrameBuffer(capacity: length)
+        let buffer = chunkBuffers.buffer(count: length)
         do {
             let read = try buffer.withUnsafeMutableBytes { try files.read(fetch.digest, at: fetch.offset, into: $0) }
             guard read == length else { throw StoreError.io(path: fetch.digest.hex, reason: "short read") }

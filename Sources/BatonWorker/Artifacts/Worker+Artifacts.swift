@@ -197,7 +197,7 @@ extension Worker {
                 let limit = min(size, credit.have + credit.window)
                 while sent < limit {
                     let length = Int(min(Int64(chunkSize), limit - sent))
-                    let buffer = FrameBuffer(capacity: length)
+                    let buffer = chunkBuffers?.buffer(count: length) ?? FrameBuffer(capacity: length)
                     let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, length, off_t(sent)) }
                     guard count == length else { throw WorkerError.io(path: file.path, reason: "short read at offset \(sent)") }
                     guard sendArtifact(.putChunk(PutChunk(uploadId: uploadID, offset: sent)), payload: Frame(buffer: buffer)) else {
