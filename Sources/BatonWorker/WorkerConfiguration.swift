@@ -14,6 +14,10 @@ package struct WorkerConfiguration: Sendable {
     /// How long an artifact transfer cut by a lost connection waits for the worker to reconnect
     /// before it fails; it resumes where it stopped when the connection is back in time.
     package var transferResumeWindow: Duration = .seconds(60)
+    /// Output artifacts this large or larger are hashed on a thread of their own while they are
+    /// sent, their digest given in PUT_END; smaller ones are hashed first, so that the
+    /// coordinator can skip an upload of bytes it already holds.
+    package var hashWhileSendingFrom: Int64 = 8 << 20
     /// PollForJobs' `queryParam`, per action type: only matching jobs are offered.
     package var queries: [ActionTypeQuery] = []
     /// CURVE: this worker's key pair and the coordinator's public key.

@@ -31,8 +31,10 @@ import Testing
         .disconnect(Disconnect(reason: "bye")),
         .fetch(Fetch(digest: digest, offset: 0, length: 1024)),
         .putBegin(PutBegin(uploadId: "u", digest: digest, size: 5)),
+        .putBegin(PutBegin(uploadId: "u", digest: nil, size: 5)),
         .putChunk(PutChunk(uploadId: "u", offset: 0)),
         .putEnd(PutEnd(uploadId: "u")),
+        .putEnd(PutEnd(uploadId: "u", digest: digest)),
     ]
 
     static let coordinatorMessages: [CoordinatorMessage] = [

@@ -192,6 +192,36 @@ import Testing
         #expect(staging.filter { $0.hasPrefix("u2") }.isEmpty)
     }
 
+    @Test func anUploadWhoseDigestComesAtItsEndIsCheckedAgainstIt() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try Store(directory: directory)
+        let bytes = Array("hashed while sent".utf8)
+        let digest = ArtifactDigest(SHA256.hash(data: bytes))
+        let other = ArtifactDigest(SHA256.hash(data: Array("other".utf8)))
+        func staged(_ id: String, digest: ArtifactDigest? = nil) throws -> StagedUpload {
+            let upload = try store.artifacts.beginUpload(id: id, digest: digest, size: Int64(bytes.count))
+            try bytes.withUnsafeBytes { try upload.append($0, at: 0) }
+            return upload
+        }
+
+        #expect(try staged("late").finish(declaredAtEnd: digest) == digest)
+        #expect(store.artifacts.size(of: digest) == Int64(bytes.count))
+
+        let wrong = #expect(throws: StagedUpload.Failure.self) { try staged("wrong").finish(declaredAtEnd: other) }
+        #expect(wrong?.description == "declared \(other) but the bytes hash to \(digest)")
+        #expect(store.artifacts.size(of: other) == nil)
+
+        let none = #expect(throws: StagedUpload.Failure.self) { try staged("none").finish() }
+        #expect(none?.description == "neither PUT_BEGIN nor PUT_END gave the upload's SHA-256")
+
+        let conflicting = #expect(throws: StagedUpload.Failure.self) { try staged("both", digest: digest).finish(declaredAtEnd: other) }
+        #expect(conflicting?.description == "PUT_BEGIN declared \(digest) but PUT_END \(other)")
+
+        let staging = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("artifacts/staging").path)
+        #expect(staging.isEmpty, "\(staging)")
+    }
+
     @Test func storedObjectsReadBackInChunks() throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

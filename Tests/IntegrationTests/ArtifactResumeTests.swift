@@ -132,6 +132,41 @@ import Testing
         }
     }
 
+    /// A worker may hash a large file while sending it: PUT_BEGIN without a digest, PUT_END with
+    /// it. The coordinator verifies the bytes against that digest as it would against PUT_BEGIN's.
+    @Test func anUploadNamingItsDigestAtTheEndIsVerifiedAgainstIt() async throws {
+        try await BatonCluster.with { cluster in
+            let bytes = try Self.randomBytes(3 * Self.mebibyte + 17)
+            let digest = ArtifactDigest(SHA256.hash(data: bytes))
+            let peer = try await ProtocolPeer(endpoint: cluster.artifactsEndpoint)
+            defer { peer.close() }
+            func upload(declaring declared: ArtifactDigest?) async throws -> PutDone {
+                let id = UUID().uuidString.lowercased()
+                peer.send(.putBegin(PutBegin(uploadId: id, digest: nil, size: Int64(bytes.count))))
+                _ = try await Self.credit(peer, id)
+                Self.sendChunks(bytes, from: 0, to: bytes.count, id: id, on: peer)
+                peer.send(.putEnd(PutEnd(uploadId: id, digest: declared)))
+                return try await Self.done(peer, id)
+            }
+
+            let wrong = ArtifactDigest(SHA256.hash(data: Array("not these bytes".utf8)))
+            let refused = try await upload(declaring: wrong)
+            #expect(refused.status == .badChecksum)
+            #expect(refused.message == "declared \(wrong) but the bytes hash to \(digest)")
+
+            let unnamed = try await upload(declaring: nil)
+            #expect(unnamed.status == .failed)
+            #expect(unnamed.message?.contains("neither PUT_BEGIN nor PUT_END gave the upload's SHA-256") == true)
+
+            let accepted = try await upload(declaring: digest)
+            #expect(accepted.status == .ok, "\(accepted.message ?? "")")
+            // Committed under its digest: beginning it again with the digest finds the object.
+            let again = UUID().uuidString.lowercased()
+            peer.send(.putBegin(PutBegin(uploadId: again, digest: digest, size: Int64(bytes.count))))
+            #expect(try await Self.done(peer, again).status == .ok)
+        }
+    }
+
     @Test func resumingAnUploadWithOtherContentIsRefused() async throws {
         try await BatonCluster.with { cluster in
             let id = UUID().uuidString.lowercased()

@@ -99,15 +99,15 @@ actor ArtifactServer {
     private func beginUpload(_ begin: PutBegin, from peer: Frame) {
         dropIdleUploads()
         // Content-addressed: an object with this digest is already exactly these bytes.
-        if files.size(of: begin.digest) == begin.size {
-            files.touch(begin.digest)
+        if let digest = begin.digest, files.size(of: digest) == begin.size {
+            files.touch(digest)
             send(.putDone(PutDone(uploadId: begin.uploadId, status: .ok)), to: peer)
             return
         }
         if var upload = uploads[begin.uploadId] {
             guard upload.staged.digest == begin.digest, upload.staged.size == begin.size else {
                 send(.putDone(PutDone(uploadId: begin.uploadId, status: .failed,
-                                      message: "upload \(begin.uploadId) is in progress for other content (\(upload.staged.digest), \(upload.staged.size) bytes)")), to: peer)
+                                      message: "upload \(begin.uploadId) is in progress for other content (\(upload.staged.digest.map { "\($0)" } ?? "digest at its end"), \(upload.staged.size) bytes)")), to: peer)
                 return
             }
             // Resumed after a reconnect: go on from what is staged.
@@ -162,10 +162,14 @@ actor ArtifactServer {
             return
         }
         do {
-            try upload.staged.finish()
+            try upload.staged.finish(declaredAtEnd: end.digest)
             send(.putDone(PutDone(uploadId: end.uploadId, status: .ok)), to: peer)
         } catch let failure as StagedUpload.Failure {
-            let status: PutDone.Status = if case .digestMismatch = failure { .badChecksum } else { .badSize }
+            let status: PutDone.Status = switch failure {
+            case .digestMismatch, .conflictingDigests: .badChecksum
+            case .noDigest: .failed
+            case .outOfOrder, .tooLarge, .sizeMismatch: .badSize
+            }
             logger.warning("rejected an upload", metadata: ["upload.id": "\(end.uploadId)", "error.message": "\(failure)"])
             send(.putDone(PutDone(uploadId: end.uploadId, status: status, message: "\(failure)")), to: peer)
         } catch {

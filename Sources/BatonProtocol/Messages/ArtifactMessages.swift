@@ -27,13 +27,14 @@ package struct Chunk: Sendable, Hashable, Codable {
     }
 }
 
-/// PUT_BEGIN: a worker is about to upload `size` bytes whose SHA-256 is `digest`.
+/// PUT_BEGIN: a worker is about to upload `size` bytes whose SHA-256 is `digest`, or, with no
+/// digest, bytes it hashes while sending them and names in PUT_END.
 package struct PutBegin: Sendable, Hashable, Codable {
     package var uploadId: String
-    package var digest: ArtifactDigest
+    package var digest: ArtifactDigest?
     package var size: Int64
 
-    package init(uploadId: String, digest: ArtifactDigest, size: Int64) {
+    package init(uploadId: String, digest: ArtifactDigest?, size: Int64) {
         self.uploadId = uploadId
         self.digest = digest
         self.size = size
@@ -64,10 +65,15 @@ package struct PutChunk: Sendable, Hashable, Codable {
     }
 }
 
-/// PUT_END: every byte was sent; verify and store.
+/// PUT_END: every byte was sent; verify and store. `digest` is required when PUT_BEGIN had none.
 package struct PutEnd: Sendable, Hashable, Codable {
     package var uploadId: String
-    package init(uploadId: String) { self.uploadId = uploadId }
+    package var digest: ArtifactDigest?
+
+    package init(uploadId: String, digest: ArtifactDigest? = nil) {
+        self.uploadId = uploadId
+        self.digest = digest
+    }
 }
 
 /// PUT_DONE: how the upload ended.

@@ -50,7 +50,7 @@ package final class ArtifactFiles: Sendable {
     }
 
     /// Starts (or restarts) an upload into the staging area.
-    package func beginUpload(id: String, digest: ArtifactDigest, size: Int64) throws -> StagedUpload {
+    package func beginUpload(id: String, digest: ArtifactDigest?, size: Int64) throws -> StagedUpload {
         let safeID = id.filter { $0.isLetter || $0.isNumber || $0 == "-" }
         let staging = root.appendingPathComponent("staging").appendingPathComponent("\(safeID).part")
         return try StagedUpload(path: staging, files: self, digest: digest, size: size)
@@ -66,9 +66,13 @@ package final class StagedUpload {
         case tooLarge(declared: Int64)
         case sizeMismatch(declared: Int64, received: Int64)
         case digestMismatch(declared: ArtifactDigest, actual: ArtifactDigest)
+        case noDigest
+        case conflictingDigests(atBegin: ArtifactDigest, atEnd: ArtifactDigest)
 
         package var description: String {
             switch self {
+            case .noDigest: "neither PUT_BEGIN nor PUT_END gave the upload's SHA-256"
+            case .conflictingDigests(let begin, let end): "PUT_BEGIN declared \(begin) but PUT_END \(end)"
             case .outOfOrder(let expected, let got): "chunk at offset \(got) arrived, expected offset \(expected)"
             case .tooLarge(let declared): "more bytes arrived than the declared size \(declared)"
             case .sizeMismatch(let declared, let received): "declared \(declared) bytes but received \(received)"
@@ -77,12 +81,13 @@ package final class StagedUpload {
         }
     }
 
-    package let digest: ArtifactDigest
+    /// The digest declared when the upload began; nil when the worker gives it at the end.
+    package let digest: ArtifactDigest?
     package let size: Int64
     package var received: Int64 { object.received }
     private let object: IncomingObject
 
-    init(path: URL, files: ArtifactFiles, digest: ArtifactDigest, size: Int64) throws {
+    init(path: URL, files: ArtifactFiles, digest: ArtifactDigest?, size: Int64) throws {
         self.digest = digest
         self.size = size
         object = try IncomingObject(path: path, files: files)
@@ -99,14 +104,24 @@ package final class StagedUpload {
         try object.append(bytes, limit: size)
     }
 
-    /// Verifies and commits the upload; on any mismatch the staged bytes are discarded.
-    package func finish() throws {
+    /// Verifies and commits the upload against the digest declared at its beginning or, failing
+    /// that, at its end; on any mismatch the staged bytes are discarded.
+    @discardableResult
+    package func finish(declaredAtEnd: ArtifactDigest? = nil) throws -> ArtifactDigest {
         guard received == size else {
             object.abandon()
             throw Failure.sizeMismatch(declared: size, received: received)
         }
+        if let digest, let declaredAtEnd, digest != declaredAtEnd {
+            object.abandon()
+            throw Failure.conflictingDigests(atBegin: digest, atEnd: declaredAtEnd)
+        }
+        guard let expected = digest ?? declaredAtEnd else {
+            object.abandon()
+            throw Failure.noDigest
+        }
         do {
-            _ = try object.finish(expected: digest)
+            return try object.finish(expected: expected).digest
         } catch IncomingObject.Failure.digestMismatch(let declared, let actual) {
             throw Failure.digestMismatch(declared: declared, actual: actual)
         }

@@ -144,10 +144,39 @@ extension Worker {
         }
     }
 
-    /// Uploads `file` as output artifact `name`: declares its size and SHA-256, then sends chunks
-    /// within the byte window the coordinator grants, and waits for the coordinator's verdict.
+    /// Uploads `file` as output artifact `name`: declares its size (and, for a small file, its
+    /// SHA-256), sends chunks within the byte window the coordinator grants, and waits for the
+    /// coordinator's verdict. A large file is hashed on a thread of its own while its bytes go out,
+    /// and its digest ends the upload (PUT_END): one pass over the file instead of two in a row.
     func upload(_ file: URL, name: String) async throws -> ArtifactReference {
-        let (digest, size) = try await runBlocking { try fileDigest(file) }
+        let fd = open(file.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw WorkerError.io(path: file.path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw WorkerError.io(path: file.path, reason: String(cString: strerror(errno))) }
+        let size = Int64(info.st_size)
+
+        let declared: ArtifactDigest?
+        let hashing: Task<ArtifactDigest, any Error>?
+        if size < configuration.hashWhileSendingFrom {
+            let (digest, hashed) = try await runBlocking { try fileDigest(file) }
+            guard hashed == size else { throw WorkerError.io(path: file.path, reason: "the file changed while it was being uploaded") }
+            declared = digest
+            hashing = nil
+        } else {
+            declared = nil
+            hashing = Task {
+                let (digest, hashed) = try await runBlocking { try fileDigest(file) }
+                guard hashed == size else { throw WorkerError.io(path: file.path, reason: "the file changed while it was being uploaded") }
+                return digest
+            }
+        }
+        func digest() async throws -> ArtifactDigest {
+            if let declared { return declared }
+            guard let hashing else { throw WorkerError.io(path: file.path, reason: "no digest") }
+            return try await hashing.value
+        }
+
         let uploadID = UUID().uuidString.lowercased()
         let (replies, continuation) = AsyncStream<ArtifactReply>.makeStream()
         uploadStreams[uploadID] = continuation
@@ -157,13 +186,11 @@ extension Worker {
             watchdog.cancel()
         }
 
-        guard let chunkSize = welcome?.chunkSize,
-              sendArtifact(.putBegin(PutBegin(uploadId: uploadID, digest: digest, size: size)))
+        // A resumed upload begins exactly as the first time, digest or not.
+        let begin = PutBegin(uploadId: uploadID, digest: declared, size: size)
+        guard let chunkSize = welcome?.chunkSize, sendArtifact(.putBegin(begin))
         else { throw WorkerError.uploadRefused(name: name, reason: "not connected") }
 
-        let fd = open(file.path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw WorkerError.io(path: file.path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
         var sent: Int64 = 0
         var ended = false
         /// PUT_BEGIN went out again: the next credit says from where to go on.
@@ -173,7 +200,7 @@ extension Worker {
             guard !resuming else { return true }
             logger.info("resuming an upload", metadata: ["artifact.name": "\(name)", "upload.id": "\(uploadID)", "reason": "\(why)"])
             resuming = true
-            return sendArtifact(.putBegin(PutBegin(uploadId: uploadID, digest: digest, size: size)))
+            return sendArtifact(.putBegin(begin))
         }
         for await reply in replies {
             if case .tick = reply {} else { progress.note() }
@@ -207,13 +234,13 @@ extension Worker {
                 }
                 if sent == size && !ended {
                     ended = true
-                    _ = sendArtifact(.putEnd(PutEnd(uploadId: uploadID)))
+                    _ = sendArtifact(.putEnd(PutEnd(uploadId: uploadID, digest: declared == nil ? try await digest() : nil)))
                 }
             case .done(let done):
                 guard done.status == .ok else {
                     throw WorkerError.uploadRefused(name: name, reason: "\(done.status.rawValue): \(done.message ?? "")")
                 }
-                return ArtifactReference(name: name, digest: digest, size: size)
+                return ArtifactReference(name: name, digest: try await digest(), size: size)
             case .error(let error) where error.code == .unknownUpload:
                 // A restarted coordinator does not know the upload: begin it again there. With
                 // no socket to send on, the interruption that closed it resumes the upload.
