@@ -68,7 +68,7 @@ let package = Package(
         .target(
             name: "BatonCoordinator",
             dependencies: [
-                "BatonEngine", "BatonStore", "BatonHTTP", "BatonAPI", "BatonProtocol", "BatonModel", "BatonGit", "ZeroMQ",
+                "BatonEngine", "BatonStore", "BatonFileIO", "BatonHTTP", "BatonAPI", "BatonProtocol", "BatonModel", "BatonGit", "ZeroMQ",
                 logging, serviceLifecycle, hummingbird, prometheus, deque,
             ]
         ),
@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "BatonFileIOTests", dependencies: ["BatonFileIO", crypto]),
         .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonModel", crypto]),
         .testTarget(name: "BatonEngineTests", dependencies: ["BatonEngine", "BatonStore", "BatonModel", logging]),
-        .testTarget(name: "BatonCoordinatorTests", dependencies: ["BatonCoordinator"]),
+        .testTarget(name: "BatonCoordinatorTests", dependencies: ["BatonCoordinator", "ZeroMQ"]),
         .testTarget(name: "BatonHTTPTests", dependencies: ["BatonHTTP", "BatonAPI"]),
         .testTarget(name: "BatonTimingTests", dependencies: ["BatonTiming"]),
         .testTarget(name: "BatonWorkerTests", dependencies: ["BatonWorker"]),

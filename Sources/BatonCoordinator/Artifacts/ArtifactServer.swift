@@ -1,3 +1,4 @@
+import BatonFileIO
 import BatonModel
 import BatonProtocol
 import BatonStore
@@ -26,6 +27,10 @@ actor ArtifactServer {
     private let window: Int64
     /// Chunk buffers reused across FETCHes: enough for two transfers' windows.
     private let chunkBuffers: FrameBufferPool
+    /// FETCHes are read a few at a time, and answered in the order they arrived.
+    private let reads = BlockingReads(threads: 3)
+    private let replies: InOrderReplies
+    private var fetchesRead = 0
     private let logger: Logger
     private let metrics: CoordinatorMetrics?
     private var uploads: [String: Upload] = [:]
@@ -39,6 +44,7 @@ actor ArtifactServer {
         self.chunkSize = chunkSize
         window = Int64(chunkSize * credit)
         chunkBuffers = FrameBufferPool(blockSize: chunkSize, keep: 2 * credit)
+        replies = InOrderReplies { [loop, socket] message in loop.post(message, on: socket.handle) }
         self.logger = logger
         self.metrics = metrics
     }
@@ -47,6 +53,7 @@ actor ArtifactServer {
         for await message in socket.inbound {
             receive(message)
         }
+        reads.stop()
     }
 
     private func receive(_ raw: Message) {
@@ -84,16 +91,22 @@ actor ArtifactServer {
         }
         let length = Int(max(0, min(Int64(fetch.length), size - fetch.offset)))
         let buffer = chunkBuffers.buffer(count: length)
-        do {
-            let read = try buffer.withUnsafeMutableBytes { try files.read(fetch.digest, at: fetch.offset, into: $0) }
-            guard read == length else { throw StoreError.io(path: fetch.digest.hex, reason: "short read") }
-        } catch {
-            send(.artifactError(ArtifactError(code: .internalError, message: "\(error)", digest: fetch.digest)), to: peer)
-            return
+        let turn = fetchesRead
+        fetchesRead += 1
+        reads.run { [files, metrics, replies] in
+            let reply: CoordinatorMessage
+            var payload: Frame?
+            do {
+                let read = try buffer.withUnsafeMutableBytes { try files.read(fetch.digest, at: fetch.offset, into: $0) }
+                guard read == length else { throw StoreError.io(path: fetch.digest.hex, reason: "short read") }
+                metrics?.artifactBytesOut.increment(by: Int64(length))
+                reply = .chunk(Chunk(digest: fetch.digest, offset: fetch.offset, eof: fetch.offset + Int64(length) >= size))
+                payload = Frame(buffer: buffer)
+            } catch {
+                reply = .artifactError(ArtifactError(code: .internalError, message: "\(error)", digest: fetch.digest))
+            }
+            replies.send(WireFrames.encode(reply, to: peer, payload: payload), turn: turn)
         }
-        metrics?.artifactBytesOut.increment(by: Int64(length))
-        let eof = fetch.offset + Int64(length) >= size
-        send(.chunk(Chunk(digest: fetch.digest, offset: fetch.offset, eof: eof)), to: peer, payload: Frame(buffer: buffer))
     }
 
     private func beginUpload(_ begin: PutBegin, from peer: Frame) {
