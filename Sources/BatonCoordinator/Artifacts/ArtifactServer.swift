@@ -90,10 +90,12 @@ actor ArtifactServer {
             return
         }
         let length = Int(max(0, min(Int64(fetch.length), size - fetch.offset)))
-        let buffer = chunkBuffers.buffer(count: length)
         let turn = fetchesRead
         fetchesRead += 1
-        reads.run { [files, metrics, replies] in
+        reads.run { [files, metrics, replies, chunkBuffers] in
+            // The buffer is taken when the read starts, not when it is queued: a worker that
+            // FETCHes far beyond its credit queues small jobs, not megabytes.
+            let buffer = chunkBuffers.buffer(count: length)
             let reply: CoordinatorMessage
             var payload: Frame?
             do {
