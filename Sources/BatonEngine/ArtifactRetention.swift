@@ -23,7 +23,8 @@ package struct ArtifactRetention: Sendable, Hashable {
         package var deletedBytes: Int64 { delete.reduce(0) { $0 + $1.size } }
     }
 
-    /// The decision, from executions and stored objects alone (no I/O).
+    /// The decision, from executions and stored objects alone (no I/O): the policy in Swift,
+    /// which the store's query (`Store.artifactsRetained`) is tested against.
     package func plan(executions all: [PipelineExecution], objects: [ArtifactFiles.StoredObject], now: Date) -> Plan {
         var keep: Set<ArtifactDigest> = []
         let byPipeline = Dictionary(grouping: all, by: \.pipelineName)
@@ -35,6 +36,12 @@ package struct ArtifactRetention: Sendable, Hashable {
             if let succeeded = newestFirst.first(where: { $0.status == .succeeded }) { kept.append(succeeded) }
             for execution in kept { keep.formUnion(Self.digests(of: execution)) }
         }
+        return plan(keeping: keep, objects: objects, now: now)
+    }
+
+    /// The decision once the digests to keep are known: every other object old enough to judge
+    /// (past the grace period, so an upload not yet referenced is safe) goes.
+    package func plan(keeping keep: Set<ArtifactDigest>, objects: [ArtifactFiles.StoredObject], now: Date) -> Plan {
         let delete = objects.filter { !keep.contains($0.digest) && now.timeIntervalSince($0.modified) > grace }
         return Plan(keep: keep, delete: delete.sorted { $0.digest.hex < $1.digest.hex })
     }

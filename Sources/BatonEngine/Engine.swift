@@ -274,13 +274,14 @@ package actor Engine {
     /// Runs inside the engine, so no execution can start using an object while it is judged.
     package func collectArtifacts(_ retention: ArtifactRetention, dryRun: Bool = false) async throws -> ArtifactRetention.Plan {
         let now = Date()
-        // Only what the policy may keep is read: this runs inside the engine, and a pipeline's
-        // history can be long.
-        var executions = try await store.executionsRetained(newest: retention.executions, startedSince: retention.cutoff(now: now))
-        let active = machines.values.flatMap { $0.active.values.map(\.execution) }
-        let activeIDs = Set(active.map(\.id))
-        executions = executions.filter { !activeIDs.contains($0.id) } + active
-        let plan = retention.plan(executions: executions, objects: store.artifacts.storedObjects(), now: now)
+        // The store picks what the policy keeps and reads the digests out of those records
+        // itself: this runs inside the engine, and a pipeline's history can be long. Executions
+        // in progress add what they hold in memory and may not have stored yet.
+        var keep = try await store.artifactsRetained(newest: retention.executions, startedSince: retention.cutoff(now: now)).digests
+        for machine in machines.values {
+            for active in machine.active.values { keep.formUnion(ArtifactRetention.digests(of: active.execution)) }
+        }
+        let plan = retention.plan(keeping: keep, objects: store.artifacts.storedObjects(), now: now)
         guard !dryRun else { return plan }
         for object in plan.delete { try store.artifacts.remove(object.digest) }
         try await commits.commit(plan.delete.map { StoreChange.deleteArtifact($0.digest) })

@@ -180,25 +180,33 @@ package final class Store: Sendable {
         }
     }
 
-    /// The executions a retention policy keeps, and only those: each pipeline's newest
-    /// `newest`, every unfinished one, every one started at or after `startedSince` (seconds since
-    /// 1970), and each pipeline's newest succeeded one. Retention then decodes what it keeps, not
-    /// the whole history.
-    package func executionsRetained(newest: Int, startedSince: Double) async throws -> [PipelineExecution] {
-        let rows = try await database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT id, record FROM (
-                    SELECT id, record, status, start_time,
-                        ROW_NUMBER() OVER (PARTITION BY pipeline ORDER BY start_time DESC, rowid DESC) AS position,
-                        ROW_NUMBER() OVER (PARTITION BY pipeline, status = 'Succeeded' ORDER BY start_time DESC, rowid DESC) AS position_in_status
-                    FROM execution)
-                WHERE position <= ? OR status IN ('InProgress', 'Stopping') OR start_time >= ?
-                    OR (status = 'Succeeded' AND position_in_status = 1)
-                """, arguments: [newest, startedSince]).map { row in (id: row["id"] as String, record: row["record"] as String) }
+    /// What a retention policy keeps, and only that: each pipeline's newest `newest` executions,
+    /// every unfinished one, every one started at or after `startedSince` (seconds since 1970),
+    /// and each pipeline's newest succeeded one; and every artifact digest those executions
+    /// refer to. The digests are read out of the stored records by SQLite's JSON functions, so a
+    /// policy that keeps most of a long history decodes none of it.
+    package func artifactsRetained(newest: Int, startedSince: Double) async throws -> RetainedArtifacts {
+        let kept = """
+            SELECT id, record FROM (
+                SELECT id, record, status, start_time,
+                    ROW_NUMBER() OVER (PARTITION BY pipeline ORDER BY start_time DESC, rowid DESC) AS position,
+                    ROW_NUMBER() OVER (PARTITION BY pipeline, status = 'Succeeded' ORDER BY start_time DESC, rowid DESC) AS position_in_status
+                FROM execution)
+            WHERE position <= :newest OR status IN ('InProgress', 'Stopping') OR start_time >= :since
+                OR (status = 'Succeeded' AND position_in_status = 1)
+            """
+        let arguments: StatementArguments = ["newest": newest, "since": startedSince]
+        let (ids, values) = try await database.read { db in
+            let ids = try String.fetchAll(db, sql: "SELECT id FROM (\(kept))", arguments: arguments)
+            // Every string under a "digest" key: artifact references ({name, digest, size}) in
+            // the execution's artifacts and in each action's outputs and log.
+            let values = try String.fetchAll(db, sql: """
+                SELECT DISTINCT tree.value FROM (\(kept)) AS kept, json_tree(kept.record) AS tree
+                WHERE tree.key = 'digest' AND tree.type = 'text'
+                """, arguments: arguments)
+            return (ids, values)
         }
-        return try rows.map { row in
-            try Self.decode(PipelineExecution.self, row.record, table: "execution", key: row.id)
-        }
+        return RetainedArtifacts(executionIDs: Set(ids.map(ExecutionID.init(rawValue:))), digests: Set(values.compactMap(ArtifactDigest.init(hex:))))
     }
 
     /// How many executions each pipeline has in each status.

@@ -119,7 +119,7 @@ import Testing
         }
     }
 
-    @Test func retentionReadsExactlyTheExecutionsItsPolicyKeeps() async throws {
+    @Test func retentionReadsExactlyTheExecutionsItsPolicyKeepsAndTheirArtifacts() async throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try Store(directory: directory)
@@ -142,6 +142,14 @@ import Testing
                 trigger: .startPipelineExecution, at: Timestamp(secondsSince1970: 1000 + Double(next(150))))
             let roll = next(40)
             execution.status = roll < 3 ? statuses[next(2)] : roll < 5 ? .succeeded : statuses[3 + next(4)]
+            // Artifacts where retention looks for them: the execution's source, an action's
+            // output and its log. Some digests are shared between executions.
+            func digest(_ value: Int) -> ArtifactDigest { ArtifactDigest(hex: String(format: "%064x", value))! }
+            execution.artifacts["Src"] = ArtifactReference(name: "Src", digest: digest(next(500)), size: 1)
+            if next(2) == 0 {
+                execution.stages[1].actions[0].outputArtifacts = [ArtifactReference(name: "Out", digest: digest(1000 + index), size: 2)]
+                execution.stages[1].actions[0].logArtifact = ArtifactReference(name: "log", digest: digest(2000 + index), size: 3)
+            }
             all.append(execution)
         }
         try await store.commit(all.map { .execution($0) })
@@ -157,10 +165,18 @@ import Testing
             expected.formUnion(mine.filter { !$0.status.isTerminal || $0.startTime.secondsSince1970 >= cutoff }.map(\.id.rawValue))
             if let succeeded = mine.first(where: { $0.status == .succeeded }) { expected.insert(succeeded.id.rawValue) }
         }
-        let retained = try await store.executionsRetained(newest: newest, startedSince: cutoff)
-        #expect(Set(retained.map(\.id.rawValue)) == expected)
-        #expect(retained.count == expected.count)
+        let retained = try await store.artifactsRetained(newest: newest, startedSince: cutoff)
+        #expect(Set(retained.executionIDs.map(\.rawValue)) == expected)
         #expect(expected.count < all.count / 2, "the policy keeps a part of the history, not all of it (\(expected.count) of \(all.count))")
+        var digests: Set<ArtifactDigest> = []
+        for execution in all where expected.contains(execution.id.rawValue) {
+            digests.formUnion(execution.artifacts.values.map(\.digest))
+            for action in execution.stages.flatMap(\.actions) {
+                digests.formUnion(action.outputArtifacts.map(\.digest))
+                if let log = action.logArtifact { digests.insert(log.digest) }
+            }
+        }
+        #expect(retained.digests == digests)
     }
 
     @Test func anUploadIsStoredOnlyWhenItsDigestAndSizeMatch() throws {
