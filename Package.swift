@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "BatonCoordinatorTests", dependencies: ["BatonCoordinator", "ZeroMQ"]),
         .testTarget(name: "BatonHTTPTests", dependencies: ["BatonHTTP", "BatonAPI"]),
         .testTarget(name: "BatonTimingTests", dependencies: ["BatonTiming"]),
-        .testTarget(name: "BatonWorkerTests", dependencies: ["BatonWorker"]),
+        .testTarget(name: "BatonWorkerTests", dependencies: ["BatonWorker", "BatonModel", crypto]),
         .testTarget(name: "BatonActionsTests", dependencies: ["BatonActions", "BatonWorker", "BatonModel", "BatonGit", zipFoundation, logging]),
         .testTarget(
             name: "IntegrationTests",

@@ -156,6 +156,9 @@ extension Worker {
         guard fstat(fd, &info) == 0 else { throw WorkerError.io(path: file.path, reason: String(cString: strerror(errno))) }
         let size = Int64(info.st_size)
 
+        // An upload that fails stops the hashing thread at its next block, not at the file's end.
+        let hashingAbandoned = Flag()
+        defer { hashingAbandoned.set() }
         let declared: ArtifactDigest?
         let hashing: Task<ArtifactDigest, any Error>?
         if size < configuration.hashWhileSendingFrom {
@@ -165,8 +168,9 @@ extension Worker {
             hashing = nil
         } else {
             declared = nil
+            let abandoned = hashingAbandoned
             hashing = Task {
-                let (digest, hashed) = try await runBlocking { try fileDigest(file) }
+                let (digest, hashed) = try await runBlocking { try fileDigest(file) { abandoned.isSet } }
                 guard hashed == size else { throw WorkerError.io(path: file.path, reason: "the file changed while it was being uploaded") }
                 return digest
             }
