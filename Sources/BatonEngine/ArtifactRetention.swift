@@ -54,7 +54,7 @@ package struct ArtifactRetention: Sendable, Hashable {
     static func digests(of execution: PipelineExecution) -> Set<ArtifactDigest> {
         var digests = Set(execution.artifacts.values.map(\.digest))
         for stage in execution.stages {
-            for action in stage.actions {
+            for action in (stage.earlierRuns ?? []) + stage.actions {
                 digests.formUnion(action.outputArtifacts.map(\.digest))
                 if let log = action.logArtifact { digests.insert(log.digest) }
             }

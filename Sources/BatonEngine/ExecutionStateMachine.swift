@@ -68,7 +68,10 @@ package struct ExecutionStateMachine: Sendable {
             case nil, .allActions: true
             case .failedActions: action.status == .failed || action.status == .abandoned
             }
-            if reset { execution.stages[index].actions[actionIndex] = ActionExecution(name: action.name) }
+            if reset {
+                if action.status != nil { execution.stages[index].earlierRuns = (execution.stages[index].earlierRuns ?? []) + [action] }
+                execution.stages[index].actions[actionIndex] = ActionExecution(name: action.name)
+            }
         }
         execution.stages[index].ruleJobs = nil
         execution.stages[index].conditions = nil

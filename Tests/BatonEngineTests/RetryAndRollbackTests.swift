@@ -28,6 +28,22 @@ import Testing
         #expect(pipeline.finished["e1"] == .failed)
     }
 
+    /// The run a retry replaces is kept beside the new one, for ListActionExecutions.
+    @Test func aRetryKeepsTheRunItReplaced() throws {
+        var pipeline = Self.harness(onFailure: FailureConditions(result: "RETRY", retryConfiguration: .init(retryMode: "FAILED_ACTIONS")))
+        pipeline.start("e1")
+        pipeline.succeed("e1", "Source")
+        pipeline.succeed("e1", "Build")
+        let firstRun = try #require(pipeline.machine.active[ExecutionID(rawValue: "e1")]?.execution.stages[2].actions[0].actionExecutionId)
+        #expect(pipeline.machine.active[ExecutionID(rawValue: "e1")]?.execution.stages[2].earlierRuns == nil)
+        pipeline.fail("e1", "Deploy")
+        let stage = try #require(pipeline.machine.active[ExecutionID(rawValue: "e1")]?.execution.stages[2])
+        #expect(stage.earlierRuns?.map(\.actionExecutionId) == [firstRun])
+        #expect(stage.earlierRuns?.map(\.status) == [.failed])
+        #expect(stage.actions[0].status == .inProgress)
+        #expect(stage.actions[0].actionExecutionId != firstRun)
+    }
+
     static func succeeded(_ pipeline: inout PipelineHarness, _ name: String) {
         pipeline.start(name)
         pipeline.succeed(name, "Source")

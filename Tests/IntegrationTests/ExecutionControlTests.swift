@@ -29,6 +29,12 @@ import Testing
             let retried = try await runBaton(["retry", "flaky", "Build", id, "--endpoint", endpoint])
             #expect(retried.status == 0, "\(retried.stderr)")
             #expect(try await PipelineRunTests.waitForEnd(id, of: "flaky", in: cluster).status == .succeeded)
+            // Both runs of Make are listed, each under its own action execution id, newest first.
+            let actions: ListActionExecutionsOutput = try await cluster.client.call(
+                .listActionExecutions, ListActionExecutionsInput(pipelineName: "flaky", filter: .init(pipelineExecutionId: id)))
+            let makes = actions.actionExecutionDetails.filter { $0.actionName == "Make" }
+            #expect(makes.map(\.status) == [.succeeded, .failed])
+            #expect(Set(makes.map(\.actionExecutionId)).count == 2)
 
             // A stage without failed actions is not retryable, with CodePipeline's exception.
             let again = try await runBaton(["retry", "flaky", "Build", id, "--endpoint", endpoint])

@@ -4,8 +4,9 @@ import BatonModel
 import BatonStore
 
 extension CodePipelineAPI {
-    /// Every action execution the store holds for the pipeline (the latest run of each action in
-    /// each execution): executions newest first, and each one's actions newest first;
+    /// Every action execution the store holds for the pipeline (each run of each action in each
+    /// execution, runs a retry replaced included): executions newest first, and each one's
+    /// actions newest first;
     /// `filter.pipelineExecutionId` narrows to one execution. Paged by position (see
     /// `pageOfExecutionItems`).
     func listActionExecutions(_ input: ListActionExecutionsInput) async throws -> ListActionExecutionsOutput {
@@ -21,7 +22,7 @@ extension CodePipelineAPI {
             var details: [ActionExecutionDetail] = []
             for stage in execution.stages {
                 let stageDeclaration = declaration?.stages.first { $0.name == stage.name }
-                for action in stage.actions {
+                for action in (stage.earlierRuns ?? []) + stage.actions {
                     guard let status = action.status else { continue }
                     details.append(ActionExecutionDetail(
                         execution: execution, stage: stage, action: action, status: status,

@@ -125,6 +125,9 @@ package struct StageExecution: Sendable, Hashable, Codable {
     package var ruleJobs: [String: RuleJob]?
     /// When an entry condition waiting for a deployment window looks again.
     package var conditionWakeAt: Timestamp?
+    /// Runs of this stage's actions that a retry replaced, oldest first: ListActionExecutions
+    /// shows them beside the latest, as CodePipeline does.
+    package var earlierRuns: [ActionExecution]?
 }
 
 /// A condition rule running as a job: its job and, once reported, how it ended.
