@@ -119,7 +119,9 @@ package struct Coordinator: Service {
             let app = HTTPServer.buildApplication(
                 engine: engine, connections: store.connections,
                 webhooks: { name, headers, body in await watcher.receive(connection: name, headers: headers, body: body) },
-                jobs: broker, workers: broker, artifacts: store.artifacts, accessKeys: configuration.accessKeys,
+                jobs: broker, workers: broker, artifacts: store.artifacts,
+                countArtifactBytes: { metrics.countBucketBytes($0, $1) },
+                accessKeys: configuration.accessKeys,
                 metrics: { await metrics.scrape(store: store, broker: broker) }, logs: logs.directory,
                 tags: store.tags, webhookDefinitions: store.webhooks,
                 host: host, port: configuration.httpPort, logger: logger

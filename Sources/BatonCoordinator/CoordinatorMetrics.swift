@@ -1,4 +1,5 @@
 import BatonEngine
+import BatonHTTP
 import BatonModel
 import BatonStore
 import Prometheus
@@ -13,6 +14,14 @@ final class CoordinatorMetrics: Sendable {
     let artifactBytesIn: Counter
     let artifactBytesOut: Counter
     private let actionStarts = Mutex<[String: ContinuousClock.Instant]>([:])
+
+    /// Bytes that HTTP job workers moved through the artifact bucket.
+    func countBucketBytes(_ flow: ArtifactBucket.Flow, _ bytes: Int64) {
+        switch flow {
+        case .intoStore: artifactBytesIn.increment(by: bytes)
+        case .outOfStore: artifactBytesOut.increment(by: bytes)
+        }
+    }
 
     init() {
         dispatchLatency = registry.makeDurationHistogram(

@@ -21,6 +21,7 @@ package enum HTTPServer {
         jobs: (any HTTPJobQueue)? = nil,
         workers: (any WorkerDirectory)? = nil,
         artifacts: ArtifactFiles? = nil,
+        countArtifactBytes: (@Sendable (ArtifactBucket.Flow, Int64) -> Void)? = nil,
         accessKeys: AccessKeys? = nil,
         metrics: (@Sendable () async -> [UInt8])? = nil,
         logs: URL? = nil,
@@ -31,7 +32,7 @@ package enum HTTPServer {
         logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void
     ) -> some ApplicationProtocol {
-        let bucket = artifacts.map { ArtifactBucket(files: $0, logger: logger) }
+        let bucket = artifacts.map { ArtifactBucket(files: $0, logger: logger, countBytes: countArtifactBytes) }
         let api = CodePipelineAPI(
             engine: engine, connections: connections, jobs: jobs, bucket: bucket, tags: tags, webhooks: webhookDefinitions, logger: logger)
         let router = Router(context: BatonRequestContext.self)

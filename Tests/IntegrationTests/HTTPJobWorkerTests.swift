@@ -122,6 +122,11 @@ import Testing
             #expect(stored.0 == 200)
             let back = try await request("GET", "sha256/\(helloDigest)")
             #expect(back.0 == 200 && back.1 == "hello")
+            // The bucket's bytes count with the ZeroMQ transfers' (none here): 5 in, 5 out.
+            let (data, _) = try await URLSession.shared.data(from: cluster.httpEndpoint.appendingPathComponent("metrics"))
+            let metrics = String(decoding: data, as: UTF8.self)
+            #expect(metrics.contains(#"baton_artifact_bytes_total{direction="in"} 5"#), "\(metrics)")
+            #expect(metrics.contains(#"baton_artifact_bytes_total{direction="out"} 5"#), "\(metrics)")
         }
     }
 }

@@ -15,13 +15,21 @@ import Synchronization
 package final class ArtifactBucket: Sendable {
     package static let maxObjectSize: Int64 = 5 << 30
 
+    /// Which way artifact bytes crossed the bucket, for the coordinator's byte counters.
+    package enum Flow: Sendable {
+        case intoStore
+        case outOfStore
+    }
+
     private let files: ArtifactFiles
     private let logger: Logger
+    private let countBytes: (@Sendable (Flow, Int64) -> Void)?
     private let uploaded = Mutex<[String: ArtifactReference]>([:])
 
-    package init(files: ArtifactFiles, logger: Logger) {
+    package init(files: ArtifactFiles, logger: Logger, countBytes: (@Sendable (Flow, Int64) -> Void)? = nil) {
         self.files = files
         self.logger = logger
+        self.countBytes = countBytes
     }
 
     /// The output `name` of `job` as uploaded, or nil when nothing was PUT there.
@@ -61,6 +69,7 @@ package final class ArtifactBucket: Sendable {
         headers[HTTPField.Name("x-amz-meta-sha256")!] = digest.hex
         if head { return Response(status: .ok, headers: headers) }
         let files = self.files
+        let countBytes = self.countBytes
         let body = ResponseBody(contentLength: Int(size)) { writer in
             var offset: Int64 = 0
             while offset < size {
@@ -71,6 +80,7 @@ package final class ArtifactBucket: Sendable {
                 guard read > 0 else { break }
                 offset += Int64(read)
                 try await writer.write(buffer)
+                countBytes?(.outOfStore, Int64(read))
             }
             try await writer.finish(nil)
         }
@@ -90,6 +100,7 @@ package final class ArtifactBucket: Sendable {
                 try buffer.withUnsafeReadableBytes { try object.append($0, limit: Self.maxObjectSize) }
             }
             let (digest, size) = try object.finish(expected: declared)
+            countBytes?(.intoStore, size)
             let reference = ArtifactReference(name: String(parts[2]), digest: digest, size: size)
             uploaded.withLock { $0[key] = reference }
             return Response(status: .ok, headers: [.eTag: "\"\(digest.hex)\""])
