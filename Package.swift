@@ -69,7 +69,7 @@ let package = Package(
             name: "BatonCoordinator",
             dependencies: [
                 "BatonEngine", "BatonStore", "BatonFileIO", "BatonHTTP", "BatonAPI", "BatonProtocol", "BatonModel", "BatonGit", "ZeroMQ",
-                logging, serviceLifecycle, hummingbird, prometheus, deque,
+                logging, serviceLifecycle, hummingbird, prometheus, deque, subprocess, systemPackage,
             ]
         ),
         .target(

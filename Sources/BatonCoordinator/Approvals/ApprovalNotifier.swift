@@ -2,6 +2,8 @@ import BatonEngine
 import BatonModel
 import Foundation
 import Logging
+import Subprocess
+import SystemPackage
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -96,22 +98,20 @@ struct ApprovalNotifier: Sendable {
         throw lastError
     }
 
+    /// Runs the command with the notification on standard input. The notification goes in
+    /// through a file, not a pipe (a command may exit without reading it), and the wait is
+    /// Subprocess's, asynchronous: no thread of Swift's small pool is held while a slow command
+    /// runs, and no other child can delay the news that this one ended.
     private func runCommand(_ path: String, input: Data) async throws {
         guard FileManager.default.isExecutableFile(atPath: path) else { throw Failure(description: "\(path) is not an executable file") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        let stdin = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        try? stdin.fileHandleForWriting.write(contentsOf: input)
-        try? stdin.fileHandleForWriting.close()
-        let status: Int32 = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                process.waitUntilExit()
-                continuation.resume(returning: process.terminationStatus)
-            }
+        let inputFile = FileManager.default.temporaryDirectory.appendingPathComponent("baton-approval-\(UUID().uuidString).json")
+        try input.write(to: inputFile)
+        defer { try? FileManager.default.removeItem(at: inputFile) }
+        let descriptor = try FileDescriptor.open(FilePath(inputFile.path), .readOnly)
+        let result = try await Subprocess.run(
+            .path(FilePath(path)), input: .fileDescriptor(descriptor, closeAfterSpawningProcess: true), output: .discarded, error: .discarded)
+        guard case .exited(0) = result.terminationStatus else {
+            throw Failure(description: "\(path) ended with \(result.terminationStatus)")
         }
-        guard status == 0 else { throw Failure(description: "\(path) exited with status \(status)") }
     }
 }
