@@ -256,12 +256,6 @@ package actor Engine {
         return EventSnapshot(sequence: sequence, events: events.stamp(changes, sequence: sequence, at: now()))
     }
 
-    /// Executions of a pipeline, newest first.
-    package func executions(of pipelineName: String) async throws -> [PipelineExecution] {
-        guard pipelines[pipelineName] != nil else { throw EngineError.pipelineNotFound(pipelineName) }
-        return try await store.executions(pipeline: pipelineName)
-    }
-
     /// One page of a pipeline's executions, newest first (see `Store.executions(pipeline:after:limit:)`).
     package func executions(of pipelineName: String, after cursor: ExecutionCursor?, limit: Int) async throws -> [(execution: PipelineExecution, cursor: ExecutionCursor)] {
         guard pipelines[pipelineName] != nil else { throw EngineError.pipelineNotFound(pipelineName) }

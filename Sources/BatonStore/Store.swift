@@ -196,17 +196,21 @@ package final class Store: Sendable {
                 OR (status = 'Succeeded' AND position_in_status = 1)
             """
         let arguments: StatementArguments = ["newest": newest, "since": startedSince]
-        let (ids, values) = try await database.read { db in
-            let ids = try String.fetchAll(db, sql: "SELECT id FROM (\(kept))", arguments: arguments)
-            // Every string under a "digest" key: artifact references ({name, digest, size}) in
-            // the execution's artifacts and in each action's outputs and log.
-            let values = try String.fetchAll(db, sql: """
-                SELECT DISTINCT tree.value FROM (\(kept)) AS kept, json_tree(kept.record) AS tree
+        // The kept executions are picked once: their ids, then every distinct string under a
+        // "digest" key in their records (artifact references: the execution's artifacts, each
+        // action's outputs and log).
+        let rows = try await database.read { db in
+            try Row.fetchAll(db, sql: """
+                WITH kept AS MATERIALIZED (\(kept))
+                SELECT 'execution' AS kind, id AS value FROM kept
+                UNION ALL
+                SELECT DISTINCT 'digest', tree.value FROM kept, json_tree(kept.record) AS tree
                 WHERE tree.key = 'digest' AND tree.type = 'text'
-                """, arguments: arguments)
-            return (ids, values)
+                """, arguments: arguments).map { row in (kind: row["kind"] as String, value: row["value"] as String) }
         }
-        return RetainedArtifacts(executionIDs: Set(ids.map(ExecutionID.init(rawValue:))), digests: Set(values.compactMap(ArtifactDigest.init(hex:))))
+        return RetainedArtifacts(
+            executionIDs: Set(rows.filter { $0.kind == "execution" }.map { ExecutionID(rawValue: $0.value) }),
+            digests: Set(rows.filter { $0.kind == "digest" }.compactMap { ArtifactDigest(hex: $0.value) }))
     }
 
     /// How many executions each pipeline has in each status.

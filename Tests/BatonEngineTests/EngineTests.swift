@@ -204,7 +204,7 @@ import Testing
             return try await group.reduce(into: Set<ExecutionID>()) { $0.insert($1) }
         }
         #expect(ids.count == 1)
-        #expect(try await engine.executions(of: "p").count == 1)
+        #expect(try await engine.executions(of: "p", after: nil, limit: 20).count == 1)
         // After a restart the token still names the same execution.
         let restarted = Engine(store: try Store(directory: directory), logger: Logger(label: "test"))
         try await restarted.recover()

@@ -6,9 +6,8 @@ import BatonStore
 extension CodePipelineAPI {
     /// Every action execution the store holds for the pipeline (each run of each action in each
     /// execution, runs a retry replaced included): executions newest first, and each one's
-    /// actions newest first;
-    /// `filter.pipelineExecutionId` narrows to one execution. Paged by position (see
-    /// `pageOfExecutionItems`).
+    /// actions newest first; `filter.pipelineExecutionId` narrows to one execution. Paged by
+    /// position (see `pageOfExecutionItems`).
     func listActionExecutions(_ input: ListActionExecutionsInput) async throws -> ListActionExecutionsOutput {
         var declarations: [Int: PipelineDeclaration] = [:]
         let page = try await pageOfExecutionItems(

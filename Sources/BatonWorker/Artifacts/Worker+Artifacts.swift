@@ -157,29 +157,16 @@ extension Worker {
         let size = Int64(info.st_size)
 
         // An upload that fails stops the hashing thread at its next block, not at the file's end.
-        let hashingAbandoned = Flag()
-        defer { hashingAbandoned.set() }
-        let declared: ArtifactDigest?
-        let hashing: Task<ArtifactDigest, any Error>?
-        if size < configuration.hashWhileSendingFrom {
-            let (digest, hashed) = try await runBlocking { try fileDigest(file) }
+        let abandoned = Flag()
+        defer { abandoned.set() }
+        let hash: @Sendable () throws -> ArtifactDigest = {
+            let (digest, hashed) = try fileDigest(file) { abandoned.isSet }
             guard hashed == size else { throw WorkerError.io(path: file.path, reason: "the file changed while it was being uploaded") }
-            declared = digest
-            hashing = nil
-        } else {
-            declared = nil
-            let abandoned = hashingAbandoned
-            hashing = Task {
-                let (digest, hashed) = try await runBlocking { try fileDigest(file) { abandoned.isSet } }
-                guard hashed == size else { throw WorkerError.io(path: file.path, reason: "the file changed while it was being uploaded") }
-                return digest
-            }
+            return digest
         }
-        func digest() async throws -> ArtifactDigest {
-            if let declared { return declared }
-            guard let hashing else { throw WorkerError.io(path: file.path, reason: "no digest") }
-            return try await hashing.value
-        }
+        // Declared in PUT_BEGIN when small; otherwise hashed beside the sends, named in PUT_END.
+        let declared = size < configuration.hashWhileSendingFrom ? try await runBlocking(hash) : nil
+        let digest = Task { if let declared { declared } else { try await runBlocking(hash) } }
 
         let uploadID = UUID().uuidString.lowercased()
         let (replies, continuation) = AsyncStream<ArtifactReply>.makeStream()
@@ -238,13 +225,13 @@ extension Worker {
                 }
                 if sent == size && !ended {
                     ended = true
-                    _ = sendArtifact(.putEnd(PutEnd(uploadId: uploadID, digest: declared == nil ? try await digest() : nil)))
+                    _ = sendArtifact(.putEnd(PutEnd(uploadId: uploadID, digest: declared == nil ? try await digest.value : nil)))
                 }
             case .done(let done):
                 guard done.status == .ok else {
                     throw WorkerError.uploadRefused(name: name, reason: "\(done.status.rawValue): \(done.message ?? "")")
                 }
-                return ArtifactReference(name: name, digest: try await digest(), size: size)
+                return ArtifactReference(name: name, digest: try await digest.value, size: size)
             case .error(let error) where error.code == .unknownUpload:
                 // A restarted coordinator does not know the upload: begin it again there. With
                 // no socket to send on, the interruption that closed it resumes the upload.
