@@ -33,6 +33,9 @@ package struct CodePipelineClient: Sendable {
         self.accessKey = accessKey
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = 30
+        // No response cache: every call is a fresh read or a change, and the ephemeral session's
+        // cache still looked up its directory on disk for every request.
+        configuration.urlCache = nil
         session = URLSession(configuration: configuration)
     }
 

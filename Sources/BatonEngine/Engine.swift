@@ -59,13 +59,14 @@ package actor Engine {
         store: Store,
         logger: Logger,
         now: @escaping @Sendable () -> Timestamp = { Timestamp(secondsSince1970: Date().timeIntervalSince1970) },
-        newID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }
+        newID: (@Sendable () -> String)? = nil
     ) {
         self.store = store
         commits = CommitQueue(store: store)
         self.logger = logger
         self.now = now
-        self.newID = newID
+        let identifiers = RandomIdentifiers()
+        self.newID = newID ?? { identifiers.uuid() }
         (dispatches, dispatchContinuation) = AsyncStream.makeStream()
         (approvals, approvalContinuation) = AsyncStream.makeStream()
     }

@@ -20,6 +20,7 @@ package final class EventStream: Sendable {
     private let state = Mutex(State())
     private let account: String
     private let region: String
+    private let identifiers = RandomIdentifiers()
 
     package init(account: String = "000000000000", region: String = "local") {
         self.account = account
@@ -30,7 +31,7 @@ package final class EventStream: Sendable {
 
     /// Changes as events numbered `sequence`, without publishing them (a snapshot's).
     func stamp(_ changes: [StateChanges.Change], sequence: Int64, at time: Timestamp) -> [PipelineEvent] {
-        changes.map { PipelineEvent(sequence: sequence, kind: $0.kind, time: time, account: account, region: region, detail: $0.detail) }
+        changes.map { PipelineEvent(sequence: sequence, id: identifiers.uuid(), kind: $0.kind, time: time, account: account, region: region, detail: $0.detail) }
     }
 
     func publish(_ changes: [StateChanges.Change], at time: Timestamp) {
@@ -38,7 +39,7 @@ package final class EventStream: Sendable {
         state.withLock { state in
             for change in changes {
                 state.sequence += 1
-                let event = PipelineEvent(sequence: state.sequence, kind: change.kind, time: time, account: account, region: region, detail: change.detail)
+                let event = PipelineEvent(sequence: state.sequence, id: identifiers.uuid(), kind: change.kind, time: time, account: account, region: region, detail: change.detail)
                 if state.recent.count < Self.retained {
                     state.recent.append(event)
                 } else {

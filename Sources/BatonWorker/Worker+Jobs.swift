@@ -84,7 +84,7 @@ extension Worker {
             }
         }
 
-        let resultID = UUID().uuidString.lowercased()
+        let resultID = identifiers.uuid()
         let message: WorkerMessage
         switch result {
         case .success(var outputs, let token):

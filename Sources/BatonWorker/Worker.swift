@@ -16,7 +16,8 @@ package actor Worker: Service {
     let providers: [ActionTypeID: any ActionProvider]
     let logger: Logger
     let loop: SocketLoop
-    let session = UUID().uuidString.lowercased()
+    let identifiers = RandomIdentifiers()
+    let session: String
     let clock = ContinuousClock()
     /// Where each job gets a directory, made only if the job needs files.
     let jobsDirectory: URL
@@ -69,6 +70,7 @@ package actor Worker: Service {
         }
         self.providers = byType
         self.logger = logger
+        session = identifiers.uuid()
         jobsDirectory = configuration.workDirectory.appendingPathComponent("jobs")
         loop = try SocketLoop(context: try ZeroMQContext(), logger: logger, name: "baton-worker-zeromq")
         lastHeard = ContinuousClock().now

@@ -65,22 +65,12 @@ extension JobBroker {
     /// Records `entry` as dispatched to the worker `key` (a ZeroMQ routing id, or the HTTP
     /// pollers' key) under a fresh nonce, which it returns.
     func lease(_ entry: JobQueue.Entry, to key: [UInt8]) -> String {
-        let nonce = Self.newNonce()
+        let nonce = identifiers.hex128()
         let now = clock.now
         dispatched[entry.job.id] = Dispatch(entry: entry, nonce: nonce, workerKey: key, sentAt: now)
         metrics?.dispatchLatency.record(now - entry.readyAt)
         reportedWaits[entry.job.id] = nil
         return nonce
-    }
-
-    /// 128 random bits, hex.
-    static func newNonce() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<2).map { _ in
-            let value = generator.next() as UInt64
-            let hex = String(value, radix: 16)
-            return String(repeating: "0", count: 16 - hex.count) + hex
-        }.joined()
     }
 
     /// Why `job` still waits after a heartbeat interval; logged once per reason.

@@ -52,7 +52,8 @@ actor JobBroker {
     let artifactPort: Int
     let metrics: CoordinatorMetrics?
     let logger: Logger
-    let epoch = UUID().uuidString.lowercased()
+    let identifiers = RandomIdentifiers()
+    let epoch: String
     let clock = ContinuousClock()
 
     var workers: [[UInt8]: WorkerSession] = [:]
@@ -75,6 +76,7 @@ actor JobBroker {
         self.artifactPort = artifactPort
         self.metrics = metrics
         self.logger = logger
+        epoch = identifiers.uuid()
     }
 
     /// Runs until cancelled: AsyncStream iteration and the timer's sleep both end on cancellation.

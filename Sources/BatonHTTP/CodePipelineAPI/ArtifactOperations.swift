@@ -1,13 +1,14 @@
 import BatonAPI
 import BatonModel
 import BatonEngine
+import BatonStore
 import Foundation
 import Hummingbird
 
 extension CodePipelineAPI {
     /// `POST /baton/artifacts/gc` with a `CollectArtifactsInput` body (empty: the defaults).
     func collectArtifacts(_ request: Request, context: some RequestContext) async -> Response {
-        let requestID = UUID().uuidString.lowercased()
+        let requestID = identifiers.uuid()
         do {
             let body = try await request.body.collect(upTo: 64 * 1024)
             let data = Data(body.readableBytesView)

@@ -18,6 +18,7 @@ package struct CodePipelineAPI: Sendable {
     let tagStore: ResourceTags?
     let webhooks: Webhooks?
     let logger: Logger
+    let identifiers = RandomIdentifiers()
     /// Handed to job workers for the artifact bucket, which takes the same credentials as the API.
     var artifactCredentials = ArtifactCredentials(accessKeyId: "baton", secretAccessKey: "baton", sessionToken: "baton")
     /// Region and account shown in ARNs; Baton has neither, so these are fixed placeholders.
@@ -50,7 +51,7 @@ package struct CodePipelineAPI: Sendable {
 
     private func serve(_ request: Request) async -> Response {
         let host = request.head.authority ?? "127.0.0.1"
-        let requestID = UUID().uuidString.lowercased()
+        let requestID = identifiers.uuid()
         let target = request.headers[HTTPField.Name("X-Amz-Target")!] ?? ""
         let prefix = CodePipelineOperation.targetPrefix + "."
         if target.hasPrefix(prefix), let why = CodePipelineOperation.notApplicable[String(target.dropFirst(prefix.count))] {

@@ -7,7 +7,7 @@ import Hummingbird
 extension CodePipelineAPI {
     /// Serves `POST /baton/connections/{create,list,delete}`.
     func connectionRequest(_ request: Request, context: some RequestContext, path: String) async -> Response {
-        let requestID = UUID().uuidString.lowercased()
+        let requestID = identifiers.uuid()
         do {
             let body = try await request.body.collect(upTo: 64 * 1024)
             let data = body.readableBytes == 0 ? Data("{}".utf8) : Data(body.readableBytesView)

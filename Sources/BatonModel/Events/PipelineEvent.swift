@@ -89,9 +89,9 @@ package struct PipelineEvent: Sendable, Hashable, Codable {
         case kind = "detail-type"
     }
 
-    package init(sequence: Int64, kind: Kind, time: Timestamp, account: String, region: String, detail: Detail) {
+    package init(sequence: Int64, id: String, kind: Kind, time: Timestamp, account: String, region: String, detail: Detail) {
         self.sequence = sequence
-        id = UUID().uuidString.lowercased()
+        self.id = id
         self.kind = kind
         self.time = Self.iso8601(time)
         self.account = account

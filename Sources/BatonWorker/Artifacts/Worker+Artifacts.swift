@@ -168,7 +168,7 @@ extension Worker {
         let declared = size < configuration.hashWhileSendingFrom ? try await runBlocking(hash) : nil
         let digest = Task { if let declared { declared } else { try await runBlocking(hash) } }
 
-        let uploadID = UUID().uuidString.lowercased()
+        let uploadID = identifiers.uuid()
         let (replies, continuation) = AsyncStream<ArtifactReply>.makeStream()
         uploadStreams[uploadID] = continuation
         let watchdog = transferWatchdog(continuation)
