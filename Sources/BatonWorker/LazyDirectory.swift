@@ -13,6 +13,9 @@ final class LazyDirectory: Sendable {
         self.url = url
     }
 
+    /// The directory's URL if something asked for it (and so it was made), nil if not.
+    var ifCreated: URL? { made.withLock { $0 } }
+
     var created: URL {
         made.withLock { made in
             if let made { return made }

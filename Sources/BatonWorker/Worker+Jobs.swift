@@ -55,17 +55,19 @@ extension Worker {
         running[offer.jobId] = offer.claim
         jobLogger.info("job started", metadata: ["action.type": "\(offer.data.actionTypeId)", "job.attempt": "\(offer.attempt)"])
 
-        let jobDirectory = jobsDirectory.appendingPathComponent("\(offer.jobId)-\(offer.nonce.prefix(8))")
+        let jobsDirectory = jobsDirectory
+        let jobDirectory = LazyDirectory { jobsDirectory.appendingPathComponent("\(offer.jobId)-\(offer.nonce.prefix(8))") }
         defer {
-            // Most jobs that need no files made none (a no-op, an approval, an invoke).
-            if FileManager.default.fileExists(atPath: jobDirectory.path) { try? FileManager.default.removeItem(at: jobDirectory) }
+            // Most jobs that need no files made none (a no-op, an approval, an invoke), and then
+            // there is nothing to look for.
+            if let made = jobDirectory.ifCreated { try? FileManager.default.removeItem(at: made) }
         }
         let forward: @Sendable (Int64, [UInt8]) -> Void = { [weak self] offset, bytes in
             // Offsets make the order these sends take harmless: the coordinator writes each
             // chunk where it belongs.
             Task { await self?.send(.log(LogChunk(jobId: offer.jobId, nonce: offer.nonce, stream: "output", offset: offset)), payload: Frame(bytes)) }
         }
-        let log = JobLogStream(file: jobDirectory.appendingPathComponent("log.txt"), forward: forward)
+        let log = JobLogStream(file: jobDirectory.created.appendingPathComponent("log.txt"), forward: forward)
         executing.insert(offer.nonce)
         let result = await execute(offer, in: jobDirectory, log: log, logger: jobLogger)
         executing.remove(offer.nonce)
@@ -122,7 +124,7 @@ extension Worker {
         case failure(FailureDetails)
     }
 
-    private func execute(_ offer: JobOffer, in jobDirectory: URL, log: JobLogStream, logger: Logger) async -> Outcome {
+    private func execute(_ offer: JobOffer, in jobDirectory: LazyDirectory, log: JobLogStream, logger: Logger) async -> Outcome {
         guard let provider = providers[offer.data.actionTypeId] else {
             return .failure(FailureDetails(type: .configurationError, message: "This worker has no provider for action type \(offer.data.actionTypeId)"))
         }
@@ -142,8 +144,8 @@ extension Worker {
             }
         }
         let context = JobContext(
-            jobID: offer.jobId, data: offer.data, workDirectory: jobDirectory.appendingPathComponent("src"), inputs: inputs,
-            outputDirectory: jobDirectory.appendingPathComponent("out"), logger: logger,
+            jobID: offer.jobId, data: offer.data, workDirectory: jobDirectory.created.appendingPathComponent("src"), inputs: inputs,
+            outputDirectory: jobDirectory.created.appendingPathComponent("out"), logger: logger,
             log: { bytes in log.append(bytes) },
             progress: { [weak self] report in
                 Task {

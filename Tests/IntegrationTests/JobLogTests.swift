@@ -59,6 +59,17 @@ import Testing
             #expect(text.contains("[Container] Running command echo last-\(marker)"))
             let digest = try await runTool("/usr/bin/sha256sum", [object.path])
             #expect(digest.output.hasPrefix(object.lastPathComponent))
+
+            // The job made files (its log, its source tree); the worker removed its directory once
+            // the result was in. The source action made none and left none.
+            // (The worker removes it after sending the result, so it may be a moment behind.)
+            let jobs = cluster.root.appendingPathComponent("work/worker-1/jobs")
+            var left = ["not listed yet"]
+            for _ in 0..<100 where !left.isEmpty {
+                left = (try? FileManager.default.contentsOfDirectory(atPath: jobs.path)) ?? []
+                if !left.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(left.isEmpty, "job directories left behind: \(left)")
         }
     }
 }
