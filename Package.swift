@@ -89,7 +89,10 @@ let package = Package(
         // The benchmark behind scripts/bench, in no product.
         .executableTarget(
             name: "BatonBench",
-            dependencies: ["BatonCoordinator", "BatonWorker", "BatonAPI", "BatonModel", "BatonFileIO", "ZeroMQ", argumentParser, crypto, logging]
+            dependencies: [
+                "BatonCoordinator", "BatonWorker", "BatonAPI", "BatonModel", "BatonFileIO", "ZeroMQ", argumentParser, crypto, logging, nioCore,
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
 
         // Test support, in no product.

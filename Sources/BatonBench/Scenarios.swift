@@ -1,3 +1,4 @@
+import BatonAPI
 import BatonModel
 import BatonWorker
 import Foundation
@@ -81,9 +82,12 @@ final class Scenarios {
         let start = Date().timeIntervalSince1970
         let before = ProcessUsage.now()
         var after = before
-        var started: [(pipeline: String, id: String)] = []
-        for _ in 0..<executionsEach {
-            for name in names { started.append((name, try await cluster.start(name))) }
+        let started = try await StartConnection.with(cluster.client.endpoint) { connection in
+            var started: [(pipeline: String, id: String)] = []
+            for _ in 0..<executionsEach {
+                for name in names { started.append((name, try await connection.start(name))) }
+            }
+            return started
         }
         // The end is the last execution's own end time, as the coordinator recorded it, so the
         // polls can be rare: every 5 ms they were a request, a read and a decode of an execution
