@@ -60,8 +60,7 @@ struct BenchCluster {
     /// since 1970), so how often it polls does not change what is measured.
     @discardableResult
     func waitForExecutions(
-        _ ids: [(pipeline: String, id: String)], every interval: Duration = .milliseconds(5), timeout: Duration = .seconds(600),
-        whenEnded: () -> Void = {}
+        _ ids: [(pipeline: String, id: String)], every interval: Duration = .milliseconds(5), timeout: Duration = .seconds(600)
     ) async throws -> Double {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
@@ -80,12 +79,11 @@ struct BenchCluster {
                 try await Task.sleep(for: interval)
             }
         }
-        whenEnded()
         return try await lastEnd(of: ids)
     }
 
     /// The latest end time among `ids`, from ListPipelineExecutions (GetPipelineExecution has none).
-    private func lastEnd(of ids: [(pipeline: String, id: String)]) async throws -> Double {
+    func lastEnd(of ids: [(pipeline: String, id: String)]) async throws -> Double {
         let wanted = Set(ids.map(\.id))
         var lastEnd = 0.0
         for pipeline in Set(ids.map(\.pipeline)) {
