@@ -20,6 +20,12 @@ import Testing
         var no = false
         var missing: String? = nil
         var present: String? = "here"
+        var missingNumber: Int? = nil
+        var presentNumber: UInt8? = 7
+        var presentFlag: Bool? = false
+        var presentList: [Int]? = [1]
+        var missingKind: Kind? = nil
+        var presentKind: Kind? = .alpha
         var kind = Kind.beta
         var data = Data([0, 1, 2, 250, 251])
         var url = URL(string: "https://example.com/a/b?c=d")!
