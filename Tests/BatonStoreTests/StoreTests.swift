@@ -255,4 +255,31 @@ import Testing
         let missing = ArtifactDigest(hex: String(repeating: "0", count: 64))!
         #expect(throws: StoreError.self) { try buffer.withUnsafeMutableBytes { try store.artifacts.read(missing, at: 0, into: $0) } }
     }
+
+    /// Retention's grace period counts from an object's last use: touching one makes it new again.
+    @Test func touchingAnObjectMakesItRecentAndLeavesAMissingOneMissing() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try Store(directory: directory)
+        let bytes = Array("kept\n".utf8)
+        let digest = ArtifactDigest(SHA256.hash(data: bytes))
+        let upload = try store.artifacts.beginUpload(id: "u", digest: digest, size: Int64(bytes.count))
+        try bytes.withUnsafeBytes { try upload.append($0) }
+        try upload.finish()
+        let path = store.artifacts.url(for: digest).path
+        #expect(path.hasSuffix("/objects/\(digest.hex.prefix(2))/\(digest.hex)"))
+        let old = Date(timeIntervalSinceNow: -30 * 86_400)
+        try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: path)
+        let before = store.artifacts.storedObjects().first { $0.digest == digest }
+        #expect(before.map { abs($0.modified.timeIntervalSince(old)) < 1 } == true)
+
+        store.artifacts.touch(digest)
+        let after = store.artifacts.storedObjects().first { $0.digest == digest }
+        #expect(after.map { abs($0.modified.timeIntervalSinceNow) < 60 } == true, "\(String(describing: after))")
+
+        let missing = ArtifactDigest(hex: String(repeating: "1", count: 64))!
+        store.artifacts.touch(missing)
+        #expect(store.artifacts.size(of: missing) == nil)
+        #expect(store.artifacts.storedObjects().count == 1)
+    }
 }

@@ -37,7 +37,8 @@ extension ArtifactFiles {
     /// Marks an object as just used, so retention's grace period covers a result about to
     /// reference it (an upload of bytes the store already had).
     package func touch(_ digest: ArtifactDigest) {
-        try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: url(for: digest).path)
+        // Both times set to now; a missing object is left missing.
+        _ = utimensat(AT_FDCWD, path(for: digest), nil, 0)
     }
 
     /// Deletes an object; an object already gone is fine.
@@ -47,7 +48,7 @@ extension ArtifactFiles {
         } catch CocoaError.fileNoSuchFile {
             return
         } catch {
-            throw StoreError.io(path: url(for: digest).path, reason: "cannot delete: \(error.localizedDescription)")
+            throw StoreError.io(path: path(for: digest), reason: "cannot delete: \(error.localizedDescription)")
         }
     }
 }

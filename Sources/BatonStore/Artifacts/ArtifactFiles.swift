@@ -12,9 +12,13 @@ import Glibc
 /// digest check out, so an object file is always whole and correct.
 package final class ArtifactFiles: Sendable {
     package let root: URL
+    /// `root/objects/`, as a path: object paths are built on every result and upload, and
+    /// Foundation's URL appending parses the whole path again each time.
+    private let objectsPrefix: String
 
     init(root: URL) throws {
         self.root = root
+        objectsPrefix = root.appendingPathComponent("objects").path + "/"
         for folder in ["objects", "staging"] {
             let url = root.appendingPathComponent(folder)
             do {
@@ -26,15 +30,18 @@ package final class ArtifactFiles: Sendable {
     }
 
     package func url(for digest: ArtifactDigest) -> URL {
-        root.appendingPathComponent("objects")
-            .appendingPathComponent(String(digest.hex.prefix(2)))
-            .appendingPathComponent(digest.hex)
+        URL(fileURLWithPath: path(for: digest))
+    }
+
+    package func path(for digest: ArtifactDigest) -> String {
+        let hex = digest.hex
+        return objectsPrefix + hex.prefix(2) + "/" + hex
     }
 
     /// The stored size of `digest`, or nil when it is not stored.
     package func size(of digest: ArtifactDigest) -> Int64? {
         var info = stat()
-        guard stat(url(for: digest).path, &info) == 0 else { return nil }
+        guard stat(path(for: digest), &info) == 0 else { return nil }
         return Int64(info.st_size)
     }
 
@@ -42,7 +49,7 @@ package final class ArtifactFiles: Sendable {
     /// (fewer at the end of the object). Whole aligned chunks bypass the page cache.
     package func read(_ digest: ArtifactDigest, at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         do {
-            return try DirectIO.read(url(for: digest).path, at: offset, into: buffer)
+            return try DirectIO.read(path(for: digest), at: offset, into: buffer)
         } catch {
             if error.isMissing { throw StoreError.artifactNotFound(digest) }
             throw StoreError.io(path: error.path, reason: error.reason)
