@@ -45,6 +45,7 @@ package actor Worker: Service {
     var downloads: [ArtifactDigest: Task<URL, any Error>] = [:]
     /// Transfers waiting for the artifact socket to be open again after a reconnect.
     var artifactSocketWaiters = ReplyWaiters<UUID, Bool>()
+    var transferTicks = TransferTicks()
     let replyAlarm = DeadlineAlarm()
     /// Set when the worker stops: no reply will come or expire any more, so waits end at once.
     var replyWaitsEnded = false
@@ -302,7 +303,7 @@ package actor Worker: Service {
     private func expireReplies() async {
         while !Task.isCancelled {
             let now = clock.now
-            let next = [ackWaiters.expire(at: now), resultWaiters.expire(at: now), artifactSocketWaiters.expire(at: now)]
+            let next = [ackWaiters.expire(at: now), resultWaiters.expire(at: now), artifactSocketWaiters.expire(at: now), transferTicks.fire(at: now)]
                 .compactMap { $0 }.min()
             replyAlarm.willWake(at: next)
             await replyAlarm.sleep(until: next)

@@ -36,10 +36,10 @@ extension Worker {
         guard welcome != nil else { throw WorkerError.artifactUnavailable(name: name, reason: "not connected") }
         let (replies, continuation) = AsyncStream<ArtifactReply>.makeStream()
         chunkStreams[digest] = continuation
-        let watchdog = transferWatchdog(continuation)
+        watchTransfer(.download(digest.hex), continuation)
         defer {
             chunkStreams[digest] = nil
-            watchdog.cancel()
+            transferTicks.remove(.download(digest.hex))
         }
 
         let partial = destination.deletingLastPathComponent().appendingPathComponent("\(digest.hex).\(UUID().uuidString).part")
@@ -132,16 +132,15 @@ extension Worker {
         return destination
     }
 
-    /// Ticks `stream` every reply timeout until cancelled, so a transfer notices a reply that
-    /// never comes.
-    private func transferWatchdog(_ stream: AsyncStream<ArtifactReply>.Continuation) -> Task<Void, Never> {
+    /// Outputs smaller than this are hashed on the worker's own task: about 40 µs of SHA-256 at
+    /// most, against a thread started and stopped.
+    static let hashInPlaceBelow: Int64 = 64 << 10
+
+    /// Ticks `stream` every reply timeout while the transfer lasts, so it notices a reply that
+    /// never comes (see `TransferTicks`).
+    private func watchTransfer(_ key: TransferTicks.Key, _ stream: AsyncStream<ArtifactReply>.Continuation) {
         let interval = configuration.replyTimeout
-        return Task {
-            while !Task.isCancelled {
-                do { try await Task.sleep(for: interval) } catch { return }
-                stream.yield(.tick)
-            }
-        }
+        transferTicks.add(key, stream, every: interval, first: replyDeadline(after: interval))
     }
 
     /// Uploads `file` as output artifact `name`: declares its size (and, for a small file, its
@@ -165,16 +164,17 @@ extension Worker {
             return digest
         }
         // Declared in PUT_BEGIN when small; otherwise hashed beside the sends, named in PUT_END.
-        let declared = size < configuration.hashWhileSendingFrom ? try await runBlocking(hash) : nil
+        // A tiny file is hashed right here: a thread of its own would cost more than the hash.
+        let declared = size < Self.hashInPlaceBelow ? try hash() : size < configuration.hashWhileSendingFrom ? try await runBlocking(hash) : nil
         let digest = Task { if let declared { declared } else { try await runBlocking(hash) } }
 
         let uploadID = identifiers.uuid()
         let (replies, continuation) = AsyncStream<ArtifactReply>.makeStream()
         uploadStreams[uploadID] = continuation
-        let watchdog = transferWatchdog(continuation)
+        watchTransfer(.upload(uploadID), continuation)
         defer {
             uploadStreams[uploadID] = nil
-            watchdog.cancel()
+            transferTicks.remove(.upload(uploadID))
         }
 
         // A resumed upload begins exactly as the first time, digest or not.
