@@ -46,6 +46,7 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         .target(name: "BatonModel", dependencies: [crypto, yams]),
         .target(name: "BatonJSON"),
+        .target(name: "BatonIdentifiers"),
 
         // Layer 1: wire contracts, the ZeroMQ binding, durable state.
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ", logging, serviceLifecycle]),
@@ -57,18 +58,18 @@ let package = Package(
 
         // Layer 2–3: decisions, HTTP, the worker runtime.
         .target(name: "BatonTiming"),
-        .target(name: "BatonEngine", dependencies: ["BatonModel", "BatonStore", "BatonTiming", logging]),
-        .target(name: "BatonHTTP", dependencies: ["BatonAPI", "BatonEngine", "BatonStore", "BatonModel", hummingbird, nioCore, httpTypes, nioHTTPTypes, logging, serviceLifecycle]),
+        .target(name: "BatonEngine", dependencies: ["BatonModel", "BatonStore", "BatonTiming", "BatonIdentifiers", logging]),
+        .target(name: "BatonHTTP", dependencies: ["BatonAPI", "BatonEngine", "BatonStore", "BatonModel", "BatonIdentifiers", hummingbird, nioCore, httpTypes, nioHTTPTypes, logging, serviceLifecycle]),
         .target(
             name: "BatonWorker",
-            dependencies: ["BatonProtocol", "BatonModel", "BatonFileIO", "BatonTiming", "ZeroMQ", crypto, logging, serviceLifecycle]
+            dependencies: ["BatonProtocol", "BatonModel", "BatonFileIO", "BatonTiming", "BatonIdentifiers", "ZeroMQ", crypto, logging, serviceLifecycle]
         ),
 
         // Layer 4: the two processes' assemblies and the built-in actions.
         .target(
             name: "BatonCoordinator",
             dependencies: [
-                "BatonEngine", "BatonStore", "BatonFileIO", "BatonHTTP", "BatonAPI", "BatonProtocol", "BatonModel", "BatonGit", "ZeroMQ",
+                "BatonEngine", "BatonStore", "BatonFileIO", "BatonHTTP", "BatonAPI", "BatonProtocol", "BatonModel", "BatonGit", "BatonIdentifiers", "ZeroMQ",
                 logging, serviceLifecycle, hummingbird, prometheus, deque, subprocess, systemPackage,
             ]
         ),
@@ -108,6 +109,7 @@ let package = Package(
         .testTarget(name: "BatonCoordinatorTests", dependencies: ["BatonCoordinator", "ZeroMQ"]),
         .testTarget(name: "BatonHTTPTests", dependencies: ["BatonHTTP", "BatonAPI"]),
         .testTarget(name: "BatonTimingTests", dependencies: ["BatonTiming"]),
+        .testTarget(name: "BatonIdentifiersTests", dependencies: ["BatonIdentifiers"]),
         .testTarget(name: "BatonWorkerTests", dependencies: ["BatonWorker", "BatonModel", crypto]),
         .testTarget(name: "BatonActionsTests", dependencies: ["BatonActions", "BatonWorker", "BatonModel", "BatonGit", zipFoundation, logging]),
         .testTarget(

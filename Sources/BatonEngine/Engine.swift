@@ -1,3 +1,4 @@
+import BatonIdentifiers
 import BatonModel
 import BatonStore
 import BatonTiming

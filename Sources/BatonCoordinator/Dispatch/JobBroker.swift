@@ -1,4 +1,5 @@
 import BatonEngine
+import BatonIdentifiers
 import BatonModel
 import BatonProtocol
 import BatonStore

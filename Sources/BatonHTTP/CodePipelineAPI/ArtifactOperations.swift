@@ -1,6 +1,7 @@
 import BatonAPI
 import BatonModel
 import BatonEngine
+import BatonIdentifiers
 import BatonStore
 import Foundation
 import Hummingbird

@@ -1,5 +1,6 @@
 import BatonAPI
 import BatonEngine
+import BatonIdentifiers
 import BatonModel
 import BatonStore
 import Foundation

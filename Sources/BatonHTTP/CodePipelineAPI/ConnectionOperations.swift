@@ -1,4 +1,5 @@
 import BatonAPI
+import BatonIdentifiers
 import BatonModel
 import BatonStore
 import Foundation

@@ -1,4 +1,5 @@
 import BatonFileIO
+import BatonIdentifiers
 import BatonModel
 import BatonProtocol
 import Crypto

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import BatonModel
+@testable import BatonIdentifiers
 
 @Suite struct RandomIdentifiersTests {
     /// Many blocks' worth, so refills are exercised: a refill that left zeros or repeated a block
