@@ -22,7 +22,7 @@ func progress(_ text: String) {
 func row(_ name: String, _ value: String, _ baseline: String, _ ratio: String) {
     print(name.padding(toLength: 44, withPad: " ", startingAt: 0)
           + value.padding(toLength: 16, withPad: " ", startingAt: 0)
-          + baseline.padding(toLength: 24, withPad: " ", startingAt: 0) + ratio)
+          + baseline.padding(toLength: 27, withPad: " ", startingAt: 0) + ratio)
 }
 
 func f(_ value: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", value) }
