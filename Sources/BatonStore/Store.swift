@@ -35,12 +35,13 @@ package final class Store: Sendable {
         }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            // WAL with synchronous=NORMAL is durable across process crashes; FULL adds power-loss
-            // durability for each commit at the cost of an fsync each.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         database = try DatabasePool(path: directory.appendingPathComponent("baton.sqlite").path, configuration: configuration)
+        // WAL with synchronous=NORMAL is durable across process crashes; FULL adds power-loss
+        // durability for each commit at the cost of an fsync each, and an accepted result must
+        // survive both. It is set here, on the one connection that writes, and not in
+        // `prepareDatabase`: the pool turns WAL on after that has run, and sets NORMAL as it does
+        // (until session 11 every commit ran with NORMAL for that reason).
+        try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Migrations.migrator.migrate(database)
         artifacts = try ArtifactFiles(root: directory.appendingPathComponent("artifacts"))
         connections = try SourceConnections(database: database)
@@ -105,6 +106,11 @@ package final class Store: Sendable {
             try String.fetchOne(db, sql: "SELECT declaration FROM pipeline_version WHERE name = ? AND version = ?", arguments: [name, version])
         }
         return try json.map { try Self.decode(PipelineDeclaration.self, $0, table: "pipeline_version", key: "\(name)@\(version)") }
+    }
+
+    /// SQLite's `synchronous` setting on the connection that commits: 2 is FULL.
+    package func commitSynchronousMode() async throws -> Int {
+        try await database.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     // MARK: Executions and jobs

@@ -41,6 +41,17 @@ import Testing
         #expect(first?.stages[1].actions[0].commands == ["make"])
     }
 
+    /// Every commit is fsynced (FULL), so an accepted result survives a power loss, not only a
+    /// crashed process. (GRDB's pool sets NORMAL when it turns WAL on, after `prepareDatabase`.)
+    @Test func commitsAreSyncedToDiskOnTheWritingConnection() async throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try Store(directory: directory)
+        #expect(try await store.commitSynchronousMode() == 2)
+        let reopened = try Store(directory: directory)
+        #expect(try await reopened.commitSynchronousMode() == 2)
+    }
+
     @Test func aCommitIsAllOrNothingAndReadableAfterReopening() async throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
