@@ -88,10 +88,15 @@ package final class IncomingObject {
         }
         isClosed = true
         if let expected, expected != digest { throw Failure.digestMismatch(declared: expected, actual: digest) }
-        let destination = files.url(for: digest)
-        try? FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-        guard rename(path.path, destination.path) == 0 else {
-            throw StoreError.io(path: destination.path, reason: String(cString: strerror(errno)))
+        let destination = files.path(for: digest)
+        let folder = String(destination[..<(destination.lastIndex(of: "/") ?? destination.endIndex)])
+        do {
+            // A result will reference the object once this returns: its name must survive a
+            // power loss as the database's commit does, so the directories are synced too.
+            if mkdir(folder, 0o755) == 0 { try DurableRename.syncDirectory(containing: folder) }
+            try DurableRename.move(path.path, to: destination)
+        } catch {
+            throw StoreError.io(path: error.path, reason: error.reason)
         }
         return (digest, file.count)
     }
