@@ -1,5 +1,4 @@
 import BatonAPI
-import BatonModel
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -46,12 +45,7 @@ struct APIConnection {
     /// Whether the execution has ended; an error if it ended other than Succeeded.
     mutating func hasEnded(_ id: String, of pipeline: String) async throws -> Bool {
         let output: GetPipelineExecutionOutput = try await call(.getPipelineExecution, GetPipelineExecutionInput(pipelineName: pipeline, pipelineExecutionId: id))
-        let execution = output.pipelineExecution
-        guard execution.status.isTerminal else { return false }
-        guard execution.status == .succeeded else {
-            throw BenchError("execution \(id) of \(pipeline) ended \(execution.status.rawValue): \(execution.statusSummary ?? "")")
-        }
-        return true
+        return try output.hasEnded()
     }
 
     /// One call; a reply other than 200 is an error that quotes it.

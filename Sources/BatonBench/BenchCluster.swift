@@ -68,13 +68,7 @@ struct BenchCluster {
             while true {
                 let output: GetPipelineExecutionOutput = try await client.call(
                     .getPipelineExecution, GetPipelineExecutionInput(pipelineName: pipeline, pipelineExecutionId: id))
-                let execution = output.pipelineExecution
-                if execution.status.isTerminal {
-                    guard execution.status == .succeeded else {
-                        throw BenchError("execution \(id) of \(pipeline) ended \(execution.status.rawValue): \(execution.statusSummary ?? "")")
-                    }
-                    break
-                }
+                if try output.hasEnded() { break }
                 if clock.now > deadline { throw BenchError("execution \(id) of \(pipeline) did not end in time") }
                 try await Task.sleep(for: interval)
             }
@@ -102,5 +96,17 @@ struct BenchCluster {
 
     func remove() {
         try? FileManager.default.removeItem(at: root)
+    }
+}
+
+extension GetPipelineExecutionOutput {
+    /// Whether the execution has ended; an error naming it if it ended other than Succeeded.
+    func hasEnded() throws -> Bool {
+        let execution = pipelineExecution
+        guard execution.status.isTerminal else { return false }
+        guard execution.status == .succeeded else {
+            throw BenchError("execution \(execution.pipelineExecutionId) of \(execution.pipelineName) ended \(execution.status.rawValue): \(execution.statusSummary ?? "")")
+        }
+        return true
     }
 }

@@ -7,15 +7,12 @@ import Glibc
 /// directory is fsynced too (on ext4 a rename otherwise waits for the next journal commit, up to
 /// five seconds).
 package enum DurableRename {
-    /// Moves `source` to `destination` and fsyncs the destination's directory.
+    /// Moves `source` to `destination` and fsyncs the destination's directory. A missing
+    /// directory is made first (one level), and its own parent fsynced so that it stays too.
     package static func move(_ source: String, to destination: String) throws(FileIOError) {
+        let directory = parent(of: destination)
+        if mkdir(directory, 0o755) == 0 { try sync(parent(of: directory)) }
         guard rename(source, destination) == 0 else { throw .fromErrno(destination) }
-        try syncDirectory(containing: destination)
-    }
-
-    /// Fsyncs the directory that holds `path`.
-    package static func syncDirectory(containing path: String) throws(FileIOError) {
-        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
         try sync(directory)
     }
 
@@ -26,5 +23,10 @@ package enum DurableRename {
         guard fd >= 0 else { throw .fromErrno(directory) }
         defer { close(fd) }
         guard fsync(fd) == 0 else { throw .fromErrno(directory) }
+    }
+
+    private static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 }

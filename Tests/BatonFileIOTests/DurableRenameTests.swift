@@ -19,6 +19,13 @@ import Testing
         try DurableRename.move(source, to: destination)
         #expect(!FileManager.default.fileExists(atPath: source))
         #expect(try String(contentsOfFile: destination, encoding: .utf8) == "bytes")
+
+        // Into a directory not made yet: it is made (the store's objects/ab/ on first use).
+        let other = folder.appendingPathComponent("other.part").path
+        try Data("more".utf8).write(to: URL(fileURLWithPath: other))
+        let fresh = folder.appendingPathComponent("objects/ab/abcd").path
+        try DurableRename.move(other, to: fresh)
+        #expect(try String(contentsOfFile: fresh, encoding: .utf8) == "more")
     }
 
     @Test func failuresNameThePathTheyConcern() throws {
@@ -26,7 +33,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let source = folder.appendingPathComponent("staged.part").path
         try Data("bytes".utf8).write(to: URL(fileURLWithPath: source))
-        let nowhere = folder.appendingPathComponent("missing/abc").path
+        let nowhere = folder.appendingPathComponent("missing/deeper/abc").path
 
         let moveError = #expect(throws: FileIOError.self) { try DurableRename.move(source, to: nowhere) }
         #expect(moveError?.path == nowhere && moveError?.isMissing == true, "\(String(describing: moveError))")

@@ -249,15 +249,21 @@ import Testing
         #expect(staging.isEmpty, "\(staging)")
     }
 
+    /// Stores `bytes` through an upload that declares their digest, and returns it.
+    static func storeObject(_ bytes: [UInt8], in store: Store) throws -> ArtifactDigest {
+        let digest = ArtifactDigest(SHA256.hash(data: bytes))
+        let upload = try store.artifacts.beginUpload(id: "u", digest: digest, size: Int64(bytes.count))
+        try bytes.withUnsafeBytes { try upload.append($0) }
+        try upload.finish()
+        return digest
+    }
+
     @Test func storedObjectsReadBackInChunks() throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try Store(directory: directory)
         let bytes = (0..<10_000).map { UInt8(truncatingIfNeeded: $0) }
-        let digest = ArtifactDigest(SHA256.hash(data: bytes))
-        let upload = try store.artifacts.beginUpload(id: "u", digest: digest, size: Int64(bytes.count))
-        try bytes.withUnsafeBytes { try upload.append($0) }
-        try upload.finish()
+        let digest = try Self.storeObject(bytes, in: store)
         #expect(store.artifacts.size(of: digest) == 10_000)
         var buffer = [UInt8](repeating: 0, count: 4096)
         let read = try buffer.withUnsafeMutableBytes { try store.artifacts.read(digest, at: 8192, into: $0) }
@@ -273,10 +279,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try Store(directory: directory)
         let bytes = Array("kept\n".utf8)
-        let digest = ArtifactDigest(SHA256.hash(data: bytes))
-        let upload = try store.artifacts.beginUpload(id: "u", digest: digest, size: Int64(bytes.count))
-        try bytes.withUnsafeBytes { try upload.append($0) }
-        try upload.finish()
+        let digest = try Self.storeObject(bytes, in: store)
         let path = store.artifacts.url(for: digest).path
         #expect(path.hasSuffix("/objects/\(digest.hex.prefix(2))/\(digest.hex)"))
         let old = Date(timeIntervalSinceNow: -30 * 86_400)

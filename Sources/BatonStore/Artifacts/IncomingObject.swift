@@ -88,13 +88,10 @@ package final class IncomingObject {
         }
         isClosed = true
         if let expected, expected != digest { throw Failure.digestMismatch(declared: expected, actual: digest) }
-        let destination = files.path(for: digest)
-        let folder = String(destination[..<(destination.lastIndex(of: "/") ?? destination.endIndex)])
         do {
             // A result will reference the object once this returns: its name must survive a
-            // power loss as the database's commit does, so the directories are synced too.
-            if mkdir(folder, 0o755) == 0 { try DurableRename.syncDirectory(containing: folder) }
-            try DurableRename.move(path.path, to: destination)
+            // power loss as the database's commit does.
+            try DurableRename.move(path.path, to: files.path(for: digest))
         } catch {
             throw StoreError.io(path: error.path, reason: error.reason)
         }

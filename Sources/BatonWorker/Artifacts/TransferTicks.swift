@@ -1,3 +1,5 @@
+import BatonModel
+
 /// The watchdog ticks of artifact transfers in flight: each registered transfer is sent `.tick`
 /// every interval until it is removed, and a transfer that heard nothing between two ticks asks
 /// again. The worker's reply alarm serves them all, as it serves reply deadlines, so a transfer
@@ -5,8 +7,8 @@
 /// timer for every upload, however small).
 struct TransferTicks {
     enum Key: Hashable {
-        case upload(String)
-        case download(String)
+        case upload(id: String)
+        case download(ArtifactDigest)
     }
 
     private var transfers: [Key: (stream: AsyncStream<Worker.ArtifactReply>.Continuation, interval: Duration, next: ContinuousClock.Instant)] = [:]

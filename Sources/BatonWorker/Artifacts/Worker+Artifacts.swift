@@ -37,13 +37,13 @@ extension Worker {
         guard welcome != nil else { throw WorkerError.artifactUnavailable(name: name, reason: "not connected") }
         let (replies, continuation) = AsyncStream<ArtifactReply>.makeStream()
         chunkStreams[digest] = continuation
-        watchTransfer(.download(digest.hex), continuation)
+        watchTransfer(.download(digest), continuation)
         defer {
             chunkStreams[digest] = nil
-            transferTicks.remove(.download(digest.hex))
+            transferTicks.remove(.download(digest))
         }
 
-        let partial = destination.deletingLastPathComponent().appendingPathComponent("\(digest.hex).\(UUID().uuidString).part")
+        let partial = destination.deletingLastPathComponent().appendingPathComponent("\(digest.hex).\(identifiers.uuid()).part")
         let file: HashingFileWriter
         do {
             file = try HashingFileWriter(path: partial.path)
@@ -166,16 +166,19 @@ extension Worker {
         }
         // Declared in PUT_BEGIN when small; otherwise hashed beside the sends, named in PUT_END.
         // A tiny file is hashed right here: a thread of its own would cost more than the hash.
-        let declared = size < Self.hashInPlaceBelow ? try hash() : size < configuration.hashWhileSendingFrom ? try await runBlocking(hash) : nil
+        let declared: ArtifactDigest? =
+            if size < Self.hashInPlaceBelow { try hash() }
+            else if size < configuration.hashWhileSendingFrom { try await runBlocking(hash) }
+            else { nil }
         let digest = Task { if let declared { declared } else { try await runBlocking(hash) } }
 
         let uploadID = identifiers.uuid()
         let (replies, continuation) = AsyncStream<ArtifactReply>.makeStream()
         uploadStreams[uploadID] = continuation
-        watchTransfer(.upload(uploadID), continuation)
+        watchTransfer(.upload(id: uploadID), continuation)
         defer {
             uploadStreams[uploadID] = nil
-            transferTicks.remove(.upload(uploadID))
+            transferTicks.remove(.upload(id: uploadID))
         }
 
         // A resumed upload begins exactly as the first time, digest or not.
