@@ -108,10 +108,11 @@ package struct S3DeployProvider: ActionProvider {
     static func switchLive(_ live: URL, to target: URL) throws {
         let manager = FileManager.default
         try manager.createDirectory(at: live.deletingLastPathComponent(), withIntermediateDirectories: true)
-        var info = stat()
-        if lstat(live.path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFLNK {
+        // Not followed through a symlink: the type of `live` itself, if it exists.
+        let type = (try? manager.attributesOfItem(atPath: live.path))?[.type] as? FileAttributeType
+        if let type, type != .typeSymbolicLink {
             // A real folder or file: only an empty folder (a bucket just made) may be replaced.
-            let isEmptyFolder = (info.st_mode & S_IFMT) == S_IFDIR && ((try? manager.contentsOfDirectory(atPath: live.path)) ?? ["?"]).isEmpty
+            let isEmptyFolder = type == .typeDirectory && ((try? manager.contentsOfDirectory(atPath: live.path)) ?? ["?"]).isEmpty
             guard isEmptyFolder, rmdir(live.path) == 0 else { throw Failure.occupied(path: live.path) }
         }
         let temporary = live.deletingLastPathComponent().appendingPathComponent(".\(live.lastPathComponent).\(UUID().uuidString).link")
