@@ -59,7 +59,7 @@ let package = Package(
         // Layer 2–3: decisions, HTTP, the worker runtime.
         .target(name: "BatonTiming"),
         .target(name: "BatonEngine", dependencies: ["BatonModel", "BatonStore", "BatonTiming", "BatonIdentifiers", logging]),
-        .target(name: "BatonHTTP", dependencies: ["BatonAPI", "BatonEngine", "BatonStore", "BatonModel", "BatonIdentifiers", hummingbird, nioCore, httpTypes, nioHTTPTypes, logging, serviceLifecycle]),
+        .target(name: "BatonHTTP", dependencies: ["BatonAPI", "BatonEngine", "BatonJSON", "BatonStore", "BatonModel", "BatonIdentifiers", hummingbird, nioCore, httpTypes, nioHTTPTypes, logging, serviceLifecycle]),
         .target(
             name: "BatonWorker",
             dependencies: ["BatonProtocol", "BatonModel", "BatonFileIO", "BatonTiming", "BatonIdentifiers", "ZeroMQ", crypto, logging, serviceLifecycle]

@@ -13,12 +13,7 @@ extension CodePipelineAPI {
         do {
             let body = try await request.body.collect(upTo: 64 * 1024)
             let data = Data(body.readableBytesView)
-            let input: CollectArtifactsInput
-            do {
-                input = data.isEmpty ? CollectArtifactsInput() : try JSONDecoder().decode(CollectArtifactsInput.self, from: data)
-            } catch let error as DecodingError {
-                throw APIError(decoding: error)
-            }
+            let input = data.isEmpty ? CollectArtifactsInput() : try Self.decodeInput(CollectArtifactsInput.self, from: data)
             var retention = ArtifactRetention()
             if let keep = input.keepExecutions {
                 guard keep >= 1 else { throw APIError(type: "ValidationException", message: "keepExecutions must be at least 1, not \(keep)") }

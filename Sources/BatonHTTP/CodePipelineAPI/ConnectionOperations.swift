@@ -12,13 +12,7 @@ extension CodePipelineAPI {
         do {
             let body = try await request.body.collect(upTo: 64 * 1024)
             let data = body.readableBytes == 0 ? Data("{}".utf8) : Data(body.readableBytesView)
-            func decode<T: Decodable>(_ type: T.Type) throws -> T {
-                do {
-                    return try JSONDecoder().decode(T.self, from: data)
-                } catch let error as DecodingError {
-                    throw APIError(decoding: error)
-                }
-            }
+            func decode<T: Decodable>(_ type: T.Type) throws -> T { try Self.decodeInput(type, from: data) }
             let output: any Encodable = switch path {
             case CreateConnectionInput.path: try await createConnection(try decode(CreateConnectionInput.self))
             case DeleteConnectionInput.path: try await deleteConnection(try decode(DeleteConnectionInput.self))
