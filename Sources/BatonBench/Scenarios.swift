@@ -61,9 +61,9 @@ final class Scenarios {
         return Percentiles(samples)
     }
 
-    /// Two more workers, 32 slots each; `pipelines` PARALLEL pipelines of a source and 10
+    /// Two more workers, 32 slots each; `pipelines` PARALLEL pipelines of a source and `fanOut`
     /// parallel no-ops, `executionsEach` executions of each started at once.
-    func throughput(pipelines: Int, executionsEach: Int) async throws -> Double {
+    func throughput(pipelines: Int, executionsEach: Int, fanOut: Int) async throws -> Double {
         for id in ["worker-1", "worker-2"] {
             try cluster.startWorker(id, slots: 32, providers: [
                 FileProvider(type: BenchTypes.tick, file: try tickFile(), timeline: timeline),
@@ -74,7 +74,7 @@ final class Scenarios {
         for name in names {
             var pipeline = PipelineDeclaration(name: name, stages: [
                 source(),
-                StageDeclaration(name: "Fan", actions: (1...10).map { (index: Int) in ActionDeclaration(name: "NoOp\(index)", actionTypeId: BenchTypes.noOp) }),
+                StageDeclaration(name: "Fan", actions: (1...fanOut).map { (index: Int) in ActionDeclaration(name: "NoOp\(index)", actionTypeId: BenchTypes.noOp) }),
             ], executionMode: .parallel)
             pipeline.pipelineType = "V2"
             try await cluster.create(pipeline)
@@ -97,7 +97,7 @@ final class Scenarios {
         }
         let end = try await cluster.lastEnd(of: started)
         lastThroughputSeconds = end - start
-        lastThroughputActions = pipelines * executionsEach * 11
+        lastThroughputActions = pipelines * executionsEach * (1 + fanOut)
         let actions = Double(lastThroughputActions)
         lastThroughputCost = ((after.cpuSeconds - before.cpuSeconds) * 1000 / actions, Double(after.contextSwitches - before.contextSwitches) / actions)
         return Double(lastThroughputActions) / lastThroughputSeconds

@@ -32,6 +32,8 @@ struct BenchOptions: ParsableArguments {
     var artifactMib = 256
     @Option(help: "Executions of each pipeline in the throughput scenario.")
     var executions = 100
+    @Option(help: "No-op actions in the second stage of each throughput execution, after its source action. Runs at two widths separate what an execution costs from what an action costs.")
+    var fanOut = 10
     @Flag(help: "Run only the no-op action cycle.")
     var onlyCycle = false
     @Flag(help: "Run only the throughput scenario.")
@@ -40,7 +42,7 @@ struct BenchOptions: ParsableArguments {
     var onlyArtifacts = false
 
     func validate() throws {
-        guard artifactMib > 0, executions > 0 else { throw ValidationError("--artifact-mib and --executions must be positive") }
+        guard artifactMib > 0, executions > 0, fanOut > 0 else { throw ValidationError("--artifact-mib, --executions and --fan-out must be positive") }
     }
 }
 
@@ -50,6 +52,7 @@ let onlyCycle = options.onlyCycle
 let onlyArtifacts = options.onlyArtifacts
 let onlyThroughput = options.onlyThroughput
 let throughputExecutions = options.executions
+let fanOut = options.fanOut
 
 print("baton-bench on \(ProcessInfo.processInfo.activeProcessorCount) cores")
 do {
@@ -76,7 +79,7 @@ if onlyArtifacts {
     return
 }
 if onlyThroughput {
-    let throughput = try await scenarios.throughput(pipelines: 4, executionsEach: throughputExecutions)
+    let throughput = try await scenarios.throughput(pipelines: 4, executionsEach: throughputExecutions, fanOut: fanOut)
     print("\(f(throughput, 0)) no-op actions/s: \(scenarios.lastThroughputActions) actions in \(f(scenarios.lastThroughputSeconds, 2)) s; "
           + "per action \(f(scenarios.lastThroughputCost.cpuMilliseconds)) ms CPU, \(f(scenarios.lastThroughputCost.contextSwitches, 1)) context switches")
     return
@@ -87,7 +90,7 @@ if onlyCycle {
     return
 }
 progress("throughput…")
-let throughput = try await scenarios.throughput(pipelines: 4, executionsEach: throughputExecutions)
+let throughput = try await scenarios.throughput(pipelines: 4, executionsEach: throughputExecutions, fanOut: fanOut)
 progress("artifact transfer…")
 let transfer = try await scenarios.artifactTransfer(megabytes: bigMegabytes)
 cluster.remove()
