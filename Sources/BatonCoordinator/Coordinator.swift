@@ -79,7 +79,7 @@ package struct Coordinator: Service {
             group.addTask { await publisher.run() }
 
             let metrics = CoordinatorMetrics()
-            group.addTask { await metrics.observe(engine.events) }
+            metrics.observe(engine.events)
             let logs = try JobLogs(directory: configuration.dataDirectory.appendingPathComponent("logs"), logger: logger)
             let broker = JobBroker(
                 loop: loop, socket: control, engine: engine, artifacts: store.artifacts, connections: store.connections, logs: logs,

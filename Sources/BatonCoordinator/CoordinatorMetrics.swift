@@ -13,7 +13,14 @@ final class CoordinatorMetrics: Sendable {
     let dispatchLatency: DurationHistogram
     let artifactBytesIn: Counter
     let artifactBytesOut: Counter
-    private let actionStarts = Mutex<[String: ContinuousClock.Instant]>([:])
+    /// Action executions started and not yet ended, with their start times; and one duration
+    /// histogram per action type and end state, made on first use.
+    private let actions = Mutex(ActionTimes())
+
+    private struct ActionTimes {
+        var started: [String: Timestamp] = [:]
+        var durations: [String: DurationHistogram] = [:]
+    }
 
     /// Bytes that HTTP job workers moved through the artifact bucket.
     func countBucketBytes(_ flow: ArtifactBucket.Flow, _ bytes: Int64) {
@@ -36,23 +43,30 @@ final class CoordinatorMetrics: Sendable {
         artifactBytesOut = registry.makeCounter(descriptor: bytes, labels: [("direction", "out")])
     }
 
-    /// Times actions from their STARTED event to the event that ends them.
-    func observe(_ events: EventStream) async {
-        let (_, _, live) = events.subscribe(after: nil)
-        let clock = ContinuousClock()
-        for await event in live where event.kind == .action {
-            guard let id = event.detail.actionExecutionId else { continue }
-            if event.detail.state == "STARTED" {
-                actionStarts.withLock { $0[id] = clock.now }
-                continue
+    /// Times actions from their STARTED event to the event that ends them, by the times of the
+    /// steps that made them (the engine's clock, not when an observer got round to them).
+    func observe(_ events: EventStream) {
+        events.observe { [self] event, time in record(event, at: time) }
+    }
+
+    private func record(_ event: PipelineEvent, at time: Timestamp) {
+        guard event.kind == .action, let id = event.detail.actionExecutionId else { return }
+        let detail = event.detail
+        actions.withLock { actions in
+            if detail.state == "STARTED" {
+                actions.started[id] = time
+                return
             }
-            guard let started = actionStarts.withLock({ $0.removeValue(forKey: id) }) else { continue }
-            registry.makeDurationHistogram(
+            guard let started = actions.started.removeValue(forKey: id) else { return }
+            let category = detail.type?.category ?? "", provider = detail.type?.provider ?? ""
+            let key = "\(category)\u{0}\(provider)\u{0}\(detail.state)"
+            let histogram = actions.durations[key] ?? registry.makeDurationHistogram(
                 descriptor: MetricNameDescriptor(namespace: "baton", metricName: "action_duration", unitName: "seconds",
                                                  helpText: "Action executions from start to end, by action type and result"),
-                labels: [("category", event.detail.type?.category ?? ""), ("provider", event.detail.type?.provider ?? ""), ("state", event.detail.state)],
-                buckets: [.milliseconds(10), .milliseconds(100), .seconds(1), .seconds(5), .seconds(15), .seconds(60), .seconds(300), .seconds(900), .seconds(3600)]
-            ).record(clock.now - started)
+                labels: [("category", category), ("provider", provider), ("state", detail.state)],
+                buckets: [.milliseconds(10), .milliseconds(100), .seconds(1), .seconds(5), .seconds(15), .seconds(60), .seconds(300), .seconds(900), .seconds(3600)])
+            actions.durations[key] = histogram
+            histogram.record(.seconds(max(0, time.seconds(since: started))))
         }
     }
 

@@ -10,12 +10,16 @@ package final class EventStream: Sendable {
     package static let retained = 10_000
     package static let subscriberBuffer = 10_000
 
+    /// Sees every event as it is published, in order, with the time of the step that made it.
+    package typealias Observer = @Sendable (PipelineEvent, Timestamp) -> Void
+
     private struct State {
         var sequence: Int64 = 0
         var recent: [PipelineEvent] = []
         var start = 0
         var subscribers: [Int: AsyncStream<PipelineEvent>.Continuation] = [:]
         var nextSubscriber = 0
+        var observers: [Observer] = []
     }
 
     private let state = Mutex(State())
@@ -48,8 +52,16 @@ package final class EventStream: Sendable {
                     state.start = (state.start + 1) % Self.retained
                 }
                 for continuation in state.subscribers.values { continuation.yield(event) }
+                for observer in state.observers { observer(event, time) }
             }
         }
+    }
+
+    /// Calls `observer` with every event from now on, on the publishing thread and before
+    /// `publish` returns: bookkeeping (metrics) that must see every event without a subscriber's
+    /// buffer and task hand-off per step. It must be quick, and must not call back into the stream.
+    package func observe(_ observer: @escaping Observer) {
+        state.withLock { $0.observers.append(observer) }
     }
 
     /// A subscription: the retained events after `after` (all retained ones when nil is not

@@ -2,6 +2,7 @@ import BatonModel
 import BatonStore
 import Foundation
 import Logging
+import Synchronization
 import Testing
 @testable import BatonEngine
 
@@ -43,6 +44,31 @@ import Testing
         #expect(make.actionName == "Make")
         #expect(try await engine.jobSucceeded(make.id, resultID: "r4", outputs: ActionOutputs()) == .accepted)
         #expect(try await engine.execution(id, of: "p").status == .succeeded)
+    }
+
+    @Test func anObserverSeesEveryEventInOrderAtTheTimeOfItsStep() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-engine-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let clock = Mutex(Timestamp(secondsSince1970: 1_000))
+        let engine = Engine(store: try Store(directory: directory), logger: Logger(label: "test"), now: { clock.withLock { $0 } })
+        let seen = Mutex<[(sequence: Int64, what: String, at: Double)]>([])
+        engine.events.observe { event, time in
+            seen.withLock { $0.append((event.sequence, "\(event.detail.action ?? event.detail.stage ?? "pipeline") \(event.detail.state)", time.secondsSince1970)) }
+        }
+        _ = try await engine.createPipeline(Self.declaration())
+        _ = try await engine.startExecution(of: "p", trigger: .startPipelineExecution)
+        let fetch = try #require(await Self.nextJob(engine))
+        clock.withLock { $0 = Timestamp(secondsSince1970: 1_002.5) }
+        #expect(try await engine.jobSucceeded(fetch.id, resultID: "r1", outputs: ActionOutputs()) == .accepted)
+
+        let events = seen.withLock { $0 }
+        #expect(events.map(\.sequence) == Array(1...Int64(events.count)))
+        #expect(events.map(\.sequence).last == engine.events.lastSequence)
+        let fetchStarted = try #require(events.first { $0.what == "Fetch STARTED" })
+        let fetchSucceeded = try #require(events.first { $0.what == "Fetch SUCCEEDED" })
+        #expect(fetchStarted.at == 1_000 && fetchSucceeded.at == 1_002.5)
+        #expect(fetchStarted.sequence < fetchSucceeded.sequence)
+        #expect(events.contains { $0.what == "Make STARTED" && $0.at == 1_002.5 })
     }
 
     @Test func aRestartedEngineQueuesTheJobsThatWereOpen() async throws {
