@@ -359,7 +359,7 @@ package actor Engine {
         job.resultID = resultID
         let time = now()
         openJobs[id] = nil
-        try await step(pipeline, at: time, extra: extra(time) + [.job(job)]) { machine, time in apply(&machine, job, time) }
+        try await step(pipeline, at: time, extra: extra(time) + [.jobStatus(id, status, resultID: resultID)]) { machine, time in apply(&machine, job, time) }
         return .accepted
     }
 
@@ -393,7 +393,8 @@ package actor Engine {
                 withdrawn.append(job)
             }
         }
-        var storeChanges = extra + changes.executions.map(StoreChange.execution) + changes.jobs.map(StoreChange.job) + withdrawn.map(StoreChange.job)
+        var storeChanges = extra + changes.executions.map(StoreChange.execution) + changes.jobs.map(StoreChange.job)
+            + withdrawn.map { StoreChange.jobStatus($0.id, $0.status, resultID: $0.resultID) }
         if let runtime = changes.runtime { storeChanges.append(.runtime(pipeline: pipelineName, runtime)) }
         machines[pipelineName] = machine
         for case .dispatch(let job) in effects { openJobs[job.id] = job }

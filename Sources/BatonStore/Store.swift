@@ -10,7 +10,11 @@ import GRDB
 /// One change to commit; the engine hands a batch of them to `commit` as one transaction.
 package enum StoreChange: Sendable {
     case execution(PipelineExecution)
+    /// A job as created: its row, with the record as JSON.
     case job(JobRecord)
+    /// A stored job's new status and accepted result: only its status columns are written (the
+    /// columns, not the record's JSON, are what reads return for these two).
+    case jobStatus(JobID, JobRecord.Status, resultID: String?)
     case artifact(ArtifactReference, at: Timestamp)
     case runtime(pipeline: String, PipelineRuntimeState)
     case clientToken(pipeline: String, token: String, execution: ExecutionID)
@@ -135,6 +139,7 @@ package final class Store: Sendable {
             let key: String? = switch change {
             case .execution(let execution): "e" + execution.id.rawValue
             case .job(let job): "j" + job.id.rawValue
+            case .jobStatus(let id, _, _): "s" + id.rawValue
             case .runtime(let pipeline, _): "r" + pipeline
             default: nil
             }
@@ -230,17 +235,17 @@ package final class Store: Sendable {
 
     package func jobs(status: JobRecord.Status) async throws -> [JobRecord] {
         let rows = try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, data FROM job WHERE status = ? ORDER BY created", arguments: [status.rawValue])
-                .map { row in (id: row["id"] as String, data: row["data"] as String) }
+            try Row.fetchAll(db, sql: "SELECT id, data, status, result_id FROM job WHERE status = ? ORDER BY created", arguments: [status.rawValue])
+                .map(StoredJob.init)
         }
-        return try rows.map { row in try Self.decode(JobRecord.self, row.data, table: "job", key: row.id) }
+        return try rows.map { try $0.record() }
     }
 
     package func job(_ id: JobID) async throws -> JobRecord? {
-        let json = try await database.read { db in
-            try String.fetchOne(db, sql: "SELECT data FROM job WHERE id = ?", arguments: [id.rawValue])
+        let row = try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, data, status, result_id FROM job WHERE id = ?", arguments: [id.rawValue]).map(StoredJob.init)
         }
-        return try json.map { try Self.decode(JobRecord.self, $0, table: "job", key: id.rawValue) }
+        return try row?.record()
     }
 
     package func runtimeStates() async throws -> [String: PipelineRuntimeState] {
@@ -316,6 +321,9 @@ private struct EncodedChange: Sendable {
                 job.id.rawValue, job.executionID.rawValue, job.stageName, job.actionName, job.status.rawValue,
                 job.attempt, try Store.encode(job), job.resultID, now, now,
             ]
+        case .jobStatus(let id, let status, let resultID):
+            sql = "UPDATE job SET status = ?, result_id = ?, updated = ? WHERE id = ?"
+            arguments = [status.rawValue, resultID, Date().timeIntervalSince1970, id.rawValue]
         case .artifact(let reference, let at):
             sql = "INSERT OR IGNORE INTO artifact (digest, size, created) VALUES (?, ?, ?)"
             arguments = [reference.digest.hex, reference.size, at.secondsSince1970]
@@ -343,5 +351,31 @@ private struct EncodedChange: Sendable {
     func apply(_ db: Database) throws {
         // The same few statements run in every transaction: parse each once per connection.
         try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+}
+
+
+/// A job row as read: the record as created, and the status columns that later changes write.
+private struct StoredJob: Sendable {
+    let id: String
+    let data: String
+    let status: String
+    let resultID: String?
+
+    init(_ row: Row) {
+        id = row["id"]
+        data = row["data"]
+        status = row["status"]
+        resultID = row["result_id"]
+    }
+
+    func record() throws -> JobRecord {
+        var record = try Store.decode(JobRecord.self, data, table: "job", key: id)
+        guard let status = JobRecord.Status(rawValue: status) else {
+            throw StoreError.corruptRecord(table: "job", key: id, reason: "unknown status '\(status)'")
+        }
+        record.status = status
+        record.resultID = resultID
+        return record
     }
 }

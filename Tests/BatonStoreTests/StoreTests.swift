@@ -86,6 +86,31 @@ import Testing
         #expect(stored.map(\.status) == [.inProgress, .succeeded])
     }
 
+    /// A job's record is written once, when it is created; its status and accepted result are
+    /// columns that later changes write alone, and what reads return.
+    @Test func aJobsStatusAndResultAreItsColumnsWrittenAfterItsRecord() async throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try Store(directory: directory)
+        func job(_ id: String) -> JobRecord {
+            let context = PipelineContext(pipelineName: "p", stageName: "Build", actionName: "Make", actionExecutionID: ActionExecutionID(rawValue: "a-\(id)"), executionID: ExecutionID(rawValue: "e-1"))
+            return JobRecord(id: JobID(rawValue: id), executionID: ExecutionID(rawValue: "e-1"), stageName: "Build", actionName: "Make", status: .queued, attempt: 1,
+                             data: JobData(actionTypeId: .commands, configuration: [:], pipelineContext: context, inputArtifacts: [], outputArtifacts: [], commands: ["make"]))
+        }
+        try await store.commit([.job(job("j-1")), .job(job("j-2"))])
+        // Created and ended in one group commit: the row first, then its status.
+        try await store.commit([.jobStatus(JobID(rawValue: "j-1"), .succeeded, resultID: "r-1"), .job(job("j-3")), .jobStatus(JobID(rawValue: "j-3"), .cancelled, resultID: nil)])
+
+        let reopened = try Store(directory: directory)
+        let ended = try #require(try await reopened.job(JobID(rawValue: "j-1")))
+        #expect(ended.status == .succeeded && ended.resultID == "r-1")
+        #expect(ended.data.commands == ["make"])
+        #expect(try await reopened.job(JobID(rawValue: "j-3"))?.status == .cancelled)
+        #expect(try await reopened.jobs(status: .queued).map(\.id.rawValue) == ["j-2"])
+        #expect(try await reopened.jobs(status: .succeeded).map(\.resultID) == ["r-1"])
+        #expect(try await reopened.job(JobID(rawValue: "j-9")) == nil)
+    }
+
     @Test func executionsArePagedByPositionWithoutRepeatsWhenMoreStart() async throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
