@@ -376,15 +376,23 @@ package actor Engine {
         _ body: (inout PipelineStateMachine, Timestamp) throws -> [EngineEffect]
     ) async throws {
         if let halted { throw EngineError.halted("\(halted)") }
-        guard let before = machines[pipelineName] else { throw EngineError.pipelineNotFound(pipelineName) }
-        var machine = before
+        // Out of the dictionary while the (synchronous) body runs, so it changes the only copy:
+        // the machine keeps what the step touched as it was, for events and for a failed step.
+        guard var machine = machines.removeValue(forKey: pipelineName) else { throw EngineError.pipelineNotFound(pipelineName) }
         let stepTime = time ?? now()
-        let effects = try body(&machine, stepTime)
+        let effects: [EngineEffect]
+        do {
+            effects = try body(&machine, stepTime)
+        } catch {
+            machine.rollBack()
+            machines[pipelineName] = machine
+            throw error
+        }
         let changes = machine.takeChanges()
         let ticket = nextStep
         nextStep += 1
         eventOutbox[ticket] = (changes.executions.flatMap { execution in
-            StateChanges.between(before.active[execution.id]?.execution ?? resuming[execution.id], execution, declaration: machine.declaration)
+            StateChanges.between((changes.before[execution.id] ?? nil) ?? resuming[execution.id], execution, declaration: machine.declaration)
         }, stepTime)
         var withdrawn: [JobRecord] = []
         for case .cancelJob(let id) in effects {

@@ -10,11 +10,19 @@ package struct PipelineStateMachine: Sendable {
     package private(set) var declaration: PipelineDeclaration
     package private(set) var runtime: PipelineRuntimeState
     /// Executions that have not ended.
-    package private(set) var active: [ExecutionID: ExecutionStateMachine] = [:]
+    package var active: [ExecutionID: ExecutionStateMachine] { activeMachines }
+    private var activeMachines: [ExecutionID: ExecutionStateMachine] = [:]
     /// Executions touched since the last `takeChanges()`, including ones that just ended.
     private var changed: [ExecutionID: PipelineExecution] = [:]
     private var createdJobs: [JobRecord] = []
     private var runtimeChanged = false
+    /// What this step changed, as it was before: each touched execution (nil for one that was
+    /// not active), and the declaration and runtime state. The shell takes them for events, or
+    /// puts them back when a step fails, so it never has to copy the whole machine (every active
+    /// execution) to keep the state before a step.
+    private var beforeStep: [ExecutionID: ExecutionStateMachine?] = [:]
+    private var declarationBeforeStep: PipelineDeclaration
+    private var runtimeBeforeStep: PipelineRuntimeState
 
     /// A transition disabled for longer than this does not resume what waited at it (E-94).
     package static let staleTransitionSeconds = 30.0 * 24 * 3600
@@ -25,18 +33,46 @@ package struct PipelineStateMachine: Sendable {
     package init(declaration: PipelineDeclaration, runtime: PipelineRuntimeState = PipelineRuntimeState(), active: [ExecutionStateMachine] = []) {
         self.declaration = declaration
         self.runtime = runtime
-        for machine in active { self.active[machine.execution.id] = machine }
+        declarationBeforeStep = declaration
+        runtimeBeforeStep = runtime
+        for machine in active { activeMachines[machine.execution.id] = machine }
+    }
+
+    /// Every change to the active executions goes through here, so the state before the step is
+    /// kept for what it touches.
+    private mutating func setActive(_ id: ExecutionID, _ machine: ExecutionStateMachine?) {
+        if beforeStep.index(forKey: id) == nil { beforeStep[id] = .some(activeMachines[id]) }
+        activeMachines[id] = machine
+    }
+
+    private mutating func removeActive(_ id: ExecutionID) -> ExecutionStateMachine? {
+        guard let machine = activeMachines[id] else { return nil }
+        setActive(id, nil)
+        return machine
+    }
+
+    /// Undoes everything since the last `takeChanges()`: for a step that failed part way.
+    package mutating func rollBack() {
+        for (id, machine) in beforeStep { activeMachines[id] = machine }
+        declaration = declarationBeforeStep
+        runtime = runtimeBeforeStep
+        beforeStep = [:]
+        changed = [:]
+        createdJobs = []
+        runtimeChanged = false
     }
 
     package var mode: ExecutionMode { declaration.executionMode ?? .superseded }
 
-    /// What changed since the last call: executions to store, jobs created, and the runtime state
-    /// when it changed.
-    package mutating func takeChanges() -> (executions: [PipelineExecution], jobs: [JobRecord], runtime: PipelineRuntimeState?) {
+    /// What changed since the last call: executions to store, jobs created, the runtime state
+    /// when it changed, and each changed execution as it was before (nil: it was not active).
+    package mutating func takeChanges() -> (
+        executions: [PipelineExecution], jobs: [JobRecord], runtime: PipelineRuntimeState?, before: [ExecutionID: PipelineExecution?]
+    ) {
         for id in Array(changed.keys) {
             if var machine = active[id] {
                 createdJobs += machine.takeCreatedJobs()
-                active[id] = machine
+                setActive(id, machine)
                 changed[id] = machine.execution
             }
         }
@@ -44,8 +80,12 @@ package struct PipelineStateMachine: Sendable {
             changed = [:]
             createdJobs = []
             runtimeChanged = false
+            beforeStep = [:]
+            declarationBeforeStep = declaration
+            runtimeBeforeStep = runtime
         }
-        return (changed.values.sorted { $0.startTime < $1.startTime }, createdJobs, runtimeChanged ? runtime : nil)
+        return (changed.values.sorted { $0.startTime < $1.startTime }, createdJobs, runtimeChanged ? runtime : nil,
+                beforeStep.mapValues { $0?.execution })
     }
 
     // MARK: - Starting and results
@@ -53,7 +93,7 @@ package struct PipelineStateMachine: Sendable {
     /// A new execution arrives at the first stage's entrance.
     package mutating func start(_ execution: PipelineExecution, at now: Timestamp, newID: () -> String) -> [EngineEffect] {
         let machine = ExecutionStateMachine(execution: execution, declaration: declaration)
-        active[execution.id] = machine
+        setActive(execution.id, machine)
         changed[execution.id] = machine.execution
         if mode == .queued && active.count > Self.queuedLimit {
             return end(execution.id, .failed, summary: "The pipeline has \(Self.queuedLimit) executions in progress, the most QUEUED mode allows", at: now)
@@ -66,7 +106,7 @@ package struct PipelineStateMachine: Sendable {
     ) -> [EngineEffect] {
         guard var machine = active[id] else { return [] }
         let step = machine.actionSucceeded(stage: stage, action: action, job: job, outputs: outputs, at: now, newID: newID)
-        active[id] = machine
+        setActive(id, machine)
         changed[id] = machine.execution
         return step.effects + handle(step.stageEnd, of: id, at: now, newID: newID)
     }
@@ -74,7 +114,7 @@ package struct PipelineStateMachine: Sendable {
     package mutating func actionProgressed(_ job: JobRecord, percent: Int?, summary: String?, externalExecutionId: String?, at now: Timestamp) -> [EngineEffect] {
         guard var machine = active[job.executionID] else { return [] }
         machine.actionProgressed(stage: job.stageName, action: job.actionName, job: job.id, percent: percent, summary: summary, externalExecutionId: externalExecutionId, at: now)
-        active[job.executionID] = machine
+        setActive(job.executionID, machine)
         changed[job.executionID] = machine.execution
         return []
     }
@@ -84,7 +124,7 @@ package struct PipelineStateMachine: Sendable {
     ) -> [EngineEffect] {
         guard var machine = active[job.executionID] else { return [] }
         let step = machine.actionContinued(job, token: token, summary: summary, externalExecutionId: externalExecutionId, at: now, newID: newID)
-        active[job.executionID] = machine
+        setActive(job.executionID, machine)
         changed[job.executionID] = machine.execution
         return step.effects
     }
@@ -94,7 +134,7 @@ package struct PipelineStateMachine: Sendable {
     ) -> [EngineEffect] {
         guard var machine = active[id] else { return [] }
         let step = machine.actionFailed(stage: stage, action: action, job: job, failure: failure, at: now, newID: newID)
-        active[id] = machine
+        setActive(id, machine)
         changed[id] = machine.execution
         return step.effects + handle(step.stageEnd, of: id, at: now, newID: newID)
     }
@@ -107,7 +147,7 @@ package struct PipelineStateMachine: Sendable {
     ) throws(EngineError) -> [EngineEffect] {
         guard var machine = active[id] else { throw .invalidApprovalToken(token) }
         let step = try machine.approvalResult(stage: stage, action: action, token: token, approved: approved, summary: summary, by: actor, at: now, newID: newID)
-        active[id] = machine
+        setActive(id, machine)
         changed[id] = machine.execution
         return step.effects + handle(step.stageEnd, of: id, at: now, newID: newID)
     }
@@ -129,7 +169,7 @@ package struct PipelineStateMachine: Sendable {
         for id in active.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
             guard var machine = active[id], let deadline = machine.nextDeadline, deadline <= now else { continue }
             let step = machine.timeOut(at: now, newID: newID)
-            active[id] = machine
+            setActive(id, machine)
             changed[id] = machine.execution
             effects += step.effects + handle(step.stageEnd, of: id, at: now, newID: newID)
         }
@@ -148,12 +188,12 @@ package struct PipelineStateMachine: Sendable {
         if execution.waitingAt != nil {
             // An inbound execution stops where it waits (E-12); it will not enter the stage.
             machine.setStopReason(reason)
-            active[id] = machine
+            setActive(id, machine)
             return end(id, .stopped, summary: reason.map { "Stopped: \($0)" }, at: now)
         }
         if abandon { machine.markAbandonRequested() }
         let step = machine.stop(abandon: abandon, reason: reason, at: now, newID: newID)
-        active[id] = machine
+        setActive(id, machine)
         changed[id] = machine.execution
         return step.effects + handle(step.stageEnd, of: id, at: now, newID: newID)
     }
@@ -189,11 +229,11 @@ package struct PipelineStateMachine: Sendable {
         }
         var machine = ExecutionStateMachine(execution: execution, declaration: declaration)
         machine.recordRetry(stage: index)
-        active[execution.id] = machine
+        setActive(execution.id, machine)
         runtime.lastEntered[stageName] = execution.id
         runtimeChanged = true
         let step = machine.enterStage(index, retry: retryMode, at: now, newID: newID)
-        active[execution.id] = machine
+        setActive(execution.id, machine)
         changed[execution.id] = machine.execution
         return step.effects + handle(step.stageEnd, of: execution.id, at: now, newID: newID)
     }
@@ -231,7 +271,7 @@ package struct PipelineStateMachine: Sendable {
         execution.artifacts = target.artifacts
         for earlier in 0..<index { execution.stages[earlier] = target.stages[earlier] }
         let machine = ExecutionStateMachine(execution: execution, declaration: declaration)
-        active[id] = machine
+        setActive(id, machine)
         changed[id] = machine.execution
         return arrive(id, atStage: index, at: now, newID: newID)
     }
@@ -260,7 +300,7 @@ package struct PipelineStateMachine: Sendable {
         let status = execution.stages[index].conditions?[hook]?.status
         if var machine = active[execution.id], machine.currentStage == index, status == "InProgress" {
             let step = machine.overrideCondition(hook: hook, stage: index, at: now, newID: newID)
-            active[execution.id] = machine
+            setActive(execution.id, machine)
             changed[execution.id] = machine.execution
             return step.effects + handle(step.stageEnd, of: execution.id, at: now, newID: newID)
         }
@@ -268,7 +308,7 @@ package struct PipelineStateMachine: Sendable {
            execution.stages[index].status == .failed, !execution.stages[index].actions.contains(where: { $0.status != .succeeded }) {
             var machine = ExecutionStateMachine(execution: execution, declaration: declaration)
             let step = machine.resumeAfterOverride(stage: index, at: now)
-            active[execution.id] = machine
+            setActive(execution.id, machine)
             changed[execution.id] = machine.execution
             return step.effects + handle(step.stageEnd, of: execution.id, at: now, newID: newID)
         }
@@ -325,7 +365,7 @@ package struct PipelineStateMachine: Sendable {
             } else {
                 machine.markCancelOnStop()
                 let step = machine.stop(abandon: false, reason: "The pipeline was updated", at: now, newID: newID)
-                active[id] = machine
+                setActive(id, machine)
                 changed[id] = machine.execution
                 effects += step.effects + handle(step.stageEnd, of: id, at: now, newID: newID)
             }
@@ -370,7 +410,7 @@ package struct PipelineStateMachine: Sendable {
         machine.wait(atStage: index, order: runtime.nextArrival, at: now)
         runtime.nextArrival += 1
         runtimeChanged = true
-        active[id] = machine
+        setActive(id, machine)
         changed[id] = machine.execution
         return effects + admit(index, at: now, newID: newID)
     }
@@ -383,7 +423,7 @@ package struct PipelineStateMachine: Sendable {
             runtime.lastEntered[declaration.stages[index].name] = next
             runtimeChanged = true
             let step = machine.enterStage(index, at: now, newID: newID)
-            active[next] = machine
+            setActive(next, machine)
             changed[next] = machine.execution
             effects += step.effects + handle(step.stageEnd, of: next, at: now, newID: newID)
             if mode != .parallel { break }
@@ -425,7 +465,7 @@ package struct PipelineStateMachine: Sendable {
                 let retryMode = ExecutionStateMachine.RetryMode(rawValue: failure.retryConfiguration?.retryMode ?? "") ?? .failedActions
                 retrying.recordAutomaticRetry(stage: index)
                 let step = retrying.enterStage(index, retry: retryMode, at: now, newID: newID)
-                active[id] = retrying
+                setActive(id, retrying)
                 changed[id] = retrying.execution
                 return step.effects + handle(step.stageEnd, of: id, at: now, newID: newID)
             }
@@ -449,7 +489,7 @@ package struct PipelineStateMachine: Sendable {
 
     /// Ends an active execution with `status` and forgets it.
     private mutating func end(_ id: ExecutionID, _ status: PipelineExecutionStatus, summary: String?, at now: Timestamp) -> [EngineEffect] {
-        guard var machine = active.removeValue(forKey: id) else { return [] }
+        guard var machine = removeActive(id) else { return [] }
         let effects = machine.finish(status, summary: summary, at: now)
         createdJobs += machine.takeCreatedJobs()
         changed[id] = machine.execution

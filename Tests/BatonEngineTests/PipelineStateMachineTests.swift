@@ -26,6 +26,38 @@ import Testing
         #expect(pipeline.finished == ["e1": .succeeded])
     }
 
+    /// The shell keeps no copy of the machine before a step: the machine names what a step
+    /// changed as it was, and puts it all back when the step fails part way.
+    @Test func aStepNamesWhatItChangedAsItWasAndAFailedOneIsUndoneWhole() throws {
+        var pipeline = PipelineHarness(mode: .parallel)
+        pipeline.start("e1")
+        let e1 = ExecutionID(rawValue: "e1"), e2 = ExecutionID(rawValue: "e2")
+        let beforeStep = try #require(pipeline.records["e1"])
+
+        var machine = pipeline.machine
+        let source = try #require(pipeline.job("e1", "Source"))
+        _ = machine.actionSucceeded(e1, stage: "Source", action: "Source", job: source.id, outputs: ActionOutputs(), at: Timestamp(secondsSince1970: 2000), newID: { "n" })
+        _ = machine.start(PipelineExecution(id: e2, pipeline: machine.declaration, version: 1, trigger: .startPipelineExecution, at: Timestamp(secondsSince1970: 2000)),
+                          at: Timestamp(secondsSince1970: 2000), newID: { "m" })
+        let changes = machine.takeChanges()
+        #expect(Set(changes.executions.map(\.id)) == [e1, e2])
+        #expect(changes.before[e1] == .some(beforeStep))
+        #expect(changes.before[e2] == .some(nil))
+        #expect(machine.takeChanges().before.isEmpty)
+
+        var failing = pipeline.machine
+        _ = failing.start(PipelineExecution(id: e2, pipeline: failing.declaration, version: 1, trigger: .startPipelineExecution, at: Timestamp(secondsSince1970: 2000)),
+                          at: Timestamp(secondsSince1970: 2000), newID: { "m" })
+        _ = try failing.setTransition(stage: "Build", type: .inbound, enabled: false, reason: "freeze", by: nil, at: Timestamp(secondsSince1970: 2000), newID: { "t" })
+        _ = failing.actionSucceeded(e1, stage: "Source", action: "Source", job: source.id, outputs: ActionOutputs(), at: Timestamp(secondsSince1970: 2000), newID: { "n" })
+        failing.rollBack()
+        #expect(Set(failing.active.keys) == [e1])
+        #expect(failing.active[e1]?.execution == pipeline.machine.active[e1]?.execution)
+        #expect(failing.runtime == pipeline.machine.runtime)
+        let none = failing.takeChanges()
+        #expect(none.executions.isEmpty && none.jobs.isEmpty && none.runtime == nil && none.before.isEmpty)
+    }
+
     @Test func aFailedActionFailsTheStageOnceItsParallelActionsFinish() {
         var pipeline = PipelineHarness(parallelBuild: true)
         pipeline.start("e1")
