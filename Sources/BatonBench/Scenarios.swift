@@ -62,7 +62,8 @@ final class Scenarios {
     }
 
     /// Two more workers, 32 slots each; `pipelines` PARALLEL pipelines of a source and `fanOut`
-    /// parallel no-ops, `executionsEach` executions of each started at once.
+    /// parallel no-ops, `executionsEach` executions of each started at once, each pipeline's by a
+    /// client of its own (until session 12 one client started them all, one after another).
     func throughput(pipelines: Int, executionsEach: Int, fanOut: Int) async throws -> Double {
         for id in ["worker-1", "worker-2"] {
             try cluster.startWorker(id, slots: 32, providers: [
@@ -81,11 +82,24 @@ final class Scenarios {
         }
         let start = Date().timeIntervalSince1970
         let before = ProcessUsage.now()
-        let (started, after) = try await APIConnection.with(cluster.client.endpoint) { connection in
-            var started: [(pipeline: String, id: String)] = []
-            for _ in 0..<executionsEach {
-                for name in names { started.append((name, try await connection.start(name))) }
+        let endpoint = cluster.client.endpoint
+        // Each pipeline's trigger source is a client of its own: one connection per pipeline,
+        // starting that pipeline's executions one after another.
+        let started = try await withThrowingTaskGroup(of: [(pipeline: String, id: String)].self) { group in
+            for name in names {
+                group.addTask {
+                    try await APIConnection.with(endpoint) { connection in
+                        var ids: [(pipeline: String, id: String)] = []
+                        for _ in 0..<executionsEach { ids.append((name, try await connection.start(name))) }
+                        return ids
+                    }
+                }
             }
+            var all: [(pipeline: String, id: String)] = []
+            for try await ids in group { all += ids }
+            return all
+        }
+        let after = try await APIConnection.with(endpoint) { connection in
             // Newest first, every 250 ms: the newest end last, so by the time the newest has ended
             // the rest answer at once, and the checks do not compete with the run. The end is the
             // last execution's own end time, as the coordinator recorded it, so how often this
@@ -97,7 +111,7 @@ final class Scenarios {
                 repeat { try await Task.sleep(for: .milliseconds(250)) } while try await !connection.hasEnded(id, of: pipeline)
                 after = ProcessUsage.now()
             }
-            return (started, after)
+            return after
         }
         let end = try await cluster.lastEnd(of: started)
         lastThroughputSeconds = end - start
