@@ -31,7 +31,7 @@ struct BenchOptions: ParsableArguments {
     @Option(help: "Size of the artifact the hop moves, in MiB.")
     var artifactMib = 256
     @Option(help: "Executions of each pipeline in the throughput scenario.")
-    var executions = 100
+    var executions = 300
     @Option(help: "No-op actions in the second stage of each throughput execution, after its source action. Runs at two widths separate what an execution costs from what an action costs.")
     var fanOut = 10
     @Flag(help: "Run only the no-op action cycle.")
