@@ -24,8 +24,10 @@ package final class BlockingReads: @unchecked Sendable {
         if !started {
             started = true
             for index in 0..<threadCount {
-                let thread = Thread { [self] in work() }
-                thread.name = "baton-reads-\(index)"
+                let thread = Thread { [self] in
+                    Thread.nameCurrent("baton-reads-\(index)")
+                    work()
+                }
                 thread.start()
             }
         }

@@ -115,8 +115,10 @@ private final class BlockFile: @unchecked Sendable {
     /// Hands `bytes` to the writing thread; the caller must `waitForWrite` before the next.
     func startWrite(_ bytes: UnsafeRawBufferPointer, at offset: Int64) {
         if thread == nil {
-            let thread = Thread { [self] in runWrites() }
-            thread.name = "baton-file-writer"
+            let thread = Thread { [self] in
+                Thread.nameCurrent("baton-writer")
+                runWrites()
+            }
             self.thread = thread
             thread.start()
         }

@@ -15,6 +15,27 @@ import Testing
         }
     }
 
+    /// The loop's thread carries its name where the OS shows it (`top -H`, perf), cut to the 15
+    /// bytes Linux keeps.
+    @Test func theLoopsThreadIsNamedForTheOperatingSystem() async throws {
+        let loop = try SocketLoop(context: try ZeroMQContext(), logger: Logger(label: "test"), name: "loop-name-test-123")
+        func threadNames() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").map { task in
+                try String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8).trimmingCharacters(in: .newlines)
+            }
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await loop.run() }
+            defer { loop.stop() }
+            _ = try await loop.open(SocketSpec(.router, bind: ["tcp://127.0.0.1:*"]))
+            let deadline = ContinuousClock.now + .seconds(5)
+            while try !threadNames().contains("loop-name-test-"), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(try threadNames().contains("loop-name-test-"))
+        }
+    }
+
     @Test func routerAndDealerTalkOverTCPLoopback() async throws {
         try await withLoop { loop in
             let router = try await loop.open(SocketSpec(.router, bind: ["tcp://127.0.0.1:*"]))
