@@ -47,12 +47,13 @@ let package = Package(
         .target(name: "BatonModel", dependencies: [crypto, yams]),
         .target(name: "BatonJSON"),
         .target(name: "BatonIdentifiers"),
+        .target(name: "BatonThreads"),
 
         // Layer 1: wire contracts, the ZeroMQ binding, durable state.
-        .target(name: "ZeroMQ", dependencies: ["CZeroMQ", logging, serviceLifecycle]),
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ", "BatonThreads", logging, serviceLifecycle]),
         .target(name: "BatonProtocol", dependencies: ["BatonModel", "BatonJSON"]),
         .target(name: "BatonAPI", dependencies: ["BatonModel", crypto]),
-        .target(name: "BatonFileIO", dependencies: [crypto]),
+        .target(name: "BatonFileIO", dependencies: ["BatonThreads", crypto]),
         .target(name: "BatonGit", dependencies: ["BatonModel", subprocess, systemPackage, crypto]),
         .target(name: "BatonStore", dependencies: ["BatonModel", "BatonJSON", "BatonFileIO", grdb, crypto, logging]),
 

@@ -19,7 +19,14 @@ final class CoordinatorMetrics: Sendable {
 
     private struct ActionTimes {
         var started: [String: Timestamp] = [:]
-        var durations: [String: DurationHistogram] = [:]
+        var durations: [Ending: DurationHistogram] = [:]
+    }
+
+    /// An action type and the state its executions ended in: one histogram's labels.
+    private struct Ending: Hashable {
+        let category: String
+        let provider: String
+        let state: String
     }
 
     /// Bytes that HTTP job workers moved through the artifact bucket.
@@ -58,14 +65,13 @@ final class CoordinatorMetrics: Sendable {
                 return
             }
             guard let started = actions.started.removeValue(forKey: id) else { return }
-            let category = detail.type?.category ?? "", provider = detail.type?.provider ?? ""
-            let key = "\(category)\u{0}\(provider)\u{0}\(detail.state)"
-            let histogram = actions.durations[key] ?? registry.makeDurationHistogram(
+            let ending = Ending(category: detail.type?.category ?? "", provider: detail.type?.provider ?? "", state: detail.state)
+            let histogram = actions.durations[ending] ?? registry.makeDurationHistogram(
                 descriptor: MetricNameDescriptor(namespace: "baton", metricName: "action_duration", unitName: "seconds",
                                                  helpText: "Action executions from start to end, by action type and result"),
-                labels: [("category", category), ("provider", provider), ("state", detail.state)],
+                labels: [("category", ending.category), ("provider", ending.provider), ("state", ending.state)],
                 buckets: [.milliseconds(10), .milliseconds(100), .seconds(1), .seconds(5), .seconds(15), .seconds(60), .seconds(300), .seconds(900), .seconds(3600)])
-            actions.durations[key] = histogram
+            actions.durations[ending] = histogram
             histogram.record(.seconds(max(0, time.seconds(since: started))))
         }
     }

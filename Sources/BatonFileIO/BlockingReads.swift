@@ -1,3 +1,4 @@
+import BatonThreads
 import Foundation
 
 /// A few threads of their own that run blocking reads, several at once: a disk serves a queue of
@@ -24,11 +25,7 @@ package final class BlockingReads: @unchecked Sendable {
         if !started {
             started = true
             for index in 0..<threadCount {
-                let thread = Thread { [self] in
-                    Thread.nameCurrent("baton-reads-\(index)")
-                    work()
-                }
-                thread.start()
+                Thread.startNamed("baton-reads-\(index)") { [self] in work() }
             }
         }
         jobs.append(job)

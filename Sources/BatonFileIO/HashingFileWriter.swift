@@ -1,3 +1,4 @@
+import BatonThreads
 import Crypto
 import Foundation
 
@@ -115,12 +116,7 @@ private final class BlockFile: @unchecked Sendable {
     /// Hands `bytes` to the writing thread; the caller must `waitForWrite` before the next.
     func startWrite(_ bytes: UnsafeRawBufferPointer, at offset: Int64) {
         if thread == nil {
-            let thread = Thread { [self] in
-                Thread.nameCurrent("baton-writer")
-                runWrites()
-            }
-            self.thread = thread
-            thread.start()
+            thread = Thread.startNamed("baton-writer") { [self] in runWrites() }
         }
         condition.lock()
         pending = (bytes, offset)

@@ -354,7 +354,6 @@ private struct EncodedChange: Sendable {
     }
 }
 
-
 /// A job row as read: the record as created, and the status columns that later changes write.
 private struct StoredJob: Sendable {
     let id: String

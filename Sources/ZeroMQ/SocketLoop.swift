@@ -1,3 +1,4 @@
+import BatonThreads
 import CZeroMQ
 import Foundation
 import Logging
@@ -116,11 +117,7 @@ package final class SocketLoop: Service, Sendable {
                     exit.resume()
                     return
                 }
-                let thread = Thread { [self] in
-                    Self.nameCurrentThread(name)
-                    threadMain()
-                }
-                thread.start()
+                Thread.startNamed(name) { [self] in threadMain() }
             }
         } onCancel: {
             stop()
@@ -206,17 +203,6 @@ package final class SocketLoop: Service, Sendable {
     }
 
     // MARK: - The loop thread
-
-    /// For `top -H`, perf and /proc: Foundation's `Thread.name`, set before a thread starts, does
-    /// not reach the kernel on Linux (which keeps 15 bytes), and pthread_setname_np, a GNU
-    /// extension, is not imported.
-    private static func nameCurrentThread(_ name: String) {
-        let fd = Glibc.open("/proc/thread-self/comm", O_WRONLY)
-        guard fd >= 0 else { return }
-        defer { Glibc.close(fd) }
-        let bytes = Array(name.utf8.prefix(15))
-        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-    }
 
     private func threadMain() {
         var polled: [GuardedSocket] = []

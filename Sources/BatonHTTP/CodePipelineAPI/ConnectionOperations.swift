@@ -12,10 +12,9 @@ extension CodePipelineAPI {
         do {
             let body = try await request.body.collect(upTo: 64 * 1024)
             let data = body.readableBytes == 0 ? Data("{}".utf8) : Data(body.readableBytesView)
-            func decode<T: Decodable>(_ type: T.Type) throws -> T { try Self.decodeInput(type, from: data) }
             let output: any Encodable = switch path {
-            case CreateConnectionInput.path: try await createConnection(try decode(CreateConnectionInput.self))
-            case DeleteConnectionInput.path: try await deleteConnection(try decode(DeleteConnectionInput.self))
+            case CreateConnectionInput.path: try await createConnection(try Self.decodeInput(CreateConnectionInput.self, from: data))
+            case DeleteConnectionInput.path: try await deleteConnection(try Self.decodeInput(DeleteConnectionInput.self, from: data))
             default: ListConnectionsOutput(connections: connections.all.map(Self.shape))
             }
             return Self.json(output, requestID: requestID)
