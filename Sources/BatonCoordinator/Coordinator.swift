@@ -49,7 +49,7 @@ package struct Coordinator: Service {
         let engine = Engine(store: store, logger: logger)
         try await engine.recover()
 
-        let loop = try SocketLoop(context: try ZeroMQContext(), logger: logger, name: "baton-zeromq")
+        let loop = try SocketLoop(context: try ZeroMQContext(scheduling: .batch), logger: logger, name: "baton-zeromq")
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await loop.run() }
             defer { group.cancelAll() }

@@ -74,7 +74,7 @@ package actor Worker: Service {
         self.logger = logger
         session = identifiers.uuid()
         jobsDirectory = configuration.workDirectory.appendingPathComponent("jobs")
-        loop = try SocketLoop(context: try ZeroMQContext(), logger: logger, name: "baton-wkr-zmq")
+        loop = try SocketLoop(context: try ZeroMQContext(scheduling: .batch), logger: logger, name: "baton-wkr-zmq")
         lastHeard = ContinuousClock().now
     }
 

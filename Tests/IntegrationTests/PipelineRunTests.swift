@@ -80,6 +80,11 @@ import Glibc
             #expect(listing.output.contains("release/lint-report.txt"))
             let greeting = try await runTool("/usr/bin/unzip", ["-p", object.path, "release/GREETING.txt"])
             #expect(greeting.output == "HELLO FROM BATON\n")
+
+            // Both processes run libzmq's I/O threads as SCHED_BATCH (performance.md).
+            #expect(schedulingPolicies(ofThreadsNamed: "ZMQbg/IO/0", in: "\(cluster.coordinatorProcess.pid)") == [3])
+            let worker = try #require(cluster.worker("worker-1"))
+            #expect(schedulingPolicies(ofThreadsNamed: "ZMQbg/IO/0", in: "\(worker.pid)") == [3])
         }
     }
 
