@@ -9,9 +9,10 @@ package final class ZeroMQContext: Sendable {
         case inherited
         /// Linux's `SCHED_BATCH`: a woken I/O thread does not preempt the thread running on its
         /// core, so on a busy machine the threads that make and use messages run on and hand the
-        /// I/O thread larger batches. Where the system refuses the policy (a seccomp profile that
-        /// forbids it, say), the context keeps `inherited`: libzmq aborts the process if it
-        /// cannot apply a policy it was given, so the policy is tried first on a thread of its own.
+        /// I/O thread larger batches. Where the system refuses the policy (an unprivileged process
+        /// started as `SCHED_IDLE`, a seccomp profile), the context keeps `inherited`: libzmq
+        /// aborts the process if it cannot apply a policy it was given, so the policy is tried first on a thread of Baton's
+        /// own (`mayUseBatchScheduling`).
         case batch
     }
 
@@ -28,7 +29,7 @@ package final class ZeroMQContext: Sendable {
         zmq_ctx_set(handle, ZMQ_BLOCKY, 0)
         zmq_ctx_set(handle, ZMQ_IO_THREADS, ioThreads)
         if let threadNamePrefix { zmq_ctx_set(handle, ZMQ_THREAD_NAME_PREFIX, threadNamePrefix) }
-        if scheduling == .batch, Self.batchSchedulingAllowed, zmq_ctx_set(handle, ZMQ_THREAD_SCHED_POLICY, Self.schedBatch) == 0 {
+        if scheduling == .batch, Self.mayUseBatchScheduling(), zmq_ctx_set(handle, ZMQ_THREAD_SCHED_POLICY, Self.schedBatch) == 0 {
             ioThreadScheduling = .batch
         } else {
             ioThreadScheduling = .inherited
@@ -43,9 +44,12 @@ package final class ZeroMQContext: Sendable {
     /// Linux's `SCHED_BATCH`, which Glibc declares only under `_GNU_SOURCE`.
     package static let schedBatch: Int32 = 3
 
-    /// Whether a thread of this process may switch itself to `SCHED_BATCH`: asked once, of a
-    /// thread started for the purpose, with the very call libzmq's I/O threads make.
-    static let batchSchedulingAllowed: Bool = {
+    /// Whether a thread started from the calling one may switch itself to `SCHED_BATCH`, with
+    /// the very call libzmq's I/O threads make. A new thread has its creator's policy and
+    /// privileges, as the I/O threads will: an unprivileged process started as `SCHED_IDLE`
+    /// (systemd's `CPUSchedulingPolicy=idle`, `chrt -i`) may not leave it, and a seccomp profile may
+    /// forbid the call altogether.
+    package static func mayUseBatchScheduling() -> Bool {
         var thread = pthread_t()
         let started = pthread_create(&thread, nil, { _ in
             var parameters = sched_param()
@@ -57,7 +61,7 @@ package final class ZeroMQContext: Sendable {
         var result: UnsafeMutableRawPointer?
         guard pthread_join(thread, &result) == 0 else { return false }
         return result == UnsafeMutableRawPointer(bitPattern: 1)
-    }()
+    }
 
     package static var version: (major: Int32, minor: Int32, patch: Int32) {
         var major: Int32 = 0, minor: Int32 = 0, patch: Int32 = 0

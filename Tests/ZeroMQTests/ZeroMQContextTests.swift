@@ -4,6 +4,9 @@ import Testing
 @testable import ZeroMQ
 
 @Suite(.timeLimit(.minutes(1))) struct ZeroMQContextTests {
+    /// How long to wait for libzmq to start and name a context's first I/O thread.
+    static let threadStart = Duration.seconds(5)
+
     /// The scheduling policy of the context's first I/O thread, found by the name prefix the
     /// context gave it once libzmq has started and named it.
     func ioThreadPolicy(_ scheduling: ZeroMQContext.IOThreadScheduling) async throws -> (context: ZeroMQContext.IOThreadScheduling, thread: Int?) {
@@ -11,7 +14,7 @@ import Testing
         let context = try ZeroMQContext(scheduling: scheduling, threadNamePrefix: prefix)
         let socket = try Socket(context: context, type: .router)  // starts the I/O threads
         defer { withExtendedLifetime(socket) {} }
-        let deadline = ContinuousClock.now + .seconds(5)
+        let deadline = ContinuousClock.now + Self.threadStart
         var policies: [Int] = []
         while policies.isEmpty, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
@@ -22,7 +25,7 @@ import Testing
     }
 
     @Test func batchSchedulingReachesTheIOThreads() async throws {
-        #expect(ZeroMQContext.batchSchedulingAllowed)
+        #expect(ZeroMQContext.mayUseBatchScheduling())
         let (scheduling, policy) = try await ioThreadPolicy(.batch)
         #expect(scheduling == .batch)
         #expect(policy == Int(ZeroMQContext.schedBatch))
@@ -33,4 +36,88 @@ import Testing
         #expect(scheduling == .inherited)
         #expect(policy == 0)  // SCHED_OTHER
     }
+
+    /// A thread that may not leave `SCHED_IDLE` (no `CAP_SYS_NICE`, and an `RLIMIT_NICE` that
+    /// does not reach nice 0), as in an unprivileged process started by `chrt -i`: a context made
+    /// there keeps its I/O threads as they are instead of handing libzmq a policy it would abort
+    /// the process over. The whole process cannot be run that way here: as `SCHED_IDLE` it starves
+    /// while other tests keep the cores busy.
+    @Test(.enabled(if: RestrictedThread.niceLimit < 20))
+    func aThreadThatMayNotLeaveIdleSchedulingMakesAContextThatKeepsIt() async throws {
+        let prefix = Int32.random(in: 100...999)
+        let outcome = try await RestrictedThread.run {
+            let allowed = ZeroMQContext.mayUseBatchScheduling()
+            let context = try ZeroMQContext(scheduling: .batch, threadNamePrefix: prefix)
+            let socket = try Socket(context: context, type: .router)  // its I/O threads start from this thread
+            defer { withExtendedLifetime(socket) {} }
+            let deadline = ContinuousClock.now + Self.threadStart
+            var policies: [Int] = []
+            while policies.isEmpty, ContinuousClock.now < deadline {
+                usleep(10_000)
+                policies = schedulingPolicies(ofThreadsNamed: "\(prefix)/ZMQbg/IO/0")
+            }
+            return (allowed, context.ioThreadScheduling, policies)
+        }
+        #expect(!outcome.0)
+        #expect(outcome.1 == .inherited)
+        #expect(outcome.2 == [5])  // SCHED_IDLE, as the thread that started it
+    }
 }
+
+/// A thread of its own that runs as `SCHED_IDLE` without `CAP_SYS_NICE`. Both are the thread's
+/// alone: the rest of the test process keeps its policy and capabilities.
+enum RestrictedThread {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// `RLIMIT_NICE`'s soft limit, from `/proc/self/limits`: leaving `SCHED_IDLE` for nice 0 needs 20.
+    static var niceLimit: Int {
+        let limits = (try? String(contentsOfFile: "/proc/self/limits", encoding: .utf8)) ?? ""
+        guard let line = limits.split(separator: "\n").first(where: { $0.hasPrefix("Max nice priority") }) else { return 0 }
+        return Int(line.dropFirst("Max nice priority".count).split(separator: " ").first ?? "") ?? 20
+    }
+
+    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Result {
+                    var parameters = sched_param()
+                    guard pthread_setschedparam(pthread_self(), 5, &parameters) == 0 else {  // SCHED_IDLE
+                        throw Failure(description: "could not make the thread SCHED_IDLE")
+                    }
+                    try dropNiceCapability()
+                    return try body()
+                })
+            }
+            thread.start()
+        }
+    }
+
+    /// capget(2)/capset(2) with `_LINUX_CAPABILITY_VERSION_3`, on the calling thread (pid 0).
+    private struct Header {
+        var version: UInt32 = 0x2008_0522
+        var pid: Int32 = 0
+    }
+
+    private struct Sets {
+        var effective: UInt32 = 0
+        var permitted: UInt32 = 0
+        var inheritable: UInt32 = 0
+    }
+
+    private static func dropNiceCapability() throws {
+        var header = Header()
+        var sets = [Sets(), Sets()]
+        guard capget(&header, &sets) == 0 else { throw Failure(description: "capget: \(String(cString: strerror(errno)))") }
+        let sysNice: UInt32 = 1 << 23  // CAP_SYS_NICE
+        sets[0].effective &= ~sysNice
+        sets[0].permitted &= ~sysNice
+        header = Header()
+        guard capset(&header, &sets) == 0 else { throw Failure(description: "capset: \(String(cString: strerror(errno)))") }
+    }
+}
+
+// Glibc exports the system calls' wrappers; their declarations are in libcap's header.
+@_silgen_name("capget") private func capget(_ header: UnsafeMutableRawPointer, _ sets: UnsafeMutableRawPointer) -> Int32
+@_silgen_name("capset") private func capset(_ header: UnsafeMutableRawPointer, _ sets: UnsafeMutableRawPointer) -> Int32
