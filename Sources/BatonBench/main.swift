@@ -2,6 +2,7 @@ import ArgumentParser
 import BatonModel
 import Foundation
 import Logging
+import ZeroMQ
 
 // baton-bench: Baton's dispatch cycle, throughput and artifact transfer, each next to what the
 // same machine does with raw libzmq and SHA-256. `scripts/bench` builds it in release mode and runs it.
@@ -54,7 +55,10 @@ let onlyThroughput = options.onlyThroughput
 let throughputExecutions = options.executions
 let fanOut = options.fanOut
 
-print("baton-bench on \(ProcessInfo.processInfo.activeProcessorCount) cores")
+// The coordinator and workers ask for SCHED_BATCH I/O threads; say whether the system allowed it,
+// since the throughput figure depends on it (performance.md, session 13).
+let ioThreads = ZeroMQContext.mayUseBatchScheduling() ? "SCHED_BATCH" : "the default policy (SCHED_BATCH refused)"
+print("baton-bench on \(ProcessInfo.processInfo.activeProcessorCount) cores; libzmq I/O threads run as \(ioThreads)")
 do {
     try await measure()
 } catch {

@@ -11,8 +11,8 @@ package final class ZeroMQContext: Sendable {
         /// core, so on a busy machine the threads that make and use messages run on and hand the
         /// I/O thread larger batches. Where the system refuses the policy (an unprivileged process
         /// started as `SCHED_IDLE`, a seccomp profile), the context keeps `inherited`: libzmq
-        /// aborts the process if it cannot apply a policy it was given, so the policy is tried first on a thread of Baton's
-        /// own (`mayUseBatchScheduling`).
+        /// aborts the process if it cannot apply a policy it was given, so the policy is tried
+        /// first on a thread of Baton's own (`mayUseBatchScheduling`).
         case batch
     }
 
