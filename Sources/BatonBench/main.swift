@@ -74,6 +74,9 @@ let sha = RawBaselines.sha256Speed(megabytes: 1024)
 progress("no-op action cycle…")
 
 let cluster = try await BenchCluster.start(logger: logger)
+// Every way out, the --only-… runs and errors included: each run leaves about 770 MiB (the
+// durable-write baseline, the 256 MiB artifact three times over) in the temporary directory.
+defer { cluster.remove() }
 progress("durable file write…")
 let diskWrite = try RawBaselines.durableWriteSpeed(megabytes: bigMegabytes, in: cluster.root)
 let scenarios = Scenarios(cluster: cluster, timeline: Timeline())
@@ -97,7 +100,6 @@ progress("throughput…")
 let throughput = try await scenarios.throughput(pipelines: 4, executionsEach: throughputExecutions, fanOut: fanOut)
 progress("artifact transfer…")
 let transfer = try await scenarios.artifactTransfer(megabytes: bigMegabytes)
-cluster.remove()
 
 print("")
 row("measure", "Baton", "raw baseline", "ratio")
