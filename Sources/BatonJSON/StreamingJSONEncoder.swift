@@ -53,14 +53,15 @@ final class JSONStreamWriter: Encoder {
     struct Unsupported: Error {}
 
     /// An open object or array. In sorted mode an object's values are written in the order they
-    /// come, each remembered by key, and reordered when the object closes.
+    /// come, each remembered by key (in `State.entries`, from `firstEntry` on), and reordered when
+    /// the object closes.
     struct OpenContainer {
         let id: Int
         let isObject: Bool
         /// Index of the `{` or `[` in `bytes`.
         let start: Int
+        let firstEntry: Int
         var count = 0
-        var sortedEntries: [(key: String, start: Int)] = []
     }
 
     struct State {
@@ -68,6 +69,13 @@ final class JSONStreamWriter: Encoder {
         var stack: [OpenContainer] = []
         var nextID = 0
         var unsupported = false
+        /// Sorted mode: the keys and starts of the open objects' entries, innermost last. A nested
+        /// object closes before its parent's next entry begins, so each object's are on top when
+        /// it closes. One array for all, and the reorder's buffers below, so that sorting an
+        /// object allocates nothing once they have grown.
+        var entries: [(key: String, start: Int)] = []
+        var spans: [(key: String, range: Range<Int>)] = []
+        var scratch: [UInt8] = []
     }
 
     /// The mutable state lives behind a pointer: stored properties of a class are checked for
@@ -128,7 +136,7 @@ final class JSONStreamWriter: Encoder {
     /// Opens an object or an array where the current value goes; returns its depth and id.
     func open(isObject: Bool) -> (depth: Int, id: Int) {
         nextID += 1
-        stack.append(OpenContainer(id: nextID, isObject: isObject, start: bytes.count))
+        stack.append(OpenContainer(id: nextID, isObject: isObject, start: bytes.count, firstEntry: state.pointee.entries.count))
         bytes.append(isObject ? UInt8(ascii: "{") : UInt8(ascii: "["))
         return (stack.count, nextID)
     }
@@ -137,8 +145,9 @@ final class JSONStreamWriter: Encoder {
     func close(toDepth depth: Int) {
         while stack.count > depth {
             let container = stack.removeLast()
-            if container.isObject && sortedKeys && container.sortedEntries.count > 1 {
-                reorder(container)
+            if container.isObject && sortedKeys {
+                if state.pointee.entries.count - container.firstEntry > 1 { reorder(container) } else { bytes.append(UInt8(ascii: "}")) }
+                state.pointee.entries.removeSubrange(container.firstEntry...)
             } else {
                 bytes.append(container.isObject ? UInt8(ascii: "}") : UInt8(ascii: "]"))
             }
@@ -147,25 +156,40 @@ final class JSONStreamWriter: Encoder {
 
     /// Rewrites a sorted-mode object's entries in key order. Each entry runs from its start (a
     /// comma for all but the first) to the next entry's start.
+    /// Entries already in key order (as where a type declares its keys so) stay where they are.
     private func reorder(_ container: OpenContainer) {
+        let state = self.state
         let bodyStart = container.start + 1
-        let end = bytes.count
-        let entries = container.sortedEntries
-        var ranges: [(key: String, range: Range<Int>)] = []
-        ranges.reserveCapacity(entries.count)
-        for (index, entry) in entries.enumerated() {
-            let start = bytes[entry.start] == UInt8(ascii: ",") ? entry.start + 1 : entry.start
-            let stop = index + 1 < entries.count ? entries[index + 1].start : end
-            ranges.append((entry.key, (start - bodyStart)..<(stop - bodyStart)))
+        let end = state.pointee.bytes.count
+        let first = container.firstEntry
+        let last = state.pointee.entries.count - 1
+        var inOrder = true
+        for index in first..<last where !state.pointee.entries[index].key.utf8.lexicographicallyPrecedes(state.pointee.entries[index + 1].key.utf8) {
+            inOrder = false
+            break
         }
-        let body = Array(bytes[bodyStart..<end])
-        bytes.removeSubrange(bodyStart...)
-        ranges.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-        for (index, entry) in ranges.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            bytes.append(contentsOf: body[entry.range])
+        guard !inOrder else {
+            state.pointee.bytes.append(UInt8(ascii: "}"))
+            return
         }
-        bytes.append(UInt8(ascii: "}"))
+        state.pointee.spans.removeAll(keepingCapacity: true)
+        for index in first...last {
+            let entry = state.pointee.entries[index]
+            let start = state.pointee.bytes[entry.start] == UInt8(ascii: ",") ? entry.start + 1 : entry.start
+            let stop = index < last ? state.pointee.entries[index + 1].start : end
+            state.pointee.spans.append((entry.key, (start - bodyStart)..<(stop - bodyStart)))
+        }
+        state.pointee.scratch.removeAll(keepingCapacity: true)
+        state.pointee.scratch.append(contentsOf: state.pointee.bytes[bodyStart..<end])
+        state.pointee.bytes.removeSubrange(bodyStart...)
+        state.pointee.spans.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        state.pointee.scratch.withUnsafeBufferPointer { body in
+            for index in state.pointee.spans.indices {
+                if index > 0 { state.pointee.bytes.append(UInt8(ascii: ",")) }
+                state.pointee.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: body[state.pointee.spans[index].range]))
+            }
+        }
+        state.pointee.bytes.append(UInt8(ascii: "}"))
     }
 
     /// Before a container at `depth` (with `id`) writes: closes what its last value left open,
@@ -183,7 +207,7 @@ final class JSONStreamWriter: Encoder {
         prepare(depth: depth, id: id)
         guard !unsupported else { return }
         let index = depth - 1
-        if sortedKeys { stack[index].sortedEntries.append((key, bytes.count)) }
+        if sortedKeys { state.pointee.entries.append((key, bytes.count)) }
         if stack[index].count > 0 { bytes.append(UInt8(ascii: ",")) }
         stack[index].count += 1
         writeString(key)

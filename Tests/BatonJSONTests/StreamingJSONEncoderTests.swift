@@ -110,6 +110,34 @@ import Testing
         #expect(String(decoding: try StreamingJSONEncoder().encode(Nested()), as: UTF8.self) == #"{"z":1,"b":{"c":"x","a":"y"},"a":[1,{"b":true},2],"c":null}"#)
     }
 
+    /// Objects whose keys arrive in order stay as written; ones that do not are reordered,
+    /// however they nest inside each other and inside arrays.
+    struct InOrder: Encodable {
+        struct OutOfOrder: Encodable {
+            var zulu = "z"
+            var mike = ["yankee": 1, "alpha": 2]
+            var alpha = [InOrderLeaf(), InOrderLeaf()]
+        }
+
+        struct InOrderLeaf: Encodable {
+            var a = 1
+            var b: String? = nil
+            var c = ["x"]
+        }
+
+        var alpha = 1
+        var bravo = OutOfOrder()
+        var charlie = [OutOfOrder(), OutOfOrder()]
+        var delta = ["one": InOrderLeaf()]
+        var echo = InOrderLeaf()
+    }
+
+    @Test func objectsAlreadyInKeyOrderAndOthersNestedInThemEncodeAsJSONEncoderDoes() throws {
+        try Self.expectSame(InOrder())
+        try Self.expectSame([InOrder(), InOrder()])
+        try Self.expectSame(InOrder.InOrderLeaf())
+    }
+
     @Test func whatCannotStreamFallsBackToJSONEncoder() throws {
         try Self.expectSame(Interleaved())
         try Self.expectSame(Inheriting())
