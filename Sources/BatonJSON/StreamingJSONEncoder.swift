@@ -109,7 +109,10 @@ final class JSONStreamWriter: Encoder {
         self.escapeSlashes = escapeSlashes
         state = .allocate(capacity: 1)
         state.initialize(to: State())
+        // Room for a typical record or header at once, instead of growing from nothing.
         state.pointee.bytes.reserveCapacity(1024)
+        state.pointee.stack.reserveCapacity(16)
+        if sortedKeys { state.pointee.entries.reserveCapacity(64) }
     }
 
     deinit {
@@ -173,6 +176,7 @@ final class JSONStreamWriter: Encoder {
             return
         }
         state.pointee.spans.removeAll(keepingCapacity: true)
+        state.pointee.spans.reserveCapacity(max(32, last - first + 1))
         for index in first...last {
             let entry = state.pointee.entries[index]
             let start = state.pointee.bytes[entry.start] == UInt8(ascii: ",") ? entry.start + 1 : entry.start
@@ -180,6 +184,8 @@ final class JSONStreamWriter: Encoder {
             state.pointee.spans.append((entry.key, (start - bodyStart)..<(stop - bodyStart)))
         }
         state.pointee.scratch.removeAll(keepingCapacity: true)
+        // Outer objects reorder after inner ones: room for everything written so far, once.
+        state.pointee.scratch.reserveCapacity(state.pointee.bytes.capacity)
         state.pointee.scratch.append(contentsOf: state.pointee.bytes[bodyStart..<end])
         state.pointee.bytes.removeSubrange(bodyStart...)
         state.pointee.spans.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
