@@ -50,9 +50,9 @@ extension JobBroker {
     }
 
     private func dispatch(_ entry: JobQueue.Entry, to key: [UInt8]) {
-        guard var worker = workers[key] else { return }
-        worker.jobSeq += 1
-        workers[key] = worker
+        guard let index = workers.index(forKey: key) else { return }
+        workers.values[index].jobSeq += 1
+        let worker = workers.values[index]
         let nonce = lease(entry, to: key)
         var data = entry.job.data
         // A git source learns its repository now, so a connection changed since the job was

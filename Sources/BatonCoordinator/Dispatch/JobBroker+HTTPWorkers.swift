@@ -29,7 +29,7 @@ extension JobBroker: HTTPJobQueue {
     func acknowledge(_ id: JobID, nonce: String) async throws(JobWorkerError) {
         let dispatch = try httpDispatch(id)
         guard dispatch.nonce == nonce else { throw .invalidNonce(id) }
-        dispatched[id]?.acknowledged = true
+        changeDispatch(id) { $0.acknowledged = true }
     }
 
     func details(_ id: JobID) async throws(JobWorkerError) -> PolledJob {

@@ -65,6 +65,20 @@ actor JobBroker {
     /// Jobs whose reason for waiting has been logged, so a long wait logs once.
     var reportedWaits: [JobID: WaitingReason] = [:]
 
+    /// Changes a worker's session where it is stored. `workers[key]?.field = …` moves the whole
+    /// session through an Optional in an accessor coroutine too large for its caller's buffer,
+    /// a malloc each time, on every message; a change through the entry's index makes none.
+    func changeWorker(_ key: [UInt8], _ change: (inout WorkerSession) -> Void) {
+        guard let index = workers.index(forKey: key) else { return }
+        change(&workers.values[index])
+    }
+
+    /// As `changeWorker`, for a dispatched job.
+    func changeDispatch(_ id: JobID, _ change: (inout Dispatch) -> Void) {
+        guard let index = dispatched.index(forKey: id) else { return }
+        change(&dispatched.values[index])
+    }
+
     init(loop: SocketLoop, socket: OpenedSocket, engine: Engine, artifacts: ArtifactFiles, connections: SourceConnections, logs: JobLogs,
          configuration: DispatchConfiguration, artifactPort: Int, metrics: CoordinatorMetrics? = nil, logger: Logger) {
         self.loop = loop
@@ -129,7 +143,8 @@ actor JobBroker {
             send(.disconnect(Disconnect(reason: "unknown worker session; send HELLO")), to: incoming.routingID)
             return
         }
-        workers[key]?.lastSeen = clock.now
+        let now = clock.now
+        changeWorker(key) { $0.lastSeen = now }
         switch incoming.message {
         case .hello:
             break
@@ -149,8 +164,10 @@ actor JobBroker {
             details(claim, from: key, routingID: incoming.routingID)
         case .heartbeat(let heartbeat):
             for claim in heartbeat.running { claimed(claim.jobId, claim.nonce, by: key) }
-            workers[key]?.polledFreeSlots = heartbeat.freeSlots
-            if let seq = workers[key]?.jobSeq { workers[key]?.pollSeq = seq }
+            changeWorker(key) { worker in
+                worker.polledFreeSlots = heartbeat.freeSlots
+                worker.pollSeq = worker.jobSeq
+            }
             send(.heartbeat(CoordinatorHeartbeat(epoch: epoch)), to: incoming.routingID)
             assignQueued()
         case .success(let result):
@@ -202,7 +219,7 @@ actor JobBroker {
                 dispatched[claim.jobId] = Dispatch(entry: entry, nonce: claim.nonce, workerKey: key, sentAt: clock.now, acknowledged: true)
                 logger.info("re-attached a running job", metadata: ["job.id": "\(claim.jobId)", "worker.id": "\(hello.workerId)"])
             } else if let existing = dispatched[claim.jobId], existing.nonce == claim.nonce {
-                dispatched[claim.jobId]?.workerKey = key
+                changeDispatch(claim.jobId) { $0.workerKey = key }
             }
         }
         send(.welcome(Welcome(
@@ -228,8 +245,10 @@ actor JobBroker {
 
     /// POLL, alone or riding on a result.
     private func credit(_ poll: Poll, from key: [UInt8]) {
-        workers[key]?.polledFreeSlots = poll.freeSlots
-        workers[key]?.pollSeq = poll.lastJobSeq
+        changeWorker(key) { worker in
+            worker.polledFreeSlots = poll.freeSlots
+            worker.pollSeq = poll.lastJobSeq
+        }
         assignQueued()
     }
 
@@ -237,7 +256,7 @@ actor JobBroker {
     /// ACKED: only jobs safe to repeat start unacknowledged.
     private func claimed(_ id: JobID, _ nonce: String, by key: [UInt8]) {
         guard isCurrent(id, nonce, from: key) else { return }
-        dispatched[id]?.acknowledged = true
+        changeDispatch(id) { $0.acknowledged = true }
     }
 
     /// ACK: the job becomes the worker's if it holds the current dispatch. A worker that already
@@ -251,7 +270,7 @@ actor JobBroker {
             send(.acked(Acked(jobId: ack.jobId, nonce: ack.nonce, status: .invalidNonce)), to: routingID)
             return
         }
-        dispatched[ack.jobId]?.acknowledged = true
+        changeDispatch(ack.jobId) { $0.acknowledged = true }
         if ack.started != true {
             send(.acked(Acked(jobId: ack.jobId, nonce: ack.nonce, status: .inProgress)), to: routingID)
         }
