@@ -4,37 +4,35 @@ import Testing
 @testable import ZeroMQ
 
 @Suite(.timeLimit(.minutes(1))) struct ZeroMQContextTests {
-    /// How long to wait for libzmq to start and name a context's first I/O thread.
-    static let threadStart = Duration.seconds(5)
-
-    /// The scheduling policy of the context's first I/O thread, found by the name prefix the
-    /// context gave it once libzmq has started and named it.
-    func ioThreadPolicy(_ scheduling: ZeroMQContext.IOThreadScheduling) async throws -> (context: ZeroMQContext.IOThreadScheduling, thread: Int?) {
+    /// Makes a context asking for `scheduling` on the calling thread, whose policy and privileges
+    /// its I/O threads inherit, starts them (a socket does), and waits up to 5 s for libzmq to
+    /// name the first: what the context says it got, and the policy of each thread carrying the
+    /// name prefix the context gave it.
+    static func startContext(_ scheduling: ZeroMQContext.IOThreadScheduling) throws -> (scheduling: ZeroMQContext.IOThreadScheduling, policies: [Int]) {
         let prefix = Int32.random(in: 100...999)
         let context = try ZeroMQContext(scheduling: scheduling, threadNamePrefix: prefix)
-        let socket = try Socket(context: context, type: .router)  // starts the I/O threads
+        let socket = try Socket(context: context, type: .router)
         defer { withExtendedLifetime(socket) {} }
-        let deadline = ContinuousClock.now + Self.threadStart
+        let deadline = ContinuousClock.now + .seconds(5)
         var policies: [Int] = []
         while policies.isEmpty, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
+            usleep(10_000)
             policies = schedulingPolicies(ofThreadsNamed: "\(prefix)/ZMQbg/IO/0")
         }
-        #expect(policies.count == 1, "no thread or several named \(prefix)/ZMQbg/IO/0")
-        return (context.ioThreadScheduling, policies.first)
+        return (context.ioThreadScheduling, policies)
     }
 
-    @Test func batchSchedulingReachesTheIOThreads() async throws {
+    @Test func batchSchedulingReachesTheIOThreads() throws {
         #expect(ZeroMQContext.mayUseBatchScheduling())
-        let (scheduling, policy) = try await ioThreadPolicy(.batch)
-        #expect(scheduling == .batch)
-        #expect(policy == Int(ZeroMQContext.schedBatch))
+        let started = try Self.startContext(.batch)
+        #expect(started.scheduling == .batch)
+        #expect(started.policies == [Int(ZeroMQContext.schedBatch)])
     }
 
-    @Test func inheritedSchedulingLeavesTheIOThreadsAlone() async throws {
-        let (scheduling, policy) = try await ioThreadPolicy(.inherited)
-        #expect(scheduling == .inherited)
-        #expect(policy == 0)  // SCHED_OTHER
+    @Test func inheritedSchedulingLeavesTheIOThreadsAlone() throws {
+        let started = try Self.startContext(.inherited)
+        #expect(started.scheduling == .inherited)
+        #expect(started.policies == [0])  // SCHED_OTHER
     }
 
     /// A thread that may not leave `SCHED_IDLE` (no `CAP_SYS_NICE`, and an `RLIMIT_NICE` that
@@ -44,23 +42,12 @@ import Testing
     /// while other tests keep the cores busy.
     @Test(.enabled(if: RestrictedThread.niceLimit < 20))
     func aThreadThatMayNotLeaveIdleSchedulingMakesAContextThatKeepsIt() async throws {
-        let prefix = Int32.random(in: 100...999)
         let outcome = try await RestrictedThread.run {
-            let allowed = ZeroMQContext.mayUseBatchScheduling()
-            let context = try ZeroMQContext(scheduling: .batch, threadNamePrefix: prefix)
-            let socket = try Socket(context: context, type: .router)  // its I/O threads start from this thread
-            defer { withExtendedLifetime(socket) {} }
-            let deadline = ContinuousClock.now + Self.threadStart
-            var policies: [Int] = []
-            while policies.isEmpty, ContinuousClock.now < deadline {
-                usleep(10_000)
-                policies = schedulingPolicies(ofThreadsNamed: "\(prefix)/ZMQbg/IO/0")
-            }
-            return (allowed, context.ioThreadScheduling, policies)
+            (allowed: ZeroMQContext.mayUseBatchScheduling(), started: try Self.startContext(.batch))
         }
-        #expect(!outcome.0)
-        #expect(outcome.1 == .inherited)
-        #expect(outcome.2 == [5])  // SCHED_IDLE, as the thread that started it
+        #expect(!outcome.allowed)
+        #expect(outcome.started.scheduling == .inherited)
+        #expect(outcome.started.policies == [5])  // SCHED_IDLE, as the thread that started it
     }
 }
 

@@ -52,7 +52,7 @@ extension JobBroker {
     private func dispatch(_ entry: JobQueue.Entry, to key: [UInt8]) {
         guard let index = workers.index(forKey: key) else { return }
         workers.values[index].jobSeq += 1
-        let worker = workers.values[index]
+        let jobSeq = workers.values[index].jobSeq, routingID = workers.values[index].routingID
         let nonce = lease(entry, to: key)
         var data = entry.job.data
         // A git source learns its repository now, so a connection changed since the job was
@@ -60,7 +60,7 @@ extension JobBroker {
         if case .success(let repository)? = connections.repository(for: data.actionTypeId, configuration: data.actionConfiguration.configuration) {
             data.sourceRepository = repository.url
         }
-        send(.job(JobOffer(jobSeq: worker.jobSeq, jobId: entry.job.id, nonce: nonce, attempt: entry.attempt, data: data)), to: worker.routingID)
+        send(.job(JobOffer(jobSeq: jobSeq, jobId: entry.job.id, nonce: nonce, attempt: entry.attempt, data: data)), to: routingID)
     }
 
     /// Records `entry` as dispatched to the worker `key` (a ZeroMQ routing id, or the HTTP
