@@ -41,10 +41,18 @@ package final class EventStream: Sendable {
 
     func publish(_ changes: [StateChanges.Change], at time: Timestamp) {
         guard !changes.isEmpty else { return }
+        let timeText = PipelineEvent.iso8601(time)
+        var resources: (pipeline: String, arns: [String])?
         state.withLock { state in
             for change in changes {
                 state.sequence += 1
-                let event = PipelineEvent(sequence: state.sequence, id: identifiers.uuid(), kind: change.kind, time: time, account: account, region: region, detail: change.detail)
+                // A step's changes are one execution's: one pipeline, named once.
+                if resources?.pipeline != change.detail.pipeline {
+                    resources = (change.detail.pipeline, [PipelineEvent.arn(of: change.detail.pipeline, account: account, region: region)])
+                }
+                let event = PipelineEvent(
+                    sequence: state.sequence, id: identifiers.uuid(), kind: change.kind, time: timeText, account: account, region: region,
+                    resources: resources?.arns ?? [], detail: change.detail)
                 if state.recent.count < Self.retained {
                     state.recent.append(event)
                 } else {

@@ -32,9 +32,7 @@ extension Worker {
             jobRuns[offer.nonce] = nil
             freeSlot(announce: true)
         }
-        var jobLogger = logger
-        jobLogger[metadataKey: "job.id"] = "\(offer.jobId)"
-        jobLogger[metadataKey: "action.name"] = "\(offer.data.pipelineContext.action.name)"
+        let jobLogger = JobLogHandler.logger(logger, job: ["job.id": "\(offer.jobId)", "action.name": "\(offer.data.pipelineContext.action.name)"])
 
         guard providers[offer.data.actionTypeId] != nil else {
             // Should not happen (we advertise what we run), but a REJECT lets another worker take it.

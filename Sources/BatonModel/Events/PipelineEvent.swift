@@ -90,18 +90,30 @@ package struct PipelineEvent: Sendable, Hashable, Codable {
     }
 
     package init(sequence: Int64, id: String, kind: Kind, time: Timestamp, account: String, region: String, detail: Detail) {
+        self.init(
+            sequence: sequence, id: id, kind: kind, time: Self.iso8601(time), account: account, region: region,
+            resources: [Self.arn(of: detail.pipeline, account: account, region: region)], detail: detail)
+    }
+
+    /// With the time already as text and the resources already named: a step's events share both
+    /// (events are on the hot path).
+    package init(sequence: Int64, id: String, kind: Kind, time: String, account: String, region: String, resources: [String], detail: Detail) {
         self.sequence = sequence
         self.id = id
         self.kind = kind
-        self.time = Self.iso8601(time)
+        self.time = time
         self.account = account
         self.region = region
-        resources = ["arn:aws:codepipeline:\(region):\(account):\(detail.pipeline)"]
+        self.resources = resources
         self.detail = detail
     }
 
+    package static func arn(of pipeline: String, account: String, region: String) -> String {
+        "arn:aws:codepipeline:\(region):\(account):\(pipeline)"
+    }
+
     /// `2026-11-27T22:15:02Z`, without a formatter object per event (events are on the hot path).
-    static func iso8601(_ time: Timestamp) -> String {
+    package static func iso8601(_ time: Timestamp) -> String {
         var seconds = time_t(time.secondsSince1970.rounded(.down))
         var parts = tm()
         gmtime_r(&seconds, &parts)
