@@ -66,7 +66,10 @@ package enum WireCodec {
         let header = envelope.header
         switch envelope.command {
         case .welcome: return .welcome(try decode(Welcome.self, header, envelope.command))
-        case .job: return .job(try decode(JobOffer.self, header, envelope.command))
+        case .job:
+            // By hand when it reads (see JobOfferJSON.swift); otherwise the decoder names the fault.
+            if let reader = JSONReader(header), let offer = JobOffer(reading: reader) { return .job(offer) }
+            return .job(try decode(JobOffer.self, header, envelope.command))
         case .acked: return .acked(try decode(Acked.self, header, envelope.command))
         case .resultAck: return .resultAck(try decode(ResultAck.self, header, envelope.command))
         case .cancel: return .cancel(try decode(JobCancelled.self, header, envelope.command))
@@ -108,7 +111,7 @@ package enum WireCodec {
     private static func encodeHeader(_ message: CoordinatorMessage) -> (Command, [UInt8]) {
         switch message {
         case .welcome(let value): (.welcome, encode(value))
-        case .job(let value): (.job, encode(value))
+        case .job(let value): (.job, value.sortedJSON())
         case .acked(let value): (.acked, encode(value))
         case .resultAck(let value): (.resultAck, encode(value))
         case .cancel(let value): (.cancel, encode(value))

@@ -1,5 +1,6 @@
 import BatonModel
 import BatonStore
+import BatonTesting
 import Foundation
 import Testing
 @testable import BatonEngine
@@ -53,18 +54,6 @@ import Testing
             let failure = await simulation.run(steps: 60)
             #expect(failure == nil, "seed \(seed) with a real store: \(failure ?? "")")
         }
-    }
-}
-
-/// SplitMix64: small, fast and the same on every machine.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -77,10 +77,20 @@ package struct JobArtifact: Sendable, Hashable, Codable {
         package struct S3Location: Sendable, Hashable, Codable {
             package var bucketName: String
             package var objectKey: String
+
+            package init(bucketName: String, objectKey: String) {
+                self.bucketName = bucketName
+                self.objectKey = objectKey
+            }
         }
 
         package var type: String
         package var s3Location: S3Location?
+
+        package init(type: String, s3Location: S3Location?) {
+            self.type = type
+            self.s3Location = s3Location
+        }
     }
 
     package var name: String

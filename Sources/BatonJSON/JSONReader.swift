@@ -1,0 +1,72 @@
+/// Reads JSON by hand, for a hot message whose shape is fixed: the text is checked and split into
+/// tokens once (as `TokenJSONDecoder` does), and values are addressed by their token's index.
+///
+/// Every accessor answers nil for a value of another kind, so a hand-written decoder can give up
+/// on anything unexpected and leave the text to `TokenJSONDecoder`, whose errors name the field.
+package struct JSONReader {
+    private let tokens: JSONTokens
+
+    /// Nil when `bytes` is not JSON.
+    package init?(_ bytes: [UInt8]) {
+        guard let tokens = try? JSONTokens(bytes) else { return nil }
+        self.tokens = tokens
+    }
+
+    /// The whole text's value.
+    package var root: Int { 0 }
+
+    package func isNull(_ value: Int) -> Bool { tokens.tokens[value].kind == .null }
+
+    /// Calls `body` with each member's key and value, in order, until it returns false. False
+    /// when `object` is not an object or `body` stopped.
+    package func forEachMember(of object: Int, _ body: (_ key: Int, _ value: Int) -> Bool) -> Bool {
+        let all = tokens.tokens
+        guard all[object].kind == .object else { return false }
+        var index = object + 1
+        let end = Int(all[object].next)
+        while index < end {
+            guard body(index, index + 1) else { return false }
+            index = Int(all[index + 1].next)
+        }
+        return true
+    }
+
+    /// Calls `body` with each element, in order, until it returns false. False when `array` is
+    /// not an array or `body` stopped.
+    package func forEachElement(of array: Int, _ body: (_ element: Int) -> Bool) -> Bool {
+        let all = tokens.tokens
+        guard all[array].kind == .array else { return false }
+        var index = array + 1
+        let end = Int(all[array].next)
+        while index < end {
+            guard body(index) else { return false }
+            index = Int(all[index].next)
+        }
+        return true
+    }
+
+    /// Whether the key at `key` is `name` (ASCII, without escapes).
+    package func key(_ key: Int, is name: StaticString) -> Bool {
+        let token = tokens.tokens[key]
+        let length = name.utf8CodeUnitCount
+        guard !token.needsUnescaping else {
+            return tokens.string(at: key)?.utf8.elementsEqual(UnsafeBufferPointer(start: name.utf8Start, count: length)) == true
+        }
+        guard Int(token.end - token.start) == length else { return false }
+        return tokens.bytes.withUnsafeBufferPointer { buffer in
+            UnsafeBufferPointer(start: name.utf8Start, count: length).elementsEqual(UnsafeBufferPointer(rebasing: buffer[Int(token.start)..<Int(token.end)]))
+        }
+    }
+
+    /// A string value, or a key; nil for anything else.
+    package func string(_ value: Int) -> String? {
+        guard tokens.tokens[value].kind == .string else { return nil }
+        return tokens.string(at: value)
+    }
+
+    /// A number written as an integer that fits; nil for anything else.
+    package func integer<I: FixedWidthInteger>(_ value: Int, as type: I.Type = I.self) -> I? {
+        guard tokens.tokens[value].kind == .number, let integer = tokens.integer(at: value) else { return nil }
+        return I(exactly: integer)
+    }
+}
