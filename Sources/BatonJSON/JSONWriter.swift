@@ -6,6 +6,9 @@
 /// times its speed, and each user's tests compare the two.
 package struct JSONWriter {
     package private(set) var bytes: [UInt8] = []
+    /// False once a value JSON cannot hold was given (a NaN or an infinity): the caller should
+    /// then encode through `Codable` instead, for its error.
+    package private(set) var isValid = true
     private var needsComma = false
 
     package init(capacity: Int = 512) {
@@ -54,6 +57,23 @@ package struct JSONWriter {
     package mutating func integer(_ value: some BinaryInteger) {
         separate()
         JSONEscaping.appendInteger(value, to: &bytes)
+        needsComma = true
+    }
+
+    package mutating func bool(_ value: Bool) {
+        separate()
+        bytes.append(contentsOf: value ? "true".utf8 : "false".utf8)
+        needsComma = true
+    }
+
+    /// Shortest round-trip digits, as the encoders write them: `5` rather than `5.0`.
+    package mutating func double(_ value: Double) {
+        guard value.isFinite else {
+            isValid = false
+            return
+        }
+        separate()
+        JSONEscaping.appendDouble(value, to: &bytes)
         needsComma = true
     }
 
@@ -120,6 +140,12 @@ enum JSONEscaping {
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    static func appendDouble<F: BinaryFloatingPoint & LosslessStringConvertible>(_ value: F, to bytes: inout [UInt8]) {
+        var text = value.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        bytes.append(contentsOf: text.utf8)
     }
 
     static func appendInteger(_ value: some BinaryInteger, to bytes: inout [UInt8]) {

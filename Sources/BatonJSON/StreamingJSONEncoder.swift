@@ -261,9 +261,7 @@ final class JSONStreamWriter: Encoder {
         guard value.isFinite else {
             throw EncodingError.invalidValue(value, EncodingError.Context(codingPath: [], debugDescription: "Unable to encode \(value) directly in JSON."))
         }
-        var text = value.description
-        if text.hasSuffix(".0") { text.removeLast(2) }
-        bytes.append(contentsOf: text.utf8)
+        JSONEscaping.appendDouble(value, to: &state.pointee.bytes)
     }
 
     func writeBool(_ value: Bool) {

@@ -306,7 +306,8 @@ private struct EncodedChange: Sendable {
                 last_update_time = excluded.last_update_time
                 """
             arguments = [
-                execution.id.rawValue, execution.pipelineName, execution.status.rawValue, try Store.encode(execution),
+                execution.id.rawValue, execution.pipelineName, execution.status.rawValue,
+                String(decoding: try execution.recordJSON(), as: UTF8.self),
                 execution.startTime.secondsSince1970, execution.lastUpdateTime.secondsSince1970,
             ]
         case .job(let job):

@@ -13,8 +13,12 @@ package struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringC
 
     package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
-        // Milliseconds are all CodePipeline shows, and they keep JSON short.
-        try container.encode((secondsSince1970 * 1000).rounded() / 1000)
+        try container.encode(encodedSeconds)
+    }
+
+    /// What JSON carries: milliseconds are all CodePipeline shows, and they keep JSON short.
+    package var encodedSeconds: Double {
+        (secondsSince1970 * 1000).rounded() / 1000
     }
 
     package static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
