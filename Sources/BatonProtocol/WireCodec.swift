@@ -48,7 +48,9 @@ package enum WireCodec {
         case .progress: return .progress(try decode(JobProgress.self, header, envelope.command))
         case .details: return .details(try decode(JobClaim.self, header, envelope.command))
         case .log: return .log(try decode(LogChunk.self, header, envelope.command))
-        case .success: return .success(try decode(JobSucceeded.self, header, envelope.command))
+        case .success:
+            if let reader = JSONReader(header), let result = JobSucceeded(reading: reader) { return .success(result) }
+            return .success(try decode(JobSucceeded.self, header, envelope.command))
         case .failure: return .failure(try decode(JobFailed.self, header, envelope.command))
         case .heartbeat: return .heartbeat(try decode(WorkerHeartbeat.self, header, envelope.command))
         case .disconnect: return .disconnect(try decode(Disconnect.self, header, envelope.command))
@@ -67,11 +69,14 @@ package enum WireCodec {
         switch envelope.command {
         case .welcome: return .welcome(try decode(Welcome.self, header, envelope.command))
         case .job:
-            // By hand when it reads (see JobOfferJSON.swift); otherwise the decoder names the fault.
+            // By hand when it reads (JOB, SUCCESS and RESULT_ACK: see JobOfferJSON.swift);
+            // otherwise the decoder names the fault.
             if let reader = JSONReader(header), let offer = JobOffer(reading: reader) { return .job(offer) }
             return .job(try decode(JobOffer.self, header, envelope.command))
         case .acked: return .acked(try decode(Acked.self, header, envelope.command))
-        case .resultAck: return .resultAck(try decode(ResultAck.self, header, envelope.command))
+        case .resultAck:
+            if let reader = JSONReader(header), let ack = ResultAck(reading: reader) { return .resultAck(ack) }
+            return .resultAck(try decode(ResultAck.self, header, envelope.command))
         case .cancel: return .cancel(try decode(JobCancelled.self, header, envelope.command))
         case .jobDetails: return .details(try decode(JobDetails.self, header, envelope.command))
         case .coordinatorHeartbeat: return .heartbeat(try decode(CoordinatorHeartbeat.self, header, envelope.command))
@@ -97,7 +102,7 @@ package enum WireCodec {
         case .progress(let value): (.progress, encode(value))
         case .details(let value): (.details, encode(value))
         case .log(let value): (.log, encode(value))
-        case .success(let value): (.success, encode(value))
+        case .success(let value): (.success, value.sortedJSON())
         case .failure(let value): (.failure, encode(value))
         case .heartbeat(let value): (.heartbeat, encode(value))
         case .disconnect(let value): (.disconnect, encode(value))
@@ -113,7 +118,7 @@ package enum WireCodec {
         case .welcome(let value): (.welcome, encode(value))
         case .job(let value): (.job, value.sortedJSON())
         case .acked(let value): (.acked, encode(value))
-        case .resultAck(let value): (.resultAck, encode(value))
+        case .resultAck(let value): (.resultAck, value.sortedJSON())
         case .cancel(let value): (.cancel, encode(value))
         case .details(let value): (.jobDetails, encode(value))
         case .heartbeat(let value): (.coordinatorHeartbeat, encode(value))
