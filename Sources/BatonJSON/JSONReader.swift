@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads JSON by hand, for a hot message whose shape is fixed: the text is checked and split into
 /// tokens once (as `TokenJSONDecoder` does), and values are addressed by their token's index.
 ///
@@ -54,7 +56,8 @@ package struct JSONReader {
         }
         guard Int(token.end - token.start) == length else { return false }
         return tokens.bytes.withUnsafeBufferPointer { buffer in
-            UnsafeBufferPointer(start: name.utf8Start, count: length).elementsEqual(UnsafeBufferPointer(rebasing: buffer[Int(token.start)..<Int(token.end)]))
+            guard let base = buffer.baseAddress else { return length == 0 }
+            return memcmp(name.utf8Start, base + Int(token.start), length) == 0
         }
     }
 
@@ -64,9 +67,14 @@ package struct JSONReader {
         return tokens.string(at: value)
     }
 
-    /// A number written as an integer that fits; nil for anything else.
-    package func integer<I: FixedWidthInteger>(_ value: Int, as type: I.Type = I.self) -> I? {
-        guard tokens.tokens[value].kind == .number, let integer = tokens.integer(at: value) else { return nil }
-        return I(exactly: integer)
+    /// A number written as an integer that fits; nil for anything else. (Concrete, not generic:
+    /// see `JSONWriter.integer`.)
+    package func integer(_ value: Int) -> Int64? {
+        guard tokens.tokens[value].kind == .number else { return nil }
+        return tokens.integer(at: value)
+    }
+
+    package func integer(_ value: Int) -> Int? {
+        (integer(value) as Int64?).flatMap(Int.init(exactly:))
     }
 }

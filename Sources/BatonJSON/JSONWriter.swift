@@ -54,10 +54,16 @@ package struct JSONWriter {
         needsComma = true
     }
 
-    package mutating func integer(_ value: some BinaryInteger) {
+    /// Concrete, not generic: a generic called from another module is not specialised, and its
+    /// witness-table lookups cost more than the digits.
+    package mutating func integer(_ value: Int64) {
         separate()
         JSONEscaping.appendInteger(value, to: &bytes)
         needsComma = true
+    }
+
+    package mutating func integer(_ value: Int) {
+        integer(Int64(value))
     }
 
     package mutating func bool(_ value: Bool) {
@@ -85,10 +91,14 @@ package struct JSONWriter {
     }
 
     /// `key: value` for an integer that is present; nothing when it is nil.
-    package mutating func member<I: BinaryInteger>(_ name: StaticString, _ value: I?) {
+    package mutating func member(_ name: StaticString, _ value: Int64?) {
         guard let value else { return }
         key(name)
         integer(value)
+    }
+
+    package mutating func member(_ name: StaticString, _ value: Int?) {
+        member(name, value.map(Int64.init))
     }
 
     /// An array of strings.

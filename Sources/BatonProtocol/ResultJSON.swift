@@ -51,8 +51,8 @@ extension JobSucceeded {
                 return reader.optional(value, into: &token) { reader.string($0) }
             } else if reader.key(key, is: "poll") {
                 return reader.optional(value, into: &poll) { object in
-                    guard let free = reader.member("freeSlots", of: object, { reader.integer($0, as: Int.self) }),
-                          let last = reader.member("lastJobSeq", of: object, { reader.integer($0, as: Int.self) })
+                    guard let free = reader.member("freeSlots", of: object, { reader.integer($0) as Int? }),
+                          let last = reader.member("lastJobSeq", of: object, { reader.integer($0) as Int? })
                     else { return nil }
                     return Poll(freeSlots: free, lastJobSeq: last)
                 }
