@@ -44,8 +44,8 @@ let package = Package(
     targets: [
         // Layer 0: the C shim and the vocabulary.
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
-        .target(name: "BatonModel", dependencies: [crypto, yams]),
         .target(name: "BatonJSON"),
+        .target(name: "BatonModel", dependencies: ["BatonJSON", crypto, yams]),
         .target(name: "BatonIdentifiers"),
         .target(name: "BatonThreads"),
 

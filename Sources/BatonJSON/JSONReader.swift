@@ -77,4 +77,55 @@ package struct JSONReader {
     package func integer(_ value: Int) -> Int? {
         (integer(value) as Int64?).flatMap(Int.init(exactly:))
     }
+
+    /// The first member named `name` of `object`, read by `read`; nil when absent or unreadable.
+    package func member<T>(_ name: StaticString, of object: Int, _ read: (Int) -> T?) -> T? {
+        var found: T?
+        var seen = false
+        let complete = forEachMember(of: object) { key, value in
+            guard !seen, self.key(key, is: name) else { return true }
+            seen = true
+            found = read(value)
+            return found != nil
+        }
+        return complete ? found : nil
+    }
+
+    /// An optional member's first occurrence: null is nil, anything else must read. False when
+    /// it does not.
+    package func optional<T>(_ value: Int, into slot: inout T??, _ read: (Int) -> T?) -> Bool {
+        guard slot == nil else { return true }
+        if isNull(value) {
+            slot = .some(nil)
+            return true
+        }
+        guard let read = read(value) else { return false }
+        slot = .some(read)
+        return true
+    }
+
+    package func array<T>(_ value: Int, _ read: (Int) -> T?) -> [T]? {
+        var elements: [T] = []
+        let complete = forEachElement(of: value) { element in
+            guard let read = read(element) else { return false }
+            elements.append(read)
+            return true
+        }
+        return complete ? elements : nil
+    }
+
+    package func strings(_ value: Int) -> [String]? {
+        array(value) { string($0) }
+    }
+
+    package func stringMap(_ value: Int) -> [String: String]? {
+        var map: [String: String] = [:]
+        let complete = forEachMember(of: value) { key, member in
+            guard let name = string(key), let text = string(member) else { return false }
+            // A repeated key: the decoder keeps the first.
+            if map[name] == nil { map[name] = text }
+            return true
+        }
+        return complete ? map : nil
+    }
 }

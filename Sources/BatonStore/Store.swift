@@ -320,7 +320,7 @@ private struct EncodedChange: Sendable {
                 """
             arguments = [
                 job.id.rawValue, job.executionID.rawValue, job.stageName, job.actionName, job.status.rawValue,
-                job.attempt, try Store.encode(job), job.resultID, now, now,
+                job.attempt, String(decoding: job.recordJSON(), as: UTF8.self), job.resultID, now, now,
             ]
         case .jobStatus(let id, let status, let resultID):
             sql = "UPDATE job SET status = ?, result_id = ?, updated = ? WHERE id = ?"

@@ -183,3 +183,23 @@ import Testing
         #expect(throws: EncodingError.self) { try execution.recordJSON() }
     }
 }
+
+/// A job record written by hand is the sorted encoder's bytes and reads back as the job.
+@Suite struct JobRecordJSONTests {
+    @Test func theRecordIsTheSortedEncodersBytes() throws {
+        var data = JobData(
+            actionTypeId: .commands, configuration: ["B": "2", "A": "1\n"],
+            pipelineContext: PipelineContext(
+                pipelineName: "p", stageName: "Build", actionName: "Make", actionExecutionID: ActionExecutionID(rawValue: "a"), executionID: ExecutionID(rawValue: "e")),
+            inputArtifacts: [JobArtifact.input(ArtifactReference(name: "Src", digest: ArtifactDigest(hex: String(repeating: "12", count: 32))!, size: 5))],
+            outputArtifacts: [JobArtifact(name: "Out", files: ["**"])], commands: ["make"])
+        data.requiredLabels = ["env": "prod"]
+        var record = JobRecord(id: JobID(rawValue: "j"), executionID: ExecutionID(rawValue: "e"), stageName: "Build", actionName: "Make", status: .queued, attempt: 2, data: data)
+        #expect(Mirror(reflecting: record).children.count == 8)
+        #expect(record.recordJSON() == (try StreamingJSONEncoder(sortedKeys: true).encode(record)))
+        record.resultID = "r-\"1\""
+        record.status = .succeeded
+        #expect(record.recordJSON() == (try StreamingJSONEncoder(sortedKeys: true).encode(record)))
+        #expect(try TokenJSONDecoder().decode(JobRecord.self, from: record.recordJSON()) == record)
+    }
+}
