@@ -128,4 +128,46 @@ package struct JSONReader {
         }
         return complete ? map : nil
     }
+
+    /// The first number, in document order, that is not a whole number fitting 64 bits (a
+    /// fraction, or too large), with its path (`outputs.artifacts.0.size`) and its text. For
+    /// an error message: Foundation's decoder reports such a number as invalid JSON, with no path.
+    package func firstNonInteger() -> (path: String, text: String)? {
+        var path: [String] = []
+        return firstNonInteger(at: root, path: &path)
+    }
+
+    private func firstNonInteger(at index: Int, path: inout [String]) -> (path: String, text: String)? {
+        let token = tokens.tokens[index]
+        switch token.kind {
+        case .number:
+            // Whole numbers written with an exponent or a fraction of zeros (1e3, 2.0) are
+            // integers to the decoders too.
+            guard tokens.integer(at: index) == nil, tokens.double(at: index).flatMap({ Int64(exactly: $0) }) == nil else { return nil }
+            let text = String(decoding: tokens.bytes[Int(token.start)..<Int(token.end)], as: UTF8.self)
+            return (path.joined(separator: "."), text)
+        case .object:
+            var found: (path: String, text: String)?
+            _ = forEachMember(of: index) { key, value in
+                path.append(string(key) ?? "?")
+                found = firstNonInteger(at: value, path: &path)
+                path.removeLast()
+                return found == nil
+            }
+            return found
+        case .array:
+            var found: (path: String, text: String)?
+            var position = 0
+            _ = forEachElement(of: index) { element in
+                path.append(String(position))
+                found = firstNonInteger(at: element, path: &path)
+                path.removeLast()
+                position += 1
+                return found == nil
+            }
+            return found
+        default:
+            return nil
+        }
+    }
 }

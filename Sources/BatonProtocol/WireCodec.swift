@@ -143,13 +143,13 @@ package enum WireCodec {
         do {
             return try TokenJSONDecoder().decode(T.self, from: header)
         } catch let error as DecodingError {
-            throw .malformedHeader(command, reason: describe(error))
+            throw .malformedHeader(command, reason: describe(error, header: header))
         } catch {
             throw .malformedHeader(command, reason: "\(error)")
         }
     }
 
-    private static func describe(_ error: DecodingError) -> String {
+    private static func describe(_ error: DecodingError, header: [UInt8]) -> String {
         func path(_ context: DecodingError.Context) -> String {
             let keys = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }
             return keys.isEmpty ? "the header" : "'" + keys.joined(separator: ".") + "'"
@@ -163,7 +163,12 @@ package enum WireCodec {
         case .valueNotFound(let type, let context):
             return "\(path(context)) should be \(type), not null"
         case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "not a JSON object" : "\(path(context)): \(context.debugDescription)"
+            guard context.codingPath.isEmpty else { return "\(path(context)): \(context.debugDescription)" }
+            guard let reader = JSONReader(header) else { return "not valid JSON" }
+            // Valid JSON that Foundation calls invalid: a number a field cannot hold. No header
+            // has a field for a fraction, so the first number that is not a whole one is it.
+            if let number = reader.firstNonInteger() { return "'\(number.path)' should be a 64-bit whole number, not \(number.text)" }
+            return "not a JSON object"
         @unknown default:
             return "\(error)"
         }

@@ -104,7 +104,22 @@ import Testing
         let error = #expect(throws: ProtocolError.self) { try WireCodec.decodeWorkerMessage(envelope) }
         #expect(error?.description == "POLL header is not valid: missing required field 'lastJobSeq'")
         let notJSON = try WireCodec.envelope([Array("JWP1".utf8), [0x09], Array("garbage".utf8)])
-        #expect(throws: ProtocolError.self) { try WireCodec.decodeWorkerMessage(notJSON) }
+        let garbage = #expect(throws: ProtocolError.self) { try WireCodec.decodeWorkerMessage(notJSON) }
+        #expect(garbage?.description == "HEARTBEAT header is not valid: not valid JSON")
+    }
+
+    /// A number that is not the integer a field needs is named as such, with its path, not as bad
+    /// JSON (Foundation's decoder says "not valid JSON" with no path); whole numbers written with an
+    /// exponent or a zero fraction are integers, as the decoders take them.
+    @Test func aFractionWhereAnIntegerBelongsNamesTheField() throws {
+        let envelope = try WireCodec.envelope([Array("JWP1".utf8), [0x02], Array(#"{"freeSlots": 1.5, "lastJobSeq": 0}"#.utf8)])
+        let error = #expect(throws: ProtocolError.self) { try WireCodec.decodeWorkerMessage(envelope) }
+        #expect(error?.description == "POLL header is not valid: 'freeSlots' should be a 64-bit whole number, not 1.5")
+        let nested = try WireCodec.envelope([Array("JWP1".utf8), [Command.success.rawValue], Array(#"""
+            {"jobId":"j","nonce":"n","resultId":"r","poll":{"freeSlots":1e1,"lastJobSeq":2.0},"outputs":{"artifacts":[{"name":"a","digest":"\#(String(repeating: "ab", count: 32))","size":2.5e0}],"variables":{}}}
+            """#.utf8)])
+        let deep = #expect(throws: ProtocolError.self) { try WireCodec.decodeWorkerMessage(nested) }
+        #expect(deep?.description == "SUCCESS header is not valid: 'outputs.artifacts.0.size' should be a 64-bit whole number, not 2.5e0")
     }
 
     @Test func aCoordinatorCommandFromAWorkerIsRefused() throws {
