@@ -98,7 +98,7 @@ let package = Package(
         ),
 
         // Test support, in no product.
-        .target(name: "BatonTesting", dependencies: ["BatonAPI", "BatonModel", subprocess, systemPackage]),
+        .target(name: "BatonTesting", dependencies: ["BatonAPI", "BatonModel", subprocess, systemPackage, logging]),
 
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "BatonTesting", logging]),
         .testTarget(name: "BatonModelTests", dependencies: ["BatonModel"], resources: [.copy("Fixtures")]),
@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(name: "BatonHTTPTests", dependencies: ["BatonHTTP", "BatonAPI"]),
         .testTarget(name: "BatonTimingTests", dependencies: ["BatonTiming"]),
         .testTarget(name: "BatonIdentifiersTests", dependencies: ["BatonIdentifiers"]),
-        .testTarget(name: "BatonWorkerTests", dependencies: ["BatonWorker", "BatonModel", crypto]),
+        .testTarget(name: "BatonWorkerTests", dependencies: ["BatonWorker", "BatonModel", "BatonTesting", crypto]),
         .testTarget(name: "BatonActionsTests", dependencies: ["BatonActions", "BatonWorker", "BatonModel", "BatonGit", zipFoundation, logging]),
         .testTarget(
             name: "IntegrationTests",

@@ -102,7 +102,13 @@ final class GuardedSocket: Sendable {
         } catch {
             if let sent {
                 resumptions.append(.sent(sent, .failure(error)))
+            } else if error.isWouldBlock {
+                // A ROUTER's queue to one peer is full: the message is gone, and the protocol's
+                // recovery (a re-offered JOB, a retransmitted result) will take seconds. Said
+                // loudly, since it should not happen while peers read what they are sent.
+                logger.warning("ZeroMQ dropped a message: the peer's queue is full", metadata: ["socket": "\(handle)"])
             } else {
+                // A peer that has gone (EHOSTUNREACH) is the usual case, and expected.
                 logger.debug("ZeroMQ send failed", metadata: ["socket": "\(handle)", "error.message": "\(error)"])
             }
         }

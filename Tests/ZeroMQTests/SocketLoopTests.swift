@@ -185,6 +185,33 @@ import Testing
         }
     }
 
+    /// A ROUTER message dropped because its peer's queue is full is logged as a warning: the
+    /// protocol recovers from it, but only after seconds, so it must not pass unseen.
+    @Test func aMessageARouterDropsForAFullQueueIsAWarning() async throws {
+        let log = LogRecorder()
+        let loop = try SocketLoop(context: try ZeroMQContext(), logger: Logger(label: "test") { _ in log.handler(level: .warning) })
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await loop.run() }
+            defer { loop.stop() }
+            var routerOptions = SocketOptions()
+            routerOptions.routerMandatory = true
+            routerOptions.sendHighWaterMark = 1
+            let router = try await loop.open(SocketSpec(.router, options: routerOptions, bind: ["tcp://127.0.0.1:*"]))
+            var dealerOptions = SocketOptions()
+            dealerOptions.receiveHighWaterMark = 1
+            let dealer = try await loop.open(SocketSpec(.dealer, options: dealerOptions, connect: router.boundEndpoints))
+            try await loop.send(Message(strings: ["hello"]), on: dealer.handle)
+            let hello = try await withTimeout(.seconds(10), "the dealer's hello") {
+                var iterator = router.inbound.makeAsyncIterator()
+                return try #require(await iterator.next())
+            }
+            // The dealer never reads: its queue, the kernel's buffers and the router's queue fill.
+            let big = Frame([UInt8](repeating: 1, count: 1 << 20))
+            for _ in 0..<64 { loop.post(Message([hello.frames[0], big]), on: router.handle) }
+            #expect(log.messages.contains("ZeroMQ dropped a message: the peer's queue is full"))
+        }
+    }
+
     @Test func oversizedFramesDisconnectThePeerInsteadOfArriving() async throws {
         try await withLoop { loop in
             var options = SocketOptions()
