@@ -48,9 +48,7 @@ package enum WireCodec {
         case .progress: return .progress(try decode(JobProgress.self, header, envelope.command))
         case .details: return .details(try decode(JobClaim.self, header, envelope.command))
         case .log: return .log(try decode(LogChunk.self, header, envelope.command))
-        case .success:
-            if let reader = JSONReader(header), let result = JobSucceeded(reading: reader) { return .success(result) }
-            return .success(try decode(JobSucceeded.self, header, envelope.command))
+        case .success: return .success(try decode(header, envelope.command, byHand: JobSucceeded.init(reading:)))
         case .failure: return .failure(try decode(JobFailed.self, header, envelope.command))
         case .heartbeat: return .heartbeat(try decode(WorkerHeartbeat.self, header, envelope.command))
         case .disconnect: return .disconnect(try decode(Disconnect.self, header, envelope.command))
@@ -68,15 +66,9 @@ package enum WireCodec {
         let header = envelope.header
         switch envelope.command {
         case .welcome: return .welcome(try decode(Welcome.self, header, envelope.command))
-        case .job:
-            // By hand when it reads (JOB, SUCCESS and RESULT_ACK: see JobOfferJSON.swift);
-            // otherwise the decoder names the fault.
-            if let reader = JSONReader(header), let offer = JobOffer(reading: reader) { return .job(offer) }
-            return .job(try decode(JobOffer.self, header, envelope.command))
+        case .job: return .job(try decode(header, envelope.command, byHand: JobOffer.init(reading:)))
         case .acked: return .acked(try decode(Acked.self, header, envelope.command))
-        case .resultAck:
-            if let reader = JSONReader(header), let ack = ResultAck(reading: reader) { return .resultAck(ack) }
-            return .resultAck(try decode(ResultAck.self, header, envelope.command))
+        case .resultAck: return .resultAck(try decode(header, envelope.command, byHand: ResultAck.init(reading:)))
         case .cancel: return .cancel(try decode(JobCancelled.self, header, envelope.command))
         case .jobDetails: return .details(try decode(JobDetails.self, header, envelope.command))
         case .coordinatorHeartbeat: return .heartbeat(try decode(CoordinatorHeartbeat.self, header, envelope.command))
@@ -147,6 +139,13 @@ package enum WireCodec {
         } catch {
             throw .malformedHeader(command, reason: "\(error)")
         }
+    }
+
+    /// JOB, SUCCESS and RESULT_ACK: read by hand (JobOfferJSON.swift, ResultJSON.swift) when the
+    /// reader takes the header, otherwise by the decoder, whose error names the fault.
+    private static func decode<T: Decodable>(_ header: [UInt8], _ command: Command, byHand read: (JSONReader) -> T?) throws(ProtocolError) -> T {
+        if let reader = JSONReader(header), let value = read(reader) { return value }
+        return try decode(T.self, header, command)
     }
 
     private static func describe(_ error: DecodingError, header: [UInt8]) -> String {
