@@ -67,7 +67,9 @@ package actor Engine {
         self.logger = logger
         self.now = now
         let identifiers = RandomIdentifiers()
-        self.newID = newID ?? { identifiers.uuid() }
+        // Time-ordered: the store's indexes on job and execution ids then grow at their end,
+        // where random ids would dirty a page of each index anywhere in it per new row.
+        self.newID = newID ?? { identifiers.timeOrderedUUID(milliseconds: UInt64(max(0, Date().timeIntervalSince1970 * 1000))) }
         (dispatches, dispatchContinuation) = AsyncStream.makeStream()
         (approvals, approvalContinuation) = AsyncStream.makeStream()
     }

@@ -30,7 +30,26 @@ package final class RandomIdentifiers: Sendable {
         var bytes = random16()
         bytes.6 = (bytes.6 & 0x0F) | 0x40  // version 4
         bytes.8 = (bytes.8 & 0x3F) | 0x80  // RFC 4122 variant
-        return withUnsafeBytes(of: bytes) { raw in
+        return Self.text(bytes)
+    }
+
+    /// A version-7 UUID (RFC 9562): milliseconds since 1970 in its first 48 bits, then 74 random
+    /// bits. `milliseconds` is the caller's clock.
+    package func timeOrderedUUID(milliseconds: UInt64) -> String {
+        var bytes = random16()
+        bytes.0 = UInt8(truncatingIfNeeded: milliseconds >> 40)
+        bytes.1 = UInt8(truncatingIfNeeded: milliseconds >> 32)
+        bytes.2 = UInt8(truncatingIfNeeded: milliseconds >> 24)
+        bytes.3 = UInt8(truncatingIfNeeded: milliseconds >> 16)
+        bytes.4 = UInt8(truncatingIfNeeded: milliseconds >> 8)
+        bytes.5 = UInt8(truncatingIfNeeded: milliseconds)
+        bytes.6 = (bytes.6 & 0x0F) | 0x70  // version 7
+        bytes.8 = (bytes.8 & 0x3F) | 0x80  // RFC 9562 variant
+        return Self.text(bytes)
+    }
+
+    private static func text(_ bytes: Bytes16) -> String {
+        withUnsafeBytes(of: bytes) { raw in
             String(unsafeUninitializedCapacity: 36) { out in
                 var at = 0
                 for (index, byte) in raw.enumerated() {

@@ -71,6 +71,36 @@ import Testing
         #expect(events.contains { $0.what == "Make STARTED" && $0.at == 1_002.5 })
     }
 
+    /// The store's indexes on execution and job ids grow at their end only if new ids sort after
+    /// old ones.
+    @Test func executionAndJobIdentifiersAreTimeOrdered() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-engine-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let engine = Engine(store: try Store(directory: directory), logger: Logger(label: "test"))
+        _ = try await engine.createPipeline(Self.declaration())
+        var executions: [String] = []
+        var jobs: [String] = []
+        // Ids made in one millisecond are in no order; each is made at least a millisecond after
+        // the one before.
+        for _ in 0..<3 {
+            executions.append(try await engine.startExecution(of: "p", trigger: .startPipelineExecution).rawValue)
+            let fetch = try #require(await Self.nextJob(engine))
+            jobs.append(fetch.id.rawValue)
+            try await Task.sleep(for: .milliseconds(2))
+            #expect(try await engine.jobSucceeded(fetch.id, resultID: "r\(jobs.count)", outputs: ActionOutputs()) == .accepted)
+            let make = try #require(await Self.nextJob(engine))
+            jobs.append(make.id.rawValue)
+            #expect(try await engine.jobSucceeded(make.id, resultID: "r\(jobs.count)", outputs: ActionOutputs()) == .accepted)
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        for id in executions + jobs {
+            let parsed = try #require(UUID(uuidString: id), "\(id) is not a UUID")
+            #expect(parsed.uuid.6 >> 4 == 7, "\(id) is not a version-7 UUID")
+        }
+        #expect(executions.sorted() == executions)
+        #expect(jobs.sorted() == jobs)
+    }
+
     @Test func aRestartedEngineQueuesTheJobsThatWereOpen() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-engine-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: directory) }
