@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "BatonJSONTests", dependencies: ["BatonJSON", "BatonModel"]),
         .testTarget(name: "BatonProtocolTests", dependencies: ["BatonProtocol", "BatonModel", "BatonTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "BatonFileIOTests", dependencies: ["BatonFileIO", crypto]),
-        .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonModel", "BatonTesting", crypto]),
+        .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonModel", "BatonTesting", crypto, grdb]),
         .testTarget(name: "BatonEngineTests", dependencies: ["BatonEngine", "BatonStore", "BatonModel", "BatonTesting", logging]),
         .testTarget(name: "BatonCoordinatorTests", dependencies: ["BatonCoordinator", "ZeroMQ"]),
         .testTarget(name: "BatonHTTPTests", dependencies: ["BatonHTTP", "BatonAPI"]),

@@ -94,7 +94,7 @@ package actor Engine {
                 declaration: record.declaration, runtime: runtimes[record.name] ?? PipelineRuntimeState(), active: active[record.name] ?? [])
         }
         let activeIDs = Set(active.values.flatMap { $0.map(\.execution.id) })
-        for job in try await store.jobs(status: .queued) where activeIDs.contains(job.executionID) {
+        for job in try await store.queuedJobs() where activeIDs.contains(job.executionID) {
             openJobs[job.id] = job
             dispatchContinuation.yield(.run(job))
         }

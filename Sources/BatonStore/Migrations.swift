@@ -98,6 +98,18 @@ enum Migrations {
                 );
                 """)
         }
+        // The status indexes held every row, so each job that finished and each execution that
+        // ended moved an entry across a large index: a few pages of every group commit. Only open
+        // jobs and active executions are looked up by status (recovery, `activeOnly`), so the
+        // indexes now hold only those, and stay a page or two.
+        migrator.registerMigration("v6: status indexes of open jobs and active executions only") { db in
+            try db.execute(sql: """
+                DROP INDEX job_by_status;
+                CREATE INDEX job_queued ON job (created) WHERE status = 'Queued';
+                DROP INDEX execution_by_status;
+                CREATE INDEX execution_active ON execution (status) WHERE status IN ('InProgress', 'Stopping');
+                """)
+        }
         return migrator
     }
 }

@@ -149,6 +149,12 @@ package final class Store: Sendable {
         return kept.reversed()
     }
 
+    // Both are written out, not bound, so that SQLite can use the partial indexes of queued jobs
+    // and active executions: it uses one only where a query's condition matches the index's as
+    // written.
+    static let queuedJobsQuery = "SELECT id, data, status, result_id FROM job WHERE status = 'Queued' ORDER BY created"
+    static let activeExecutionsCondition = "status IN ('InProgress', 'Stopping')"
+
     package func executions(pipeline: String? = nil, activeOnly: Bool = false) async throws -> [PipelineExecution] {
         let rows = try await database.read { db in
             var sql = "SELECT id, record FROM execution"
@@ -158,7 +164,7 @@ package final class Store: Sendable {
                 clauses.append("pipeline = ?")
                 _ = arguments.append(contentsOf: [pipeline])
             }
-            if activeOnly { clauses.append("status IN ('InProgress', 'Stopping')") }
+            if activeOnly { clauses.append(Self.activeExecutionsCondition) }
             if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
             sql += " ORDER BY start_time DESC, rowid DESC"
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in (id: row["id"] as String, record: row["record"] as String) }
@@ -233,10 +239,10 @@ package final class Store: Sendable {
         }
     }
 
-    package func jobs(status: JobRecord.Status) async throws -> [JobRecord] {
+    /// Jobs not yet finished, oldest first.
+    package func queuedJobs() async throws -> [JobRecord] {
         let rows = try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, data, status, result_id FROM job WHERE status = ? ORDER BY created", arguments: [status.rawValue])
-                .map(StoredJob.init)
+            try Row.fetchAll(db, sql: Self.queuedJobsQuery).map(StoredJob.init)
         }
         return try rows.map { try $0.record() }
     }

@@ -1,6 +1,7 @@
 import BatonModel
 import Crypto
 import Foundation
+import GRDB
 import Testing
 @testable import BatonStore
 
@@ -106,9 +107,39 @@ import Testing
         #expect(ended.status == .succeeded && ended.resultID == "r-1")
         #expect(ended.data.commands == ["make"])
         #expect(try await reopened.job(JobID(rawValue: "j-3"))?.status == .cancelled)
-        #expect(try await reopened.jobs(status: .queued).map(\.id.rawValue) == ["j-2"])
-        #expect(try await reopened.jobs(status: .succeeded).map(\.resultID) == ["r-1"])
+        #expect(try await reopened.queuedJobs().map(\.id.rawValue) == ["j-2"])
         #expect(try await reopened.job(JobID(rawValue: "j-9")) == nil)
+    }
+
+    /// The status indexes hold only open jobs and active executions, so a finished job or an
+    /// ended execution leaves them; recovery's and `activeOnly`'s lookups must still use them
+    /// rather than read every row (SQLite uses a partial index only where the query's condition
+    /// matches the index's, and a bound status would not).
+    @Test func lookupsByStatusUseTheIndexesOfOpenRowsOnly() async throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try Store(directory: directory)
+        var running = PipelineExecution(id: ExecutionID(rawValue: "e-1"), pipeline: Self.declaration("p"), version: 1, trigger: .startPipelineExecution, at: Timestamp(secondsSince1970: 1))
+        #expect(running.status == .inProgress)
+        try await store.commit([.execution(running)])
+        running.status = .succeeded
+        try await store.commit([.execution(running)])
+
+        let database = try DatabaseQueue(path: directory.appendingPathComponent("baton.sqlite").path)
+        let (plans, indexed) = try await database.read { db in
+            let plans = [
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + Store.queuedJobsQuery).map { $0["detail"] as String },
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT id, record FROM execution WHERE \(Store.activeExecutionsCondition) ORDER BY start_time DESC").map { $0["detail"] as String },
+            ]
+            let indexed = try Int.fetchOne(db, sql: "SELECT count(*) FROM execution INDEXED BY execution_active WHERE \(Store.activeExecutionsCondition)")
+            return (plans, indexed)
+        }
+        #expect(plans[0].contains { $0.contains("USING INDEX job_queued") }, "\(plans[0])")
+        #expect(plans[1].contains { $0.contains("USING INDEX execution_active") }, "\(plans[1])")
+        // The ended execution left the index.
+        #expect(indexed == 0)
+        #expect(try await store.executions(activeOnly: true).isEmpty)
+        #expect(try await store.executions().count == 1)
     }
 
     @Test func executionsArePagedByPositionWithoutRepeatsWhenMoreStart() async throws {
