@@ -122,7 +122,8 @@ package struct Coordinator: Service {
                 jobs: broker, workers: broker, artifacts: store.artifacts,
                 countArtifactBytes: { metrics.countBucketBytes($0, $1) },
                 accessKeys: configuration.accessKeys,
-                metrics: { await metrics.scrape(store: store, broker: broker) }, logs: logs.directory,
+                metrics: { await metrics.scrape(store: store, broker: broker, sockets: [("workers", control), ("artifacts", artifactSocket)]) },
+                logs: logs.directory,
                 tags: store.tags, webhookDefinitions: store.webhooks,
                 host: host, port: configuration.httpPort, logger: logger
             ) { port in

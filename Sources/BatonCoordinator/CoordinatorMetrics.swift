@@ -4,6 +4,7 @@ import BatonModel
 import BatonStore
 import Prometheus
 import Synchronization
+import ZeroMQ
 
 /// The coordinator's Prometheus metrics, in a registry of its own (no process-wide state):
 /// counters and histograms are updated as things happen, gauges are read at scrape time.
@@ -76,8 +77,22 @@ final class CoordinatorMetrics: Sendable {
         }
     }
 
-    /// The exposition text, with gauges brought up to date first.
-    func scrape(store: Store, broker: JobBroker) async -> [UInt8] {
+    /// Messages each ROUTER socket dropped for a full peer queue, as last scraped.
+    private let droppedScraped = Mutex<[String: Int]>([:])
+
+    /// The exposition text, with gauges and the sockets' drop counters brought up to date first.
+    func scrape(store: Store, broker: JobBroker, sockets: [(name: String, socket: OpenedSocket)]) async -> [UInt8] {
+        droppedScraped.withLock { scraped in
+            for (name, socket) in sockets {
+                let total = socket.droppedMessages
+                let counter = registry.makeCounter(
+                    descriptor: MetricNameDescriptor(namespace: "baton", metricName: "zeromq_dropped_messages", unitName: "total",
+                                                     helpText: "Messages a ZeroMQ ROUTER dropped because the peer's queue was full, by socket"),
+                    labels: [("socket", name)])
+                counter.increment(by: Int64(max(0, total - scraped[name, default: 0])))
+                scraped[name] = total
+            }
+        }
         let executions = MetricNameDescriptor(namespace: "baton", metricName: "executions", unitName: "",
                                               helpText: "Pipeline executions in the store, by pipeline and status")
         for count in (try? await store.executionCounts()) ?? [] {

@@ -53,6 +53,10 @@ final class GuardedSocket: Sendable {
     let fileDescriptor: Int32
     private let state: Mutex<State>
     private let logger: Logger
+    private let dropped = Atomic<Int>(0)
+
+    /// Messages a ROUTER dropped because their peer's queue was full, since the socket opened.
+    var droppedMessages: Int { dropped.load(ordering: .relaxed) }
 
     init(handle: SocketHandle, socket: sending Socket, logger: Logger) throws(ZeroMQError) {
         self.handle = handle
@@ -106,6 +110,7 @@ final class GuardedSocket: Sendable {
                 // A ROUTER's queue to one peer is full: the message is gone, and the protocol's
                 // recovery (a re-offered JOB, a retransmitted result) will take seconds. Said
                 // loudly, since it should not happen while peers read what they are sent.
+                dropped.add(1, ordering: .relaxed)
                 logger.warning("ZeroMQ dropped a message: the peer's queue is full", metadata: ["socket": "\(handle)"])
             } else {
                 // A peer that has gone (EHOSTUNREACH) is the usual case, and expected.

@@ -45,6 +45,10 @@ package struct OpenedSocket: Sendable {
     /// Bound endpoints with wildcard ports resolved, in the order of `SocketSpec.bind`.
     package let boundEndpoints: [String]
     package let inbound: InboundMessages
+
+    /// Messages this ROUTER dropped because their peer's queue was full (each also logged as a
+    /// warning), since it opened.
+    package var droppedMessages: Int { inbound.socket.droppedMessages }
 }
 
 package enum SocketLoopError: Error, CustomStringConvertible {

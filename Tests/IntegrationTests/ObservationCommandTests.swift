@@ -101,7 +101,8 @@ import FoundationNetworking
             let (data, _) = try await URLSession.shared.data(from: cluster.httpEndpoint.appendingPathComponent("metrics"))
             let metrics = String(decoding: data, as: UTF8.self)
             for line in [#"baton_executions{pipeline="observed",status="Succeeded"} 1.0"#, #"baton_executions{pipeline="observed",status="Failed"} 1.0"#,
-                         "baton_workers_connected 1.0", "baton_queue_depth 0.0"] {
+                         "baton_workers_connected 1.0", "baton_queue_depth 0.0",
+                         #"baton_zeromq_dropped_messages_total{socket="workers"} 0"#, #"baton_zeromq_dropped_messages_total{socket="artifacts"} 0"#] {
                 #expect(metrics.contains(line), "\(line) in \(metrics)")
             }
             #expect(metrics.contains(#"baton_action_duration_seconds_count{category="Compute",provider="Commands",state="SUCCEEDED"}"#))
