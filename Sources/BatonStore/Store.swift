@@ -10,10 +10,12 @@ import GRDB
 /// One change to commit; the engine hands a batch of them to `commit` as one transaction.
 package enum StoreChange: Sendable {
     case execution(PipelineExecution)
-    /// A job as created: its row, with the record as JSON.
+    /// A job as created: its row, with the record as JSON, listed as open (or ended, if created
+    /// ended).
     case job(JobRecord)
-    /// A stored job's new status and accepted result: only its status columns are written (the
-    /// columns, not the record's JSON, are what reads return for these two).
+    /// A stored job's new status and accepted result. Its row is not written again: an open job
+    /// is listed in `job_open`, an ended one in `job_end` with its result, and reads take the
+    /// status and result from there.
     case jobStatus(JobID, JobRecord.Status, resultID: String?)
     case artifact(ArtifactReference, at: Timestamp)
     case runtime(pipeline: String, PipelineRuntimeState)
@@ -122,9 +124,11 @@ package final class Store: Sendable {
     /// Applies every change in one transaction: all of them are durable when this returns, or none.
     package func commit(_ changes: [StoreChange]) async throws {
         guard !changes.isEmpty else { return }
-        let encoded = try Self.latest(changes).map(EncodedChange.init)
-        try await database.write { db in
-            for change in encoded { try change.apply(db) }
+        var encoded: [EncodedStatement] = []
+        encoded.reserveCapacity(changes.count + changes.count / 2)
+        for change in Self.latest(changes) { try EncodedStatement.append(change, to: &encoded) }
+        try await database.write { [encoded] db in
+            for statement in encoded { try statement.apply(db) }
         }
     }
 
@@ -149,10 +153,8 @@ package final class Store: Sendable {
         return kept.reversed()
     }
 
-    // Both are written out, not bound, so that SQLite can use the partial indexes of queued jobs
-    // and active executions: it uses one only where a query's condition matches the index's as
-    // written.
-    static let queuedJobsQuery = "SELECT id, data, status, result_id FROM job WHERE status = 'Queued' ORDER BY created"
+    /// Written out, not bound, so that SQLite can use the partial index of active executions: it
+    /// uses one only where a query's condition matches the index's as written.
     static let activeExecutionsCondition = "status IN ('InProgress', 'Stopping')"
 
     package func executions(pipeline: String? = nil, activeOnly: Bool = false) async throws -> [PipelineExecution] {
@@ -242,14 +244,21 @@ package final class Store: Sendable {
     /// Jobs not yet finished, oldest first.
     package func queuedJobs() async throws -> [JobRecord] {
         let rows = try await database.read { db in
-            try Row.fetchAll(db, sql: Self.queuedJobsQuery).map(StoredJob.init)
+            try Row.fetchAll(db, sql: """
+                SELECT job.id, job.data, 'Queued' AS status, NULL AS result_id FROM job_open JOIN job ON job.id = job_open.id
+                ORDER BY job.created
+                """).map(StoredJob.init)
         }
         return try rows.map { try $0.record() }
     }
 
     package func job(_ id: JobID) async throws -> JobRecord? {
         let row = try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT id, data, status, result_id FROM job WHERE id = ?", arguments: [id.rawValue]).map(StoredJob.init)
+            // A job is open until `job_end` has it; the row's own status is always its first.
+            try Row.fetchOne(db, sql: """
+                SELECT job.id, job.data, coalesce(job_end.status, 'Queued') AS status, job_end.result_id
+                FROM job LEFT JOIN job_end ON job_end.id = job.id WHERE job.id = ?
+                """, arguments: [id.rawValue]).map(StoredJob.init)
         }
         return try row?.record()
     }
@@ -298,60 +307,75 @@ package final class Store: Sendable {
     }
 }
 
-/// A change with its JSON already encoded, so the write transaction does no encoding.
-private struct EncodedChange: Sendable {
+/// A statement of a change, with its JSON already encoded, so the write transaction does no
+/// encoding.
+private struct EncodedStatement: Sendable {
     let sql: String
     let arguments: StatementArguments
 
-    init(_ change: StoreChange) throws {
+    static func append(_ change: StoreChange, to statements: inout [EncodedStatement]) throws {
         switch change {
         case .execution(let execution):
-            sql = """
+            statements.append(EncodedStatement(sql: """
                 INSERT INTO execution (id, pipeline, status, record, start_time, last_update_time) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET status = excluded.status, record = excluded.record,
                 last_update_time = excluded.last_update_time
-                """
-            arguments = [
+                """, arguments: [
                 execution.id.rawValue, execution.pipelineName, execution.status.rawValue,
                 String(decoding: try execution.recordJSON(), as: UTF8.self),
                 execution.startTime.secondsSince1970, execution.lastUpdateTime.secondsSince1970,
-            ]
+            ]))
         case .job(let job):
             let now = Date().timeIntervalSince1970
-            sql = """
+            statements.append(EncodedStatement(sql: """
                 INSERT INTO job (id, execution_id, stage, action, status, attempt, data, result_id, created, updated)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET status = excluded.status, attempt = excluded.attempt,
                 data = excluded.data, result_id = excluded.result_id, updated = excluded.updated
-                """
-            arguments = [
+                """, arguments: [
                 job.id.rawValue, job.executionID.rawValue, job.stageName, job.actionName, job.status.rawValue,
                 job.attempt, String(decoding: job.recordJSON(), as: UTF8.self), job.resultID, now, now,
-            ]
+            ]))
+            appendStatus(of: job.id, job.status, resultID: job.resultID, at: now, to: &statements)
         case .jobStatus(let id, let status, let resultID):
-            sql = "UPDATE job SET status = ?, result_id = ?, updated = ? WHERE id = ?"
-            arguments = [status.rawValue, resultID, Date().timeIntervalSince1970, id.rawValue]
+            appendStatus(of: id, status, resultID: resultID, at: Date().timeIntervalSince1970, to: &statements)
         case .artifact(let reference, let at):
-            sql = "INSERT OR IGNORE INTO artifact (digest, size, created) VALUES (?, ?, ?)"
-            arguments = [reference.digest.hex, reference.size, at.secondsSince1970]
+            statements.append(EncodedStatement(
+                sql: "INSERT OR IGNORE INTO artifact (digest, size, created) VALUES (?, ?, ?)",
+                arguments: [reference.digest.hex, reference.size, at.secondsSince1970]))
         case .runtime(let pipeline, let state):
-            sql = "INSERT INTO pipeline_runtime (name, state) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET state = excluded.state"
-            arguments = [pipeline, try Store.encode(state)]
+            statements.append(EncodedStatement(
+                sql: "INSERT INTO pipeline_runtime (name, state) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET state = excluded.state",
+                arguments: [pipeline, try Store.encode(state)]))
         case .clientToken(let pipeline, let token, let execution):
-            sql = "INSERT OR IGNORE INTO client_token (pipeline, token, execution_id) VALUES (?, ?, ?)"
-            arguments = [pipeline, token, execution.rawValue]
+            statements.append(EncodedStatement(
+                sql: "INSERT OR IGNORE INTO client_token (pipeline, token, execution_id) VALUES (?, ?, ?)",
+                arguments: [pipeline, token, execution.rawValue]))
         case .customActionType(let type):
-            sql = """
+            statements.append(EncodedStatement(sql: """
                 INSERT INTO custom_action_type (category, provider, version, definition) VALUES (?, ?, ?, ?)
                 ON CONFLICT (category, provider, version) DO UPDATE SET definition = excluded.definition
-                """
-            arguments = [type.id.category, type.id.provider, type.id.version, try Store.encode(type)]
+                """, arguments: [type.id.category, type.id.provider, type.id.version, try Store.encode(type)]))
         case .deleteArtifact(let digest):
-            sql = "DELETE FROM artifact WHERE digest = ?"
-            arguments = [digest.hex]
+            statements.append(EncodedStatement(sql: "DELETE FROM artifact WHERE digest = ?", arguments: [digest.hex]))
         case .deleteCustomActionType(let id):
-            sql = "DELETE FROM custom_action_type WHERE category = ? AND provider = ? AND version = ?"
-            arguments = [id.category, id.provider, id.version]
+            statements.append(EncodedStatement(
+                sql: "DELETE FROM custom_action_type WHERE category = ? AND provider = ? AND version = ?",
+                arguments: [id.category, id.provider, id.version]))
+        }
+    }
+
+    /// An open job is listed in `job_open`; an ended one in `job_end`, with its accepted result.
+    /// Its row in `job` is not written again.
+    private static func appendStatus(of id: JobID, _ status: JobRecord.Status, resultID: String?, at time: Double, to statements: inout [EncodedStatement]) {
+        if status == .queued {
+            statements.append(EncodedStatement(sql: "DELETE FROM job_end WHERE id = ?", arguments: [id.rawValue]))
+            statements.append(EncodedStatement(sql: "INSERT OR IGNORE INTO job_open (id) VALUES (?)", arguments: [id.rawValue]))
+        } else {
+            statements.append(EncodedStatement(sql: "DELETE FROM job_open WHERE id = ?", arguments: [id.rawValue]))
+            statements.append(EncodedStatement(
+                sql: "INSERT OR REPLACE INTO job_end (id, status, result_id, ended) VALUES (?, ?, ?, ?)",
+                arguments: [id.rawValue, status.rawValue, resultID, time]))
         }
     }
 
@@ -361,7 +385,7 @@ private struct EncodedChange: Sendable {
     }
 }
 
-/// A job row as read: the record as created, and the status columns that later changes write.
+/// A job as read: the record as created, with the status and result its listing gives.
 private struct StoredJob: Sendable {
     let id: String
     let data: String

@@ -87,55 +87,94 @@ import Testing
         #expect(stored.map(\.status) == [.inProgress, .succeeded])
     }
 
-    /// A job's record is written once, when it is created; its status and accepted result are
-    /// columns that later changes write alone, and what reads return.
-    @Test func aJobsStatusAndResultAreItsColumnsWrittenAfterItsRecord() async throws {
+    static func job(_ id: String, status: JobRecord.Status = .queued) -> JobRecord {
+        let context = PipelineContext(pipelineName: "p", stageName: "Build", actionName: "Make", actionExecutionID: ActionExecutionID(rawValue: "a-\(id)"), executionID: ExecutionID(rawValue: "e-1"))
+        return JobRecord(id: JobID(rawValue: id), executionID: ExecutionID(rawValue: "e-1"), stageName: "Build", actionName: "Make", status: status, attempt: 1,
+                         data: JobData(actionTypeId: .commands, configuration: [:], pipelineContext: context, inputArtifacts: [], outputArtifacts: [], commands: ["make"]))
+    }
+
+    /// A job's row is written once, when it is created. Its status and accepted result are what
+    /// `job_open` and `job_end` say, and what reads return; a group commit of many results then
+    /// writes a few narrow rows instead of rewriting many wide ones where they lie.
+    @Test func aJobsRowIsWrittenOnceAndItsEndIsListedApart() async throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try Store(directory: directory)
-        func job(_ id: String) -> JobRecord {
-            let context = PipelineContext(pipelineName: "p", stageName: "Build", actionName: "Make", actionExecutionID: ActionExecutionID(rawValue: "a-\(id)"), executionID: ExecutionID(rawValue: "e-1"))
-            return JobRecord(id: JobID(rawValue: id), executionID: ExecutionID(rawValue: "e-1"), stageName: "Build", actionName: "Make", status: .queued, attempt: 1,
-                             data: JobData(actionTypeId: .commands, configuration: [:], pipelineContext: context, inputArtifacts: [], outputArtifacts: [], commands: ["make"]))
-        }
-        try await store.commit([.job(job("j-1")), .job(job("j-2"))])
+        try await store.commit([.job(Self.job("j-1")), .job(Self.job("j-2"))])
         // Created and ended in one group commit: the row first, then its status.
-        try await store.commit([.jobStatus(JobID(rawValue: "j-1"), .succeeded, resultID: "r-1"), .job(job("j-3")), .jobStatus(JobID(rawValue: "j-3"), .cancelled, resultID: nil)])
+        try await store.commit([.jobStatus(JobID(rawValue: "j-1"), .succeeded, resultID: "r-1"), .job(Self.job("j-3")), .jobStatus(JobID(rawValue: "j-3"), .cancelled, resultID: nil)])
 
         let reopened = try Store(directory: directory)
         let ended = try #require(try await reopened.job(JobID(rawValue: "j-1")))
         #expect(ended.status == .succeeded && ended.resultID == "r-1")
         #expect(ended.data.commands == ["make"])
+        #expect(try await reopened.job(JobID(rawValue: "j-2"))?.status == .queued)
         #expect(try await reopened.job(JobID(rawValue: "j-3"))?.status == .cancelled)
         #expect(try await reopened.queuedJobs().map(\.id.rawValue) == ["j-2"])
         #expect(try await reopened.job(JobID(rawValue: "j-9")) == nil)
+
+        let database = try DatabaseQueue(path: directory.appendingPathComponent("baton.sqlite").path)
+        let (rows, open, ends) = try await database.read { db in
+            (try Row.fetchAll(db, sql: "SELECT status, created = updated AS unchanged FROM job").map { ($0["status"] as String, $0["unchanged"] as Bool) },
+             try String.fetchAll(db, sql: "SELECT id FROM job_open"),
+             try Row.fetchAll(db, sql: "SELECT id, status, result_id FROM job_end ORDER BY id").map { "\($0["id"] as String) \($0["status"] as String) \(($0["result_id"] as String?) ?? "-")" })
+        }
+        #expect(rows.count == 3 && rows.allSatisfy { $0.0 == "Queued" && $0.1 }, "rows rewritten: \(rows)")
+        #expect(open == ["j-2"])
+        #expect(ends == ["j-1 Succeeded r-1", "j-3 Cancelled -"])
     }
 
-    /// The status indexes hold only open jobs and active executions, so a finished job or an
-    /// ended execution leaves them; recovery's and `activeOnly`'s lookups must still use them
-    /// rather than read every row (SQLite uses a partial index only where the query's condition
-    /// matches the index's, and a bound status would not).
-    @Test func lookupsByStatusUseTheIndexesOfOpenRowsOnly() async throws {
+    /// A store made before jobs' ends were listed apart keeps every job's status and result.
+    @Test func anOlderStoresJobsKeepTheirStatusAcrossTheMigration() async throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        do {
+            let old = try DatabaseQueue(path: directory.appendingPathComponent("baton.sqlite").path)
+            try Migrations.migrator.migrate(old, upTo: "v5: resource tags and webhooks")
+            try await old.write { db in
+                // j-4 was created before j-2: queued jobs come oldest first.
+                for (id, status, result, created) in [("j-1", "Succeeded", "r-1", 1.0), ("j-2", "Queued", nil, 4.0), ("j-3", "Failed", "r-3", 3.0), ("j-4", "Queued", nil, 2.0)] as [(String, String, String?, Double)] {
+                    try db.execute(sql: """
+                        INSERT INTO job (id, execution_id, stage, action, status, attempt, data, result_id, created, updated)
+                        VALUES (?, 'e-1', 'Build', 'Make', ?, 1, ?, ?, ?, ?)
+                        """, arguments: [id, status, String(decoding: Self.job(id).recordJSON(), as: UTF8.self), result, created, created + 1])
+                }
+            }
+        }
+        let store = try Store(directory: directory)
+        #expect(try await store.queuedJobs().map(\.id.rawValue) == ["j-4", "j-2"])
+        let succeeded = try #require(try await store.job(JobID(rawValue: "j-1")))
+        #expect(succeeded.status == .succeeded && succeeded.resultID == "r-1")
+        let failed = try #require(try await store.job(JobID(rawValue: "j-3")))
+        #expect(failed.status == .failed && failed.resultID == "r-3")
+        // And they go on from there.
+        try await store.commit([.jobStatus(JobID(rawValue: "j-2"), .succeeded, resultID: "r-2")])
+        #expect(try await store.queuedJobs().map(\.id.rawValue) == ["j-4"])
+        #expect(try await store.job(JobID(rawValue: "j-2"))?.resultID == "r-2")
+    }
+
+    /// Only active executions are in an index by status, so an execution that ends leaves a small
+    /// index; `activeOnly`'s lookups must still use it rather than read every row (SQLite uses a
+    /// partial index only where the query's condition matches the index's, and a bound status
+    /// would not).
+    @Test func activeExecutionsAreLookedUpInAnIndexOfThemAlone() async throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try Store(directory: directory)
         var running = PipelineExecution(id: ExecutionID(rawValue: "e-1"), pipeline: Self.declaration("p"), version: 1, trigger: .startPipelineExecution, at: Timestamp(secondsSince1970: 1))
         #expect(running.status == .inProgress)
         try await store.commit([.execution(running)])
+        #expect(try await store.executions(activeOnly: true).count == 1)
         running.status = .succeeded
         try await store.commit([.execution(running)])
 
         let database = try DatabaseQueue(path: directory.appendingPathComponent("baton.sqlite").path)
-        let (plans, indexed) = try await database.read { db in
-            let plans = [
-                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + Store.queuedJobsQuery).map { $0["detail"] as String },
-                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT id, record FROM execution WHERE \(Store.activeExecutionsCondition) ORDER BY start_time DESC").map { $0["detail"] as String },
-            ]
-            let indexed = try Int.fetchOne(db, sql: "SELECT count(*) FROM execution INDEXED BY execution_active WHERE \(Store.activeExecutionsCondition)")
-            return (plans, indexed)
+        let (plan, indexed) = try await database.read { db in
+            (try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT id, record FROM execution WHERE \(Store.activeExecutionsCondition) ORDER BY start_time DESC").map { $0["detail"] as String },
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM execution INDEXED BY execution_active WHERE \(Store.activeExecutionsCondition)"))
         }
-        #expect(plans[0].contains { $0.contains("USING INDEX job_queued") }, "\(plans[0])")
-        #expect(plans[1].contains { $0.contains("USING INDEX execution_active") }, "\(plans[1])")
+        #expect(plan.contains { $0.contains("USING INDEX execution_active") }, "\(plan)")
         // The ended execution left the index.
         #expect(indexed == 0)
         #expect(try await store.executions(activeOnly: true).isEmpty)
