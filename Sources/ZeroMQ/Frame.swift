@@ -1,14 +1,28 @@
 import CZeroMQ
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One part of a multipart message.
 ///
-/// A frame is either bytes Baton allocated (sent zero-copy: libzmq frees them through a callback)
-/// or a message libzmq received (read in place, never copied into a Swift array unless asked).
+/// A frame is either bytes Baton allocated (sent zero-copy: libzmq frees them through a callback),
+/// a small array (copied into the message libzmq sends), or a message libzmq received (read in
+/// place, never copied into a Swift array unless asked).
 package struct Frame: Sendable {
     enum Storage: Sendable {
         case buffer(FrameBuffer)
+        case small([UInt8])
         case received(ReceivedFrame)
     }
+
+    /// Up to this size a frame is copied into libzmq's message instead of lent to it. Lending costs
+    /// three allocations (the buffer, its owner and libzmq's reference count) and a callback on
+    /// libzmq's I/O thread; a copy costs one allocation, or none up to 33 bytes, which libzmq keeps
+    /// inside the message itself. Most frames (routing ids, signatures, commands, headers) are
+    /// small.
+    static let copiedBelow = 4096
 
     let storage: Storage
 
@@ -21,6 +35,10 @@ package struct Frame: Sendable {
     }
 
     package init(_ bytes: some Collection<UInt8>) {
+        if bytes.count < Self.copiedBelow {
+            storage = .small(Array(bytes))
+            return
+        }
         let buffer = FrameBuffer(capacity: bytes.count)
         buffer.withUnsafeMutableBytes { destination in
             destination.copyBytes(from: bytes)
@@ -35,6 +53,7 @@ package struct Frame: Sendable {
     package var count: Int {
         switch storage {
         case .buffer(let buffer): buffer.count
+        case .small(let bytes): bytes.count
         case .received(let received): received.count
         }
     }
@@ -42,6 +61,7 @@ package struct Frame: Sendable {
     package func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         switch storage {
         case .buffer(let buffer): try buffer.withUnsafeBytes(body)
+        case .small(let bytes): try bytes.withUnsafeBytes(body)
         case .received(let received): try body(received.bytes)
         }
     }
@@ -79,6 +99,13 @@ package struct Frame: Sendable {
             guard result == 0 else {
                 Unmanaged<FrameBuffer>.fromOpaque(hint).release()
                 throw .last("zmq_msg_init_data")
+            }
+        case .small(let bytes):
+            guard zmq_msg_init_size(message, bytes.count) == 0 else { throw .last("zmq_msg_init_size") }
+            bytes.withUnsafeBytes { source in
+                if let base = source.baseAddress, let destination = zmq_msg_data(message) {
+                    destination.copyMemory(from: base, byteCount: source.count)
+                }
             }
         case .received(let received):
             guard zmq_msg_init(message) == 0 else { throw .last("zmq_msg_init") }
@@ -148,14 +175,19 @@ final class ReceivedFrame: @unchecked Sendable {
     // Unchecked: the message is never modified after receipt; it is closed exactly once, in deinit.
     let message: UnsafeMutablePointer<zmq_msg_t>
 
-    /// Takes ownership of an initialised message.
-    init(taking message: UnsafeMutablePointer<zmq_msg_t>) {
-        self.message = message
+    /// A frame whose message is initialised empty, ready for `zmq_msg_recv`. Its memory comes from
+    /// `malloc`: `UnsafeMutablePointer.allocate` takes Swift's aligned-allocation path on Linux
+    /// (`posix_memalign`), several times slower and a cause of heap fragmentation, for every frame
+    /// received.
+    init() throws(ZeroMQError) {
+        guard let memory = malloc(MemoryLayout<zmq_msg_t>.stride) else { throw ZeroMQError(errno: ENOMEM, function: "malloc") }
+        message = memory.bindMemory(to: zmq_msg_t.self, capacity: 1)
+        zmq_msg_init(message)
     }
 
     deinit {
         zmq_msg_close(message)
-        message.deallocate()
+        free(message)
     }
 
     var count: Int { zmq_msg_size(message) }

@@ -91,17 +91,19 @@ package final class Socket {
     /// Sends every frame of `message`. With `dontWait`, a full queue throws EAGAIN before the first
     /// frame; libzmq queues multipart messages atomically, so later frames do not block.
     package func send(_ message: Message, dontWait: Bool = true) throws(ZeroMQError) {
-        let msg = UnsafeMutablePointer<zmq_msg_t>.allocate(capacity: 1)
-        defer { msg.deallocate() }
-        for (index, frame) in message.frames.enumerated() {
-            try frame.initialize(msg)
-            var flags: Int32 = dontWait ? ZMQ_DONTWAIT : 0
-            if index < message.frames.count - 1 { flags |= ZMQ_SNDMORE }
-            while zmq_msg_send(msg, handle, flags) < 0 {
-                let error = ZeroMQError.last("zmq_msg_send")
-                if error.isInterrupted { continue }
-                zmq_msg_close(msg)
-                throw error
+        // On the stack: zmq_msg_send hands the content on and leaves the message empty for reuse.
+        var storage = zmq_msg_t()
+        try withUnsafeMutablePointer(to: &storage) { (msg) throws(ZeroMQError) in
+            for (index, frame) in message.frames.enumerated() {
+                try frame.initialize(msg)
+                var flags: Int32 = dontWait ? ZMQ_DONTWAIT : 0
+                if index < message.frames.count - 1 { flags |= ZMQ_SNDMORE }
+                while zmq_msg_send(msg, handle, flags) < 0 {
+                    let error = ZeroMQError.last("zmq_msg_send")
+                    if error.isInterrupted { continue }
+                    zmq_msg_close(msg)
+                    throw error
+                }
             }
         }
     }
@@ -110,21 +112,19 @@ package final class Socket {
     package func receive(dontWait: Bool = true) throws(ZeroMQError) -> Message? {
         var frames: [Frame] = []
         while true {
-            let msg = UnsafeMutablePointer<zmq_msg_t>.allocate(capacity: 1)
-            zmq_msg_init(msg)
+            // Closed by the frame's deinit, on every path.
+            let received = try ReceivedFrame()
+            let msg = received.message
             // Only the first frame may be absent: the rest of a multipart message is already here.
             let flags: Int32 = (dontWait && frames.isEmpty) ? ZMQ_DONTWAIT : 0
             while zmq_msg_recv(msg, handle, flags) < 0 {
                 let error = ZeroMQError.last("zmq_msg_recv")
                 if error.isInterrupted { continue }
-                zmq_msg_close(msg)
-                msg.deallocate()
                 if error.isWouldBlock && frames.isEmpty { return nil }
                 throw error
             }
-            // Read MORE before the frame can be closed.
             let more = zmq_msg_more(msg) != 0
-            frames.append(Frame(received: ReceivedFrame(taking: msg)))
+            frames.append(Frame(received: received))
             if !more { return Message(frames) }
         }
     }

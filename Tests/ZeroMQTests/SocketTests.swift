@@ -66,6 +66,35 @@ import Testing
         #expect(echoed.frames[0] == received.frames[0])
     }
 
+    /// Small frames are copied into libzmq's message (inline up to 33 bytes), larger ones lent to
+    /// it; every size either side of both limits arrives intact, over TCP, and forwards intact.
+    @Test func framesOfEverySizeAroundTheCopyLimitsArriveIntact() throws {
+        let context = try ZeroMQContext()
+        let a = try Socket(context: context, type: .pair)
+        let b = try Socket(context: context, type: .pair)
+        try a.bind("tcp://127.0.0.1:*")
+        try b.connect(try #require(a.lastEndpoint))
+        let sizes = [0, 1, 32, 33, 34, 35, Frame.copiedBelow - 1, Frame.copiedBelow, Frame.copiedBelow + 1, 70_000]
+        let payloads = sizes.map { size in (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ size) } }
+        let frames = payloads.map { Frame($0) }
+        for (frame, size) in zip(frames, sizes) {
+            switch frame.storage {
+            case .small: #expect(size < Frame.copiedBelow, "\(size) bytes copied")
+            case .buffer: #expect(size >= Frame.copiedBelow, "\(size) bytes lent")
+            case .received: Issue.record("a frame built from \(size) bytes is a received one")
+            }
+        }
+        // Twice: the second send reuses the message on the stack after the first emptied it.
+        for _ in 0..<2 { try a.send(Message(frames), dontWait: false) }
+        for _ in 0..<2 {
+            let received = try #require(try b.receive(dontWait: false))
+            #expect(received.frames.map(\.bytes) == payloads)
+            try b.send(received, dontWait: false)
+            let echoed = try #require(try a.receive(dontWait: false))
+            #expect(echoed.frames.map(\.bytes) == payloads)
+        }
+    }
+
     @Test func curveKeysAreZ85AndThePublicKeyDerivesFromTheSecret() throws {
         #expect(ZeroMQContext.has("curve"))
         let keys = try CurveKeyPair.generate()
