@@ -26,7 +26,9 @@ enum WireFrames {
     }
 
     static func encode(_ message: CoordinatorMessage, to routingID: Frame, payload: Frame? = nil) -> Message {
-        var frames = [routingID] + WireCodec.frames(message).map { Frame($0) }
+        var frames = [routingID]
+        frames.reserveCapacity(5)
+        for frame in WireCodec.frames(message) { frames.append(Frame(frame)) }
         if let payload { frames.append(payload) }
         return Message(frames)
     }

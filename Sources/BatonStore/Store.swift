@@ -136,15 +136,19 @@ package final class Store: Sendable {
     /// many steps of one execution, and only its last state needs encoding and writing.
     static func latest(_ changes: [StoreChange]) -> [StoreChange] {
         guard changes.count > 1 else { return changes }
-        var seen = Set<String>()
+        // The row a change writes, by the ids it already holds (no new strings).
+        enum Written: Hashable {
+            case execution(String), job(String), jobStatus(String), runtime(String)
+        }
+        var seen = Set<Written>(minimumCapacity: changes.count)
         var kept: [StoreChange] = []
         kept.reserveCapacity(changes.count)
         for change in changes.reversed() {
-            let key: String? = switch change {
-            case .execution(let execution): "e" + execution.id.rawValue
-            case .job(let job): "j" + job.id.rawValue
-            case .jobStatus(let id, _, _): "s" + id.rawValue
-            case .runtime(let pipeline, _): "r" + pipeline
+            let key: Written? = switch change {
+            case .execution(let execution): .execution(execution.id.rawValue)
+            case .job(let job): .job(job.id.rawValue)
+            case .jobStatus(let id, _, _): .jobStatus(id.rawValue)
+            case .runtime(let pipeline, _): .runtime(pipeline)
             default: nil
             }
             if let key, !seen.insert(key).inserted { continue }

@@ -352,7 +352,9 @@ enum WorkerFrames {
     }
 
     static func encode(_ message: WorkerMessage, payload: Frame? = nil) -> Message {
-        var frames = WireCodec.frames(message).map { Frame($0) }
+        var frames: [Frame] = []
+        frames.reserveCapacity(4)
+        for frame in WireCodec.frames(message) { frames.append(Frame(frame)) }
         if let payload { frames.append(payload) }
         return Message(frames)
     }
