@@ -10,8 +10,8 @@ import GRDB
 /// One change to commit; the engine hands a batch of them to `commit` as one transaction.
 package enum StoreChange: Sendable {
     case execution(PipelineExecution)
-    /// A job as created: its row, with the record as JSON, listed as open (or ended, if created
-    /// ended).
+    /// A job just created (its id new to the store): its row, with the record as JSON, listed as
+    /// open (or ended, if created ended). Later changes to it are `jobStatus`.
     case job(JobRecord)
     /// A stored job's new status and accepted result. Its row is not written again: an open job
     /// is listed in `job_open`, an ended one in `job_end` with its result, and reads take the
@@ -340,9 +340,9 @@ private struct EncodedStatement: Sendable {
                 job.id.rawValue, job.executionID.rawValue, job.stageName, job.actionName, job.status.rawValue,
                 job.attempt, String(decoding: job.recordJSON(), as: UTF8.self), job.resultID, now, now,
             ]))
-            appendStatus(of: job.id, job.status, resultID: job.resultID, at: now, to: &statements)
+            appendStatus(of: job.id, job.status, resultID: job.resultID, at: now, new: true, to: &statements)
         case .jobStatus(let id, let status, let resultID):
-            appendStatus(of: id, status, resultID: resultID, at: Date().timeIntervalSince1970, to: &statements)
+            appendStatus(of: id, status, resultID: resultID, at: Date().timeIntervalSince1970, new: false, to: &statements)
         case .artifact(let reference, let at):
             statements.append(EncodedStatement(
                 sql: "INSERT OR IGNORE INTO artifact (digest, size, created) VALUES (?, ?, ?)",
@@ -370,13 +370,15 @@ private struct EncodedStatement: Sendable {
     }
 
     /// An open job is listed in `job_open`; an ended one in `job_end`, with its accepted result.
-    /// Its row in `job` is not written again.
-    private static func appendStatus(of id: JobID, _ status: JobRecord.Status, resultID: String?, at time: Double, to statements: inout [EncodedStatement]) {
+    /// Its row in `job` is not written again. A `new` job is in neither list yet.
+    private static func appendStatus(
+        of id: JobID, _ status: JobRecord.Status, resultID: String?, at time: Double, new: Bool, to statements: inout [EncodedStatement]
+    ) {
         if status == .queued {
-            statements.append(EncodedStatement(sql: "DELETE FROM job_end WHERE id = ?", arguments: [id.rawValue]))
+            if !new { statements.append(EncodedStatement(sql: "DELETE FROM job_end WHERE id = ?", arguments: [id.rawValue])) }
             statements.append(EncodedStatement(sql: "INSERT OR IGNORE INTO job_open (id) VALUES (?)", arguments: [id.rawValue]))
         } else {
-            statements.append(EncodedStatement(sql: "DELETE FROM job_open WHERE id = ?", arguments: [id.rawValue]))
+            if !new { statements.append(EncodedStatement(sql: "DELETE FROM job_open WHERE id = ?", arguments: [id.rawValue])) }
             statements.append(EncodedStatement(
                 sql: "INSERT OR REPLACE INTO job_end (id, status, result_id, ended) VALUES (?, ?, ?, ?)",
                 arguments: [id.rawValue, status.rawValue, resultID, time]))
