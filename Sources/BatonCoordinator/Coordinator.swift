@@ -78,7 +78,7 @@ package struct Coordinator: Service {
             let publisher = EventPublisher(loop: loop, socket: eventSocket, events: engine.events, logger: logger)
             group.addTask { await publisher.run() }
 
-            let metrics = CoordinatorMetrics()
+            let metrics = CoordinatorMetrics(sockets: [("workers", control), ("artifacts", artifactSocket)])
             metrics.observe(engine.events)
             let logs = try JobLogs(directory: configuration.dataDirectory.appendingPathComponent("logs"), logger: logger)
             let broker = JobBroker(
@@ -122,8 +122,7 @@ package struct Coordinator: Service {
                 jobs: broker, workers: broker, artifacts: store.artifacts,
                 countArtifactBytes: { metrics.countBucketBytes($0, $1) },
                 accessKeys: configuration.accessKeys,
-                metrics: { await metrics.scrape(store: store, broker: broker, sockets: [("workers", control), ("artifacts", artifactSocket)]) },
-                logs: logs.directory,
+                metrics: { await metrics.scrape(store: store, broker: broker) }, logs: logs.directory,
                 tags: store.tags, webhookDefinitions: store.webhooks,
                 host: host, port: configuration.httpPort, logger: logger
             ) { port in

@@ -38,7 +38,8 @@ final class CoordinatorMetrics: Sendable {
         }
     }
 
-    init() {
+    init(sockets: [(name: String, socket: OpenedSocket)]) {
+        self.sockets = sockets
         dispatchLatency = registry.makeDurationHistogram(
             descriptor: MetricNameDescriptor(namespace: "baton", metricName: "dispatch_latency", unitName: "seconds",
                                              helpText: "Time from a job becoming ready to its dispatch to a worker"),
@@ -77,11 +78,13 @@ final class CoordinatorMetrics: Sendable {
         }
     }
 
-    /// Messages each ROUTER socket dropped for a full peer queue, as last scraped.
+    /// The ROUTER sockets whose dropped messages are counted, by name.
+    private let sockets: [(name: String, socket: OpenedSocket)]
+    /// Messages each of them dropped for a full peer queue, as last scraped.
     private let droppedScraped = Mutex<[String: Int]>([:])
 
     /// The exposition text, with gauges and the sockets' drop counters brought up to date first.
-    func scrape(store: Store, broker: JobBroker, sockets: [(name: String, socket: OpenedSocket)]) async -> [UInt8] {
+    func scrape(store: Store, broker: JobBroker) async -> [UInt8] {
         droppedScraped.withLock { scraped in
             for (name, socket) in sockets {
                 let total = socket.droppedMessages

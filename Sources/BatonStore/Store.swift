@@ -215,7 +215,7 @@ package final class Store: Sendable {
                     ROW_NUMBER() OVER (PARTITION BY pipeline ORDER BY start_time DESC, rowid DESC) AS position,
                     ROW_NUMBER() OVER (PARTITION BY pipeline, status = 'Succeeded' ORDER BY start_time DESC, rowid DESC) AS position_in_status
                 FROM execution)
-            WHERE position <= :newest OR status IN ('InProgress', 'Stopping') OR start_time >= :since
+            WHERE position <= :newest OR \(Self.activeExecutionsCondition) OR start_time >= :since
                 OR (status = 'Succeeded' AND position_in_status = 1)
             """
         let arguments: StatementArguments = ["newest": newest, "since": startedSince]

@@ -122,6 +122,12 @@ import Testing
         #expect(rows.count == 3 && rows.allSatisfy { $0.0 == "Queued" && $0.1 }, "rows rewritten: \(rows)")
         #expect(open == ["j-2"])
         #expect(ends == ["j-1 Succeeded r-1", "j-3 Cancelled -"])
+
+        // A job set back to queued is open again, with no end.
+        try await reopened.commit([.jobStatus(JobID(rawValue: "j-3"), .queued, resultID: nil)])
+        #expect(try await reopened.queuedJobs().map(\.id.rawValue) == ["j-2", "j-3"])
+        let requeued = try #require(try await reopened.job(JobID(rawValue: "j-3")))
+        #expect(requeued.status == .queued && requeued.resultID == nil)
     }
 
     /// A store made before jobs' ends were listed apart keeps every job's status and result.
