@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "BatonFileIOTests", dependencies: ["BatonFileIO", crypto]),
         .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonModel", "BatonTesting", crypto, grdb]),
         .testTarget(name: "BatonEngineTests", dependencies: ["BatonEngine", "BatonStore", "BatonModel", "BatonTesting", logging]),
-        .testTarget(name: "BatonCoordinatorTests", dependencies: ["BatonCoordinator", "ZeroMQ"]),
+        .testTarget(name: "BatonCoordinatorTests", dependencies: ["BatonCoordinator", "BatonProtocol", "ZeroMQ"]),
         .testTarget(name: "BatonHTTPTests", dependencies: ["BatonHTTP", "BatonAPI"]),
         .testTarget(name: "BatonTimingTests", dependencies: ["BatonTiming"]),
         .testTarget(name: "BatonIdentifiersTests", dependencies: ["BatonIdentifiers"]),

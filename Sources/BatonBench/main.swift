@@ -7,11 +7,13 @@ import ZeroMQ
 // baton-bench: Baton's dispatch cycle, throughput and artifact transfer, each next to what the
 // same machine does with raw libzmq and SHA-256. `scripts/bench` builds it in release mode and runs it.
 
+// BATON_BENCH_LOG=warning (or info, debug…) shows more of what the coordinator and workers log.
+let benchLogLevel = ProcessInfo.processInfo.environment["BATON_BENCH_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
 var logger = Logger(label: "baton-bench")
-logger.logLevel = .error
+logger.logLevel = benchLogLevel
 LoggingSystem.bootstrap { label in
     var handler = StreamLogHandler.standardError(label: label)
-    handler.logLevel = .error
+    handler.logLevel = benchLogLevel
     return handler
 }
 

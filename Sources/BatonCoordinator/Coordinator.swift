@@ -1,5 +1,6 @@
 import BatonEngine
 import BatonHTTP
+import BatonProtocol
 import BatonStore
 import Foundation
 import Hummingbird
@@ -65,6 +66,8 @@ package struct Coordinator: Service {
             let control = try await open(loop, bind: configuration.workerEndpoint, what: "workers", options: controlOptions)
             var artifactOptions = controlOptions
             artifactOptions.maxMessageSize = Int64(configuration.dispatch.chunkSize + 65_536)
+            // Routing id, signature, command, header, payload: no BATCH on this socket.
+            artifactOptions.maxFramesPerMessage = 5
             artifactOptions.sendHighWaterMark = Int32(configuration.dispatch.credit * 4)
             let artifactSocket = try await open(loop, bind: configuration.resolvedArtifactEndpoint, what: "artifacts", options: artifactOptions)
             let artifactEndpoint = artifactSocket.boundEndpoints[0]
@@ -148,6 +151,7 @@ package struct Coordinator: Service {
         options.routerMandatory = true
         options.routerHandover = true
         options.maxMessageSize = 1 << 20
+        options.maxFramesPerMessage = ProtocolVersion.maxFrames
         options.handshakeInterval = 10_000
         options.heartbeatInterval = 5_000
         options.heartbeatTimeout = 15_000

@@ -13,6 +13,7 @@ package enum Command: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case heartbeat = 0x09
     case disconnect = 0x0A
     case details = 0x0B
+    case batch = 0x0C
 
     // Control socket, coordinator → worker.
     case welcome = 0x81
@@ -23,6 +24,7 @@ package enum Command: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case coordinatorHeartbeat = 0x89
     case coordinatorDisconnect = 0x8A
     case jobDetails = 0x8B
+    case coordinatorBatch = 0x8C
 
     // Artifact socket.
     case fetch = 0x20
@@ -48,6 +50,7 @@ package enum Command: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .failure: "FAILURE"
         case .heartbeat, .coordinatorHeartbeat: "HEARTBEAT"
         case .disconnect, .coordinatorDisconnect: "DISCONNECT"
+        case .batch, .coordinatorBatch: "BATCH"
         case .welcome: "WELCOME"
         case .job: "JOB"
         case .acked: "ACKED"
@@ -60,6 +63,16 @@ package enum Command: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .putCredit: "PUT_CREDIT"
         case .putDone: "PUT_DONE"
         case .artifactError: "ERROR"
+        }
+    }
+
+    /// Whether a message with this command may travel inside a BATCH: a control message with no
+    /// payload, other than the HELLO and WELCOME that agree on batching.
+    package var isBatchable: Bool {
+        switch self {
+        case .poll, .ack, .reject, .progress, .details, .success, .failure, .heartbeat, .disconnect,
+             .job, .acked, .resultAck, .cancel, .jobDetails, .coordinatorHeartbeat, .coordinatorDisconnect: true
+        default: false
         }
     }
 

@@ -5,7 +5,9 @@ import Foundation
 ///
 /// A message is 3 or 4 frames: `"JWP1"`, one command byte, a UTF-8 JSON header (≤ 64 KiB), and —
 /// for LOG, CHUNK and PUT_CHUNK only — a payload of raw bytes. The payload never passes through
-/// this codec: callers keep it as the transport's frame, so bulk bytes are not copied.
+/// this codec: callers keep it as the transport's frame, so bulk bytes are not copied. A BATCH
+/// carries up to `ProtocolVersion.maxBatch` control messages without payload in one: `"JWP1"`,
+/// the BATCH byte, then a command frame and a header frame for each.
 package enum WireCodec {
     /// The three leading frames of a message: signature, command and header.
     package struct Envelope: Sendable, Equatable {
@@ -13,14 +15,65 @@ package enum WireCodec {
         package var header: [UInt8]
     }
 
+    /// What a message's frames hold: one message, or a BATCH of several.
+    package enum Contents: Sendable, Equatable {
+        case one(Envelope)
+        case batch([Envelope])
+    }
+
     package static func frames(_ message: WorkerMessage) -> [[UInt8]] {
-        let (command, header) = encodeHeader(message)
+        let (command, header) = header(message)
         return [ProtocolVersion.signatureBytes, [command.rawValue], header]
     }
 
     package static func frames(_ message: CoordinatorMessage) -> [[UInt8]] {
-        let (command, header) = encodeHeader(message)
+        let (command, header) = header(message)
         return [ProtocolVersion.signatureBytes, [command.rawValue], header]
+    }
+
+    /// A BATCH: the signature, the BATCH command byte, then each message's command and header.
+    package static func batchFrames(_ messages: [WorkerMessage]) -> [[UInt8]] {
+        batchFrames(.batch, messages.map { header($0) })
+    }
+
+    package static func batchFrames(_ messages: [CoordinatorMessage]) -> [[UInt8]] {
+        batchFrames(.coordinatorBatch, messages.map { header($0) })
+    }
+
+    private static func batchFrames(_ batch: Command, _ headers: [(Command, [UInt8])]) -> [[UInt8]] {
+        var frames = [ProtocolVersion.signatureBytes, [batch.rawValue]]
+        frames.reserveCapacity(2 + 2 * headers.count)
+        for (command, header) in headers {
+            frames.append([command.rawValue])
+            frames.append(header)
+        }
+        return frames
+    }
+
+    /// One message's envelope, or a BATCH's: each of its messages checked as if it came alone.
+    /// - Parameter frames: the message's frames without any routing id.
+    package static func contents(_ frames: [[UInt8]]) throws(ProtocolError) -> Contents {
+        guard frames.count >= 2, frames[1].count == 1, let command = Command(rawValue: frames[1][0]),
+              command == .batch || command == .coordinatorBatch
+        else { return .one(try envelope(frames)) }
+        guard frames[0] == ProtocolVersion.signatureBytes else { throw .badSignature(found: frames[0]) }
+        guard frames.count >= 4, frames.count % 2 == 0 else { throw .wrongFrameCount(frames.count, command: command) }
+        let count = (frames.count - 2) / 2
+        guard count <= ProtocolVersion.maxBatch else { throw .batchTooLarge(count, limit: ProtocolVersion.maxBatch) }
+        var envelopes: [Envelope] = []
+        envelopes.reserveCapacity(count)
+        for index in 0..<count {
+            let commandFrame = frames[2 + 2 * index], header = frames[3 + 2 * index]
+            guard commandFrame.count == 1, let item = Command(rawValue: commandFrame[0]) else {
+                throw .unknownCommand(commandFrame.first ?? 0)
+            }
+            guard item.isBatchable else { throw .notBatchable(item) }
+            guard header.count <= ProtocolVersion.maxHeaderSize else {
+                throw .headerTooLarge(header.count, limit: ProtocolVersion.maxHeaderSize)
+            }
+            envelopes.append(Envelope(command: item, header: header))
+        }
+        return .batch(envelopes)
     }
 
     /// Checks the frame count, signature, command byte and header size.
@@ -31,6 +84,7 @@ package enum WireCodec {
         guard frames[1].count == 1, let command = Command(rawValue: frames[1][0]) else {
             throw .unknownCommand(frames[1].first ?? 0)
         }
+        guard command != .batch, command != .coordinatorBatch else { throw .wrongFrameCount(frames.count, command: command) }
         guard frames.count == (command.hasPayload ? 4 : 3) else { throw .wrongFrameCount(frames.count, command: command) }
         guard frames[2].count <= ProtocolVersion.maxHeaderSize else {
             throw .headerTooLarge(frames[2].count, limit: ProtocolVersion.maxHeaderSize)
@@ -57,7 +111,7 @@ package enum WireCodec {
         case .putChunk: return .putChunk(try decode(PutChunk.self, header, envelope.command))
         case .putEnd: return .putEnd(try decode(PutEnd.self, header, envelope.command))
         case .welcome, .job, .acked, .resultAck, .cancel, .jobDetails, .coordinatorHeartbeat, .coordinatorDisconnect,
-             .chunk, .putCredit, .putDone, .artifactError:
+             .chunk, .putCredit, .putDone, .artifactError, .batch, .coordinatorBatch:
             throw .unexpectedCommand(envelope.command, socket: "coordinator")
         }
     }
@@ -78,14 +132,14 @@ package enum WireCodec {
         case .putDone: return .putDone(try decode(PutDone.self, header, envelope.command))
         case .artifactError: return .artifactError(try decode(ArtifactError.self, header, envelope.command))
         case .hello, .poll, .ack, .reject, .progress, .details, .log, .success, .failure, .heartbeat, .disconnect,
-             .fetch, .putBegin, .putChunk, .putEnd:
+             .fetch, .putBegin, .putChunk, .putEnd, .batch, .coordinatorBatch:
             throw .unexpectedCommand(envelope.command, socket: "worker")
         }
     }
 
     // MARK: - Headers
 
-    private static func encodeHeader(_ message: WorkerMessage) -> (Command, [UInt8]) {
+    package static func header(_ message: WorkerMessage) -> (Command, [UInt8]) {
         switch message {
         case .hello(let value): (.hello, encode(value))
         case .poll(let value): (.poll, encode(value))
@@ -105,7 +159,7 @@ package enum WireCodec {
         }
     }
 
-    private static func encodeHeader(_ message: CoordinatorMessage) -> (Command, [UInt8]) {
+    package static func header(_ message: CoordinatorMessage) -> (Command, [UInt8]) {
         switch message {
         case .welcome(let value): (.welcome, encode(value))
         case .job(let value): (.job, value.sortedJSON())

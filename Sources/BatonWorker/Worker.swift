@@ -50,6 +50,9 @@ package actor Worker: Service {
     let replyAlarm = DeadlineAlarm()
     /// Set when the worker stops: no reply will come or expire any more, so waits end at once.
     var replyWaitsEnded = false
+    /// Control messages waiting to leave together (a command and a header frame each).
+    var outbox: [Frame] = []
+    var outboxFlushScheduled = false
 
     /// A reply on the artifact socket, with the payload frame of a CHUNK.
     enum ArtifactReply: Sendable {
@@ -119,6 +122,7 @@ package actor Worker: Service {
         options.reconnectInterval = 250
         options.reconnectIntervalMax = 30_000
         options.maxMessageSize = 8 << 20
+        options.maxFramesPerMessage = ProtocolVersion.maxFrames - 1
         options.heartbeatInterval = 5_000
         options.heartbeatTimeout = 15_000
         options.heartbeatTTL = 30_000
@@ -168,21 +172,31 @@ package actor Worker: Service {
         send(.hello(Hello(
             workerId: configuration.workerID, session: session, actionTypes: Array(providers.keys),
             labels: configuration.labels, maxSlots: configuration.maxConcurrentJobs, running: Array(running.values),
-            queries: configuration.queries.isEmpty ? nil : configuration.queries)))
+            queries: configuration.queries.isEmpty ? nil : configuration.queries, maxBatch: ProtocolVersion.maxBatch)))
     }
 
     private func receiveControl(_ raw: Message, on handle: SocketHandle) async {
         // Messages still buffered from a socket closed since (several DISCONNECTs queued before
         // the first was read) must not close the connection that replaced it.
         guard handle == control?.handle else { return }
-        let message: CoordinatorMessage
+        let incoming: WorkerFrames.Incoming
         do {
-            message = try WorkerFrames.decode(raw).message
+            incoming = try WorkerFrames.decode(raw)
         } catch {
             logger.warning("dropped a malformed message from the coordinator", metadata: ["error.message": "\(error)"])
             return
         }
         lastHeard = clock.now
+        switch incoming.body {
+        case .one(let message, _):
+            await handleControl(message)
+        case .batch(let messages):
+            // A DISCONNECT inside closes the connection: the rest belonged to it.
+            for message in messages where handle == control?.handle { await handleControl(message) }
+        }
+    }
+
+    private func handleControl(_ message: CoordinatorMessage) async {
         switch message {
         case .welcome(let welcome):
             await accept(welcome)
@@ -221,6 +235,7 @@ package actor Worker: Service {
         var options = SocketOptions()
         options.immediate = true
         options.maxMessageSize = Int64(welcome.chunkSize + 65_536)
+        options.maxFramesPerMessage = 4
         options.receiveHighWaterMark = Int32(max(welcome.credit * 4, 16))
         if let curve = configuration.curve { options.curve = .client(keys: curve.keys, serverKey: curve.coordinatorKey) }
         do {
@@ -242,16 +257,19 @@ package actor Worker: Service {
         // What an earlier socket still delivers belongs to requests made before a reconnect,
         // which the transfers have already made again.
         guard handle == artifacts?.handle else { return }
-        let incoming: WorkerFrames.Incoming
+        let message: CoordinatorMessage, payload: Frame?
         do {
-            incoming = try WorkerFrames.decode(raw)
+            guard case .one(let one, let frame) = try WorkerFrames.decode(raw).body else {
+                throw ProtocolError.unexpectedCommand(.coordinatorBatch, socket: "worker's artifact socket")
+            }
+            (message, payload) = (one, frame)
         } catch {
             logger.warning("dropped a malformed artifact message", metadata: ["error.message": "\(error)"])
             return
         }
-        switch incoming.message {
+        switch message {
         case .chunk(let chunk):
-            if let payload = incoming.payload { chunkStreams[chunk.digest]?.yield(.chunk(chunk, payload)) }
+            if let payload { chunkStreams[chunk.digest]?.yield(.chunk(chunk, payload)) }
         case .putCredit(let credit):
             uploadStreams[credit.uploadId]?.yield(.credit(credit))
         case .putDone(let done):
@@ -272,6 +290,8 @@ package actor Worker: Service {
         control = nil
         artifacts = nil
         welcome = nil
+        // Queued for the connection just closed; results are sent again on the next one.
+        outbox.removeAll()
         if stopping {
             for stream in chunkStreams.values { stream.finish() }
             for stream in uploadStreams.values { stream.finish() }
@@ -324,9 +344,36 @@ package actor Worker: Service {
         send(.poll(Poll(freeSlots: freeSlots, lastJobSeq: lastJobSeq)))
     }
 
+    /// Sends `message` on the control socket: batched with the others sent before the worker is
+    /// idle, when the coordinator takes BATCHes (WELCOME's `maxBatch`); otherwise at once,
+    /// behind anything still queued.
     func send(_ message: WorkerMessage, payload: Frame? = nil) {
         guard let control else { return }
-        loop.post(WorkerFrames.encode(message, payload: payload), on: control.handle)
+        let (command, header) = WireCodec.header(message)
+        let limit = min(welcome?.maxBatch ?? 0, ProtocolVersion.maxBatch)
+        guard payload == nil, limit >= 2, command.isBatchable else {
+            flushOutbox()
+            loop.post(WorkerFrames.encode(command, header, payload: payload), on: control.handle)
+            return
+        }
+        outbox.append(Frame([command.rawValue]))
+        outbox.append(Frame(header))
+        if outbox.count >= 2 * limit {
+            flushOutbox()
+        } else if !outboxFlushScheduled {
+            outboxFlushScheduled = true
+            // Enqueued on the worker behind what already waits for it (other jobs finishing, the
+            // rest of a BATCH), so their messages leave together.
+            Task { self.flushOutbox() }
+        }
+    }
+
+    private func flushOutbox() {
+        outboxFlushScheduled = false
+        guard !outbox.isEmpty else { return }
+        defer { outbox.removeAll(keepingCapacity: true) }
+        guard let control else { return }
+        loop.post(WorkerFrames.encode(batched: outbox), on: control.handle)
     }
 
     func sendArtifact(_ message: WorkerMessage, payload: Frame? = nil) -> Bool {
@@ -339,23 +386,57 @@ package actor Worker: Service {
 /// Glue between ZeroMQ messages and the codec on the worker's DEALER sockets (no routing id).
 enum WorkerFrames {
     struct Incoming {
-        let message: CoordinatorMessage
-        let payload: Frame?
+        enum Body {
+            /// One message, with its payload frame if its command has one.
+            case one(CoordinatorMessage, payload: Frame?)
+            /// A BATCH's messages, in the order they were sent.
+            case batch([CoordinatorMessage])
+        }
+
+        let body: Body
     }
 
     static func decode(_ message: Message) throws(ProtocolError) -> Incoming {
-        let small = message.frames.prefix(3).map(\.bytes) + Array(repeating: [], count: max(0, message.frames.count - 3))
+        let frames = message.frames
+        if frames.count >= 4, frames[1].withUnsafeBytes({ $0.count == 1 && $0[0] == Command.coordinatorBatch.rawValue }) {
+            guard case .batch(let envelopes) = try WireCodec.contents(frames.map(\.bytes)) else {
+                throw .wrongFrameCount(frames.count, command: .coordinatorBatch)
+            }
+            var messages: [CoordinatorMessage] = []
+            messages.reserveCapacity(envelopes.count)
+            for envelope in envelopes { messages.append(try WireCodec.decodeCoordinatorMessage(envelope)) }
+            return Incoming(body: .batch(messages))
+        }
+        // Only the small frames are copied: a payload stays in libzmq's buffer.
+        let small = frames.prefix(3).map(\.bytes) + Array(repeating: [], count: max(0, frames.count - 3))
         let envelope = try WireCodec.envelope(small)
-        return Incoming(
-            message: try WireCodec.decodeCoordinatorMessage(envelope),
-            payload: envelope.command.hasPayload ? message.frames.last : nil)
+        return Incoming(body: .one(
+            try WireCodec.decodeCoordinatorMessage(envelope),
+            payload: envelope.command.hasPayload ? frames.last : nil))
     }
 
     static func encode(_ message: WorkerMessage, payload: Frame? = nil) -> Message {
+        let (command, header) = WireCodec.header(message)
+        return encode(command, header, payload: payload)
+    }
+
+    static func encode(_ command: Command, _ header: [UInt8], payload: Frame? = nil) -> Message {
         var frames: [Frame] = []
         frames.reserveCapacity(4)
-        for frame in WireCodec.frames(message) { frames.append(Frame(frame)) }
+        frames.append(Frame(ProtocolVersion.signatureBytes))
+        frames.append(Frame([command.rawValue]))
+        frames.append(Frame(header))
         if let payload { frames.append(payload) }
         return Message(frames)
+    }
+
+    /// One message for `frames` (each message's command and header): alone when there is one,
+    /// as a BATCH otherwise.
+    static func encode(batched frames: [Frame]) -> Message {
+        var message = [Frame(ProtocolVersion.signatureBytes)]
+        message.reserveCapacity(2 + frames.count)
+        if frames.count > 2 { message.append(Frame([Command.batch.rawValue])) }
+        message.append(contentsOf: frames)
+        return Message(message)
     }
 }

@@ -166,6 +166,15 @@ final class GuardedSocket: Sendable {
     }
 
     private func receiveOne(on socket: Socket) -> Message? {
+        let discarded = socket.discardedMessages
+        defer {
+            // One line per message: a receive skips every such message in a row.
+            for _ in discarded..<socket.discardedMessages {
+                logger.warning("dropped an inbound message with too many frames", metadata: [
+                    "socket": "\(handle)", "limit": "\(socket.maxFrames ?? 0)",
+                ])
+            }
+        }
         do {
             return try socket.receive(dontWait: true)
         } catch {

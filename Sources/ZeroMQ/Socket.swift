@@ -11,6 +11,10 @@ package final class Socket {
     /// Held so the context outlives the socket: zmq_ctx_term blocks while a socket is open.
     private let context: ZeroMQContext
     private var isClosed = false
+    /// See `SocketOptions.maxFramesPerMessage`.
+    var maxFrames: Int?
+    /// Inbound messages discarded for having more than `maxFrames` frames.
+    package private(set) var discardedMessages = 0
 
     package init(context: ZeroMQContext, type: SocketType) throws(ZeroMQError) {
         guard let handle = zmq_socket(context.handle, type.rawValue) else { throw .last("zmq_socket") }
@@ -109,11 +113,14 @@ package final class Socket {
     }
 
     /// Receives one whole multipart message, or nil when none is waiting and `dontWait` is set.
+    /// A message of more than `maxFrames` frames is received, discarded and counted, and the
+    /// next one (if one waits) returned instead.
     package func receive(dontWait: Bool = true) throws(ZeroMQError) -> Message? {
         var frames: [Frame] = []
         // Baton's messages have up to five frames (routing id, signature, command, header,
-        // payload): one allocation instead of growing 1, 2, 4, 8.
+        // payload) unless batched: one allocation instead of growing 1, 2, 4, 8.
         frames.reserveCapacity(5)
+        var discarding = false
         while true {
             // Closed by the frame's deinit, on every path.
             let received = try ReceivedFrame()
@@ -127,6 +134,17 @@ package final class Socket {
                 throw error
             }
             let more = zmq_msg_more(msg) != 0
+            if discarding {
+                if !more { discarding = false }
+                continue
+            }
+            if let maxFrames, frames.count == maxFrames {
+                // Its frames are here already (libzmq delivers all or none); drop them as they come.
+                discardedMessages += 1
+                frames.removeAll(keepingCapacity: true)
+                discarding = more
+                continue
+            }
             frames.append(Frame(received: received))
             if !more { return Message(frames) }
         }

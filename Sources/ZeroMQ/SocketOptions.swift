@@ -31,6 +31,9 @@ package struct SocketOptions: Sendable {
     package var heartbeatTTL: Int32?
     package var tcpKeepAlive: Bool?
     package var curve: Curve?
+    /// Most frames kept of one inbound message (enforced here, not by libzmq): a message with
+    /// more is received whole, discarded and counted (`Socket.discardedMessages`).
+    package var maxFramesPerMessage: Int?
     /// SUB: topic prefixes to subscribe to.
     package var subscriptions: [[UInt8]] = []
 
@@ -38,6 +41,7 @@ package struct SocketOptions: Sendable {
 
     func apply(to socket: Socket) throws(ZeroMQError) {
         try socket.set(ZMQ_LINGER, linger)
+        socket.maxFrames = maxFramesPerMessage
         if let sendHighWaterMark { try socket.set(ZMQ_SNDHWM, sendHighWaterMark) }
         if let receiveHighWaterMark { try socket.set(ZMQ_RCVHWM, receiveHighWaterMark) }
         if let maxMessageSize { try socket.set(ZMQ_MAXMSGSIZE, int64: maxMessageSize) }

@@ -6,6 +6,8 @@ import Testing
 @Suite struct WireCodecTests {
     static let digest = ArtifactDigest(hex: String(repeating: "ab", count: 32))!
     static let jobID = JobID(rawValue: "5d1f3a2e-0000-4000-8000-000000000001")
+    static let otherJobID = JobID(rawValue: "5d1f3a2e-0000-4000-8000-000000000002")
+    static let thirdJobID = JobID(rawValue: "5d1f3a2e-0000-4000-8000-000000000003")
     static let jobData = JobData(
         actionTypeId: .commands, configuration: ["Key": "Value"],
         pipelineContext: PipelineContext(
@@ -129,6 +131,72 @@ import Testing
         }
     }
 
+    @Test func batchesRoundTripInOrder() throws {
+        let fromWorker: [WorkerMessage] = [
+            .success(JobSucceeded(jobId: Self.jobID, nonce: "n", resultId: "r", outputs: ActionOutputs(artifacts: [], variables: [:]), poll: Poll(freeSlots: 1, lastJobSeq: 3))),
+            .heartbeat(WorkerHeartbeat(running: [], freeSlots: 1)),
+            .poll(Poll(freeSlots: 2, lastJobSeq: 3)),
+        ]
+        guard case .batch(let envelopes) = try WireCodec.contents(WireCodec.batchFrames(fromWorker)) else {
+            Issue.record("a worker's BATCH read as one message")
+            return
+        }
+        #expect(try envelopes.map(WireCodec.decodeWorkerMessage) == fromWorker)
+
+        let fromCoordinator: [CoordinatorMessage] = [
+            .resultAck(ResultAck(jobId: Self.jobID, nonce: "n", resultId: "r", outcome: .accepted)),
+            .job(JobOffer(jobSeq: 4, jobId: Self.jobID, nonce: "m", attempt: 1, data: Self.jobData)),
+        ]
+        let frames = WireCodec.batchFrames(fromCoordinator)
+        #expect(frames.count == 2 + 2 * fromCoordinator.count)
+        #expect(frames[1] == [Command.coordinatorBatch.rawValue])
+        guard case .batch(let replies) = try WireCodec.contents(frames) else {
+            Issue.record("a coordinator's BATCH read as one message")
+            return
+        }
+        #expect(try replies.map(WireCodec.decodeCoordinatorMessage) == fromCoordinator)
+        // A message alone is still one message.
+        #expect(try WireCodec.contents(WireCodec.frames(fromCoordinator[0])) == .one(WireCodec.envelope(WireCodec.frames(fromCoordinator[0]))))
+    }
+
+    struct BadBatch: Sendable, CustomTestStringConvertible {
+        let name: String
+        let frames: [[UInt8]]
+        let error: ProtocolError
+        var testDescription: String { name }
+    }
+
+    static let poll = WireCodec.frames(WorkerMessage.poll(Poll(freeSlots: 1, lastJobSeq: 0)))
+    static let badBatches: [BadBatch] = [
+        BadBatch(name: "empty", frames: [Array("JWP1".utf8), [0x0C]], error: .wrongFrameCount(2, command: .batch)),
+        BadBatch(name: "a command without its header", frames: [Array("JWP1".utf8), [0x0C], [0x02], poll[2], [0x02]], error: .wrongFrameCount(5, command: .batch)),
+        BadBatch(name: "wrong signature", frames: [Array("JWP2".utf8), [0x0C], [0x02], poll[2]], error: .badSignature(found: Array("JWP2".utf8))),
+        BadBatch(name: "a HELLO inside", frames: WireCodec.batchFrames([WorkerMessage.hello(Hello(workerId: "w", session: "s", actionTypes: [], labels: [:], maxSlots: 1))]), error: .notBatchable(.hello)),
+        BadBatch(name: "a LOG inside", frames: [Array("JWP1".utf8), [0x0C], [0x06], Array("{}".utf8)], error: .notBatchable(.log)),
+        BadBatch(name: "a BATCH inside", frames: [Array("JWP1".utf8), [0x0C], [0x0C], Array("{}".utf8)], error: .notBatchable(.batch)),
+        BadBatch(name: "an unknown command inside", frames: [Array("JWP1".utf8), [0x0C], [0x7E], Array("{}".utf8)], error: .unknownCommand(0x7E)),
+        BadBatch(name: "an oversized header inside", frames: [Array("JWP1".utf8), [0x0C], [0x02], [UInt8](repeating: 0x20, count: ProtocolVersion.maxHeaderSize + 1)], error: .headerTooLarge(ProtocolVersion.maxHeaderSize + 1, limit: ProtocolVersion.maxHeaderSize)),
+        BadBatch(name: "too many messages", frames: WireCodec.batchFrames(Array(repeating: WorkerMessage.poll(Poll(freeSlots: 1, lastJobSeq: 0)), count: ProtocolVersion.maxBatch + 1)), error: .batchTooLarge(ProtocolVersion.maxBatch + 1, limit: ProtocolVersion.maxBatch)),
+        BadBatch(name: "a BATCH byte in a plain envelope", frames: [Array("JWP1".utf8), [0x0C], Array("{}".utf8)], error: .wrongFrameCount(3, command: .batch)),
+    ]
+
+    @Test(arguments: badBatches)
+    func aBatchBreakingTheRulesIsRefusedWithAPreciseError(_ testCase: BadBatch) {
+        #expect(throws: testCase.error) { try WireCodec.contents(testCase.frames) }
+        #expect(!testCase.error.description.isEmpty)
+    }
+
+    @Test func theLargestBatchIsAccepted() throws {
+        let frames = WireCodec.batchFrames(Array(repeating: WorkerMessage.poll(Poll(freeSlots: 1, lastJobSeq: 0)), count: ProtocolVersion.maxBatch))
+        guard case .batch(let envelopes) = try WireCodec.contents(frames) else {
+            Issue.record("not read as a BATCH")
+            return
+        }
+        #expect(envelopes.count == ProtocolVersion.maxBatch)
+        // With a routing id in front, it is exactly the most frames a receiver keeps.
+        #expect(frames.count + 1 == ProtocolVersion.maxFrames)
+    }
+
     /// The golden files in Fixtures/wire are what a worker in any language must send and accept:
     /// one frame per line, hex.
     @Test func goldenWireFixturesMatchTheCodec() throws {
@@ -154,6 +222,21 @@ import Testing
             ("result_ack.frames", WireCodec.frames(CoordinatorMessage.resultAck(ResultAck(jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10", resultId: "r-1", outcome: .accepted)))),
             ("cancel.frames", WireCodec.frames(CoordinatorMessage.cancel(JobCancelled(jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10", reason: "the action was abandoned")))),
             ("heartbeat.frames", WireCodec.frames(WorkerMessage.heartbeat(WorkerHeartbeat(running: [JobClaim(jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10")], freeSlots: 0)))),
+            ("hello_batching.frames", WireCodec.frames(WorkerMessage.hello(Hello(workerId: "w1", session: "s1", actionTypes: [.commands], labels: [:], maxSlots: 2, maxBatch: 256)))),
+            ("welcome_batching.frames", WireCodec.frames(CoordinatorMessage.welcome(Welcome(epoch: "e", heartbeatIntervalMs: 2000, heartbeatLiveness: 5, artifactPort: 7601, chunkSize: 1048576, credit: 8, maxBatch: 256)))),
+            ("batch.frames", WireCodec.batchFrames([
+                WorkerMessage.success(JobSucceeded(
+                    jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10", resultId: "r-4",
+                    outputs: ActionOutputs(artifacts: [], variables: [:]), poll: Poll(freeSlots: 1, lastJobSeq: 8))),
+                WorkerMessage.success(JobSucceeded(
+                    jobId: Self.otherJobID, nonce: "0c3b9a8d7e6f5a4b3c2d1e0f9a8b7c6d", resultId: "r-5",
+                    outputs: ActionOutputs(artifacts: [], variables: [:]), poll: Poll(freeSlots: 2, lastJobSeq: 8))),
+            ])),
+            ("coordinator_batch.frames", WireCodec.batchFrames([
+                CoordinatorMessage.resultAck(ResultAck(jobId: Self.jobID, nonce: "6f1c0e5a9b2d4c3e8f7a6b5c4d3e2f10", resultId: "r-4", outcome: .accepted)),
+                CoordinatorMessage.resultAck(ResultAck(jobId: Self.otherJobID, nonce: "0c3b9a8d7e6f5a4b3c2d1e0f9a8b7c6d", resultId: "r-5", outcome: .accepted)),
+                CoordinatorMessage.job(JobOffer(jobSeq: 9, jobId: Self.thirdJobID, nonce: "5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b", attempt: 1, data: Self.jobData)),
+            ])),
         ]
         if ProcessInfo.processInfo.environment["BATON_WRITE_GOLDEN"] == "1" {
             // Regenerate after a deliberate wire change: BATON_WRITE_GOLDEN=1 swift test --filter golden

@@ -35,8 +35,15 @@ final class ProtocolPeer: Sendable {
         loop.post(Message(frames), on: socket.handle)
     }
 
+    /// Sends `messages` as one BATCH.
+    func sendBatch(_ messages: [WorkerMessage]) {
+        loop.post(Message(WireCodec.batchFrames(messages).map { Frame($0) }), on: socket.handle)
+    }
+
     /// Messages read while waiting for another kind, kept for a later `receive`.
     private let pending = Mutex<[CoordinatorMessage]>([])
+    /// How many messages each BATCH received so far carried.
+    let batchesReceived = Mutex<[Int]>([])
 
     /// The next message from the coordinator that `accept` picks; others wait for later calls.
     func receive<T: Sendable>(_ what: String, within timeout: Duration = .seconds(20), _ accept: @escaping @Sendable (CoordinatorMessage) -> T?) async throws -> T {
@@ -48,21 +55,38 @@ final class ProtocolPeer: Sendable {
         let inbound = socket.inbound
         return try await withTimeout(timeout, what) {
             for await raw in inbound {
-                let frames = raw.frames.prefix(3).map(\.bytes) + Array(repeating: [], count: max(0, raw.frames.count - 3))
-                guard let envelope = try? WireCodec.envelope(frames), let message = try? WireCodec.decodeCoordinatorMessage(envelope) else { continue }
-                if let value = accept(message) { return value }
-                if case .heartbeat = message { continue }
-                self.pending.withLock { $0.append(message) }
+                let frames = raw.frames.count > 4 ? raw.frames.map(\.bytes)
+                    : raw.frames.prefix(3).map(\.bytes) + Array(repeating: [], count: max(0, raw.frames.count - 3))
+                let envelopes: [WireCodec.Envelope]
+                switch try? WireCodec.contents(frames) {
+                case .one(let envelope)?: envelopes = [envelope]
+                case .batch(let batch)?:
+                    envelopes = batch
+                    self.batchesReceived.withLock { $0.append(batch.count) }
+                case nil: continue
+                }
+                let messages = envelopes.compactMap { try? WireCodec.decodeCoordinatorMessage($0) }
+                for (index, message) in messages.enumerated() {
+                    if let value = accept(message) {
+                        // The rest of a BATCH waits for later calls.
+                        self.pending.withLock { $0.append(contentsOf: messages[(index + 1)...].filter { if case .heartbeat = $0 { false } else { true } }) }
+                        return value
+                    }
+                    if case .heartbeat = message { continue }
+                    self.pending.withLock { $0.append(message) }
+                }
             }
             throw CancellationError()
         }
     }
 
     /// HELLO as `workerId` for `types`, then WELCOME, then standing credit of `slots`.
-    func register(as workerId: String, types: [ActionTypeID], slots: Int = 1, queries: [ActionTypeQuery]? = nil) async throws -> Welcome {
-        send(.hello(Hello(workerId: workerId, session: UUID().uuidString, actionTypes: types, labels: [:], maxSlots: slots, queries: queries)))
+    /// `maxBatch` is HELLO's: the most messages the peer takes in one BATCH. `freeSlots` is the
+    /// credit it starts with (all its slots unless said).
+    func register(as workerId: String, types: [ActionTypeID], slots: Int = 1, freeSlots: Int? = nil, queries: [ActionTypeQuery]? = nil, maxBatch: Int? = nil) async throws -> Welcome {
+        send(.hello(Hello(workerId: workerId, session: UUID().uuidString, actionTypes: types, labels: [:], maxSlots: slots, queries: queries, maxBatch: maxBatch)))
         let welcome = try await receive("WELCOME") { if case .welcome(let welcome) = $0 { welcome } else { nil } }
-        send(.poll(Poll(freeSlots: slots, lastJobSeq: 0)))
+        send(.poll(Poll(freeSlots: freeSlots ?? slots, lastJobSeq: 0)))
         return welcome
     }
 

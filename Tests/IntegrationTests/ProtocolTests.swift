@@ -210,6 +210,65 @@ import ZeroMQ
         }
     }
 
+    /// A worker that announces `maxBatch` gets the messages that leave together in one BATCH,
+    /// and may send its own that way; everything in a BATCH counts as if it came alone.
+    @Test func aWorkerThatTakesBatchesGetsJobsAndAcknowledgementsInOne() async throws {
+        try await BatonCluster.with { cluster in
+            let peer = try await ProtocolPeer(endpoint: cluster.workersEndpoint)
+            defer { peer.close() }
+            let welcome = try await peer.register(as: "batcher", types: [Self.sourceType, .commands], slots: 3, freeSlots: 0, maxBatch: 16)
+            #expect(welcome.maxBatch == ProtocolVersion.maxBatch)
+            // Three source jobs wait for credit…
+            let names = ["batch-a", "batch-b", "batch-c"]
+            for name in names { _ = try await Self.createPipeline(name, in: cluster) }
+            try await withTimeout(.seconds(20), "three source jobs to be ready") {
+                while true {
+                    var ready = 0
+                    for name in names where try await PipelineRunTests.state(of: name, in: cluster)["Source/Fetch"]?.status == .inProgress { ready += 1 }
+                    if ready == names.count { return }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            // …and one POLL frees them all at once: one BATCH of three JOBs.
+            peer.send(.poll(Poll(freeSlots: 3, lastJobSeq: 0)))
+            var offers: [JobOffer] = []
+            for _ in names { offers.append(try await peer.nextJob()) }
+            #expect(peer.batchesReceived.withLock { $0 }.contains(3))
+            #expect(Set(offers.map(\.data.pipelineContext.pipelineName)) == Set(names))
+
+            // Three results in one BATCH, each acknowledged and applied once.
+            peer.sendBatch(offers.enumerated().map { index, offer in
+                .success(JobSucceeded(jobId: offer.jobId, nonce: offer.nonce, resultId: "batched-\(index)", outputs: ActionOutputs(artifacts: [], variables: [:])))
+            })
+            for index in offers.indices { #expect(try await peer.resultAck("batched-\(index)").outcome == .accepted) }
+            for name in names { #expect(try await PipelineRunTests.state(of: name, in: cluster)["Source/Fetch"]?.status == .succeeded) }
+        }
+    }
+
+    /// A BATCH breaking the rules is dropped whole, with a log line naming the rule, and a
+    /// message with more frames than the largest BATCH is dropped as it is read.
+    @Test func aBatchBreakingTheRulesIsDroppedWhole() async throws {
+        try await BatonCluster.with { cluster in
+            let peer = try await ProtocolPeer(endpoint: cluster.workersEndpoint)
+            defer { peer.close() }
+            _ = try await peer.register(as: "rule-breaker", types: [Self.sourceType], maxBatch: 16)
+            let hello = WorkerMessage.hello(Hello(workerId: "smuggled", session: "s", actionTypes: [], labels: [:], maxSlots: 1))
+            peer.sendBatch([.poll(Poll(freeSlots: 1, lastJobSeq: 0)), hello])
+            peer.sendBatch(Array(repeating: .poll(Poll(freeSlots: 1, lastJobSeq: 0)), count: ProtocolVersion.maxBatch + 1))
+            let tooMany = [Array("JWP1".utf8), [Command.batch.rawValue]] + Array(repeating: [UInt8](), count: ProtocolVersion.maxFrames + 10)
+            peer.loop.post(Message(tooMany.map { Frame($0) }), on: peer.socket.handle)
+            // Still serving the same worker: a DETAILS is answered.
+            peer.send(.details(JobClaim(jobId: JobID(rawValue: "no-such-job"), nonce: "n")))
+            let details = try await peer.receive("DETAILS") { if case .details(let details) = $0 { details } else { nil } }
+            #expect(details.status == .jobNotFound)
+            let log = try String(contentsOf: cluster.root.appendingPathComponent("coordinator.log"), encoding: .utf8)
+            #expect(log.contains("HELLO may not travel inside a BATCH"))
+            // The BATCH of 257 and the message of 525 empty frames: both over the socket's limit,
+            // so neither reaches the codec (whose own check says the same for a BATCH).
+            #expect(log.components(separatedBy: "dropped an inbound message with too many frames").count - 1 == 2)
+        }
+    }
+
     @Test func garbageFramesAreDroppedAndTheCoordinatorCarriesOn() async throws {
         try await BatonCluster.with { cluster in
             let peer = try await ProtocolPeer(endpoint: cluster.workersEndpoint)

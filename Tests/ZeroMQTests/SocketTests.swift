@@ -95,6 +95,25 @@ import Testing
         }
     }
 
+    /// A message with more frames than the receiver keeps is read whole and dropped; the one
+    /// behind it arrives intact, and one at the limit is kept.
+    @Test func aMessageWithTooManyFramesIsDroppedAndTheNextOneArrives() throws {
+        let context = try ZeroMQContext()
+        let a = try Socket(context: context, type: .pair)
+        let b = try Socket(context: context, type: .pair)
+        var options = SocketOptions()
+        options.maxFramesPerMessage = 4
+        try options.apply(to: b)
+        try a.bind("tcp://127.0.0.1:*")
+        try b.connect(try #require(a.lastEndpoint))
+        try a.send(Message(strings: ["1", "2", "3", "4", "5"]), dontWait: false)
+        try a.send(Message(strings: ["6", "7", "8", "9"]), dontWait: false)
+        let kept = try #require(try b.receive(dontWait: false))
+        #expect(kept.frames.compactMap(\.string) == ["6", "7", "8", "9"])
+        #expect(b.discardedMessages == 1)
+        #expect(try b.receive(dontWait: true) == nil)
+    }
+
     @Test func curveKeysAreZ85AndThePublicKeyDerivesFromTheSecret() throws {
         #expect(ZeroMQContext.has("curve"))
         let keys = try CurveKeyPair.generate()

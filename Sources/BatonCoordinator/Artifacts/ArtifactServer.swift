@@ -65,13 +65,17 @@ actor ArtifactServer {
             return
         }
         let peer = incoming.routingID
-        switch incoming.message {
+        guard case .one(let message, let payload) = incoming.body else {
+            send(.artifactError(ArtifactError(code: .badRequest, message: "the artifact socket does not accept BATCH")), to: peer)
+            return
+        }
+        switch message {
         case .fetch(let fetch):
             serve(fetch, to: peer)
         case .putBegin(let begin):
             beginUpload(begin, from: peer)
         case .putChunk(let chunk):
-            guard let payload = incoming.payload else { return }
+            guard let payload else { return }
             appendChunk(chunk, payload: payload, from: peer)
         case .putEnd(let end):
             finishUpload(end, from: peer)

@@ -60,7 +60,7 @@ extension JobBroker {
         if case .success(let repository)? = connections.repository(for: data.actionTypeId, configuration: data.actionConfiguration.configuration) {
             data.sourceRepository = repository.url
         }
-        send(.job(JobOffer(jobSeq: jobSeq, jobId: entry.job.id, nonce: nonce, attempt: entry.attempt, data: data)), to: routingID)
+        send(.job(JobOffer(jobSeq: jobSeq, jobId: entry.job.id, nonce: nonce, attempt: entry.attempt, data: data)), to: routingID, key: key)
     }
 
     /// Records `entry` as dispatched to the worker `key` (a ZeroMQ routing id, or the HTTP

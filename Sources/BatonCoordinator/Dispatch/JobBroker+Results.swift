@@ -14,16 +14,16 @@ extension JobBroker {
         return true
     }
 
-    func succeeded(_ result: JobSucceeded, routingID: Frame) async {
+    func succeeded(_ result: JobSucceeded, routingID: Frame, key: [UInt8]) async {
         var result = result
         result.outputs.log = storedLog(result.outputs.log)
         let missing = result.outputs.artifacts.filter { artifacts.size(of: $0.digest) != $0.size }.map(\.name)
         if !missing.isEmpty {
             settling[result.jobId] = nil
-            send(.resultAck(ResultAck(jobId: result.jobId, nonce: result.nonce, resultId: result.resultId, outcome: .missingArtifacts, missing: missing)), to: routingID)
+            send(.resultAck(ResultAck(jobId: result.jobId, nonce: result.nonce, resultId: result.resultId, outcome: .missingArtifacts, missing: missing)), to: routingID, key: key)
             return
         }
-        await settle(result.jobId, nonce: result.nonce, resultID: result.resultId, routingID: routingID) {
+        await settle(result.jobId, nonce: result.nonce, resultID: result.resultId, routingID: routingID, key: key) {
             if let token = result.continuationToken {
                 return try await self.engine.jobContinued(
                     result.jobId, resultID: result.resultId, token: token,
@@ -40,17 +40,17 @@ extension JobBroker {
         return log
     }
 
-    func failed(_ result: JobFailed, routingID: Frame) async {
+    func failed(_ result: JobFailed, routingID: Frame, key: [UInt8]) async {
         var result = result
         result.failure.log = storedLog(result.failure.log)
-        await settle(result.jobId, nonce: result.nonce, resultID: result.resultId, routingID: routingID) {
+        await settle(result.jobId, nonce: result.nonce, resultID: result.resultId, routingID: routingID, key: key) {
             try await self.engine.jobFailed(result.jobId, resultID: result.resultId, failure: result.failure)
         }
     }
 
     /// Records a result through the engine (durably) and only then acknowledges it. Results run
     /// concurrently, so results arriving together share one group commit.
-    private func settle(_ jobID: JobID, nonce: String, resultID: String, routingID: Frame, record: () async throws -> JobResultDisposition) async {
+    private func settle(_ jobID: JobID, nonce: String, resultID: String, routingID: Frame, key: [UInt8], record: () async throws -> JobResultDisposition) async {
         defer { if settling[jobID] == resultID { settling[jobID] = nil } }
         let actionExecutionID = dispatched[jobID]?.entry.job.data.pipelineContext.action.actionExecutionId
         let outcome: ResultAck.Outcome
@@ -77,6 +77,6 @@ extension JobBroker {
                 if let actionExecutionID { logs.finish(actionExecutionID) }
             }
         }
-        send(.resultAck(ResultAck(jobId: jobID, nonce: nonce, resultId: resultID, outcome: outcome)), to: routingID)
+        send(.resultAck(ResultAck(jobId: jobID, nonce: nonce, resultId: resultID, outcome: outcome)), to: routingID, key: key)
     }
 }

@@ -64,6 +64,7 @@ actor JobBroker {
     var settling: [JobID: String] = [:]
     /// Jobs whose reason for waiting has been logged, so a long wait logs once.
     var reportedWaits: [JobID: WaitingReason] = [:]
+    var outbox = Outbox()
 
     /// Changes a worker's session where it is stored. `workers[key]?.field = …` moves the whole
     /// session through an Optional in an accessor coroutine too large for its caller's buffer,
@@ -134,24 +135,39 @@ actor JobBroker {
             return
         }
         let key = incoming.routingID.bytes
-        if case .hello(let hello) = incoming.message {
+        switch incoming.body {
+        case .one(.hello(let hello), _):
             welcome(hello, routingID: incoming.routingID, authenticatedAs: incoming.userID)
-            return
+        case .one(let message, let payload):
+            guard known(key, routingID: incoming.routingID) else { return }
+            handle(message, payload: payload, from: key, routingID: incoming.routingID)
+        case .batch(let messages):
+            guard known(key, routingID: incoming.routingID) else { return }
+            for message in messages { handle(message, payload: nil, from: key, routingID: incoming.routingID) }
         }
+    }
+
+    /// Whether the worker is known, which renews its liveness. A worker we do not know (we
+    /// restarted, or it was declared dead) is told to HELLO again.
+    private func known(_ key: [UInt8], routingID: Frame) -> Bool {
         guard workers[key] != nil else {
-            // A worker we do not know (we restarted, or it was declared dead): it must HELLO again.
-            send(.disconnect(Disconnect(reason: "unknown worker session; send HELLO")), to: incoming.routingID)
-            return
+            send(.disconnect(Disconnect(reason: "unknown worker session; send HELLO")), to: routingID, key: key)
+            return false
         }
         let now = clock.now
         changeWorker(key) { $0.lastSeen = now }
-        switch incoming.message {
+        return true
+    }
+
+    private func handle(_ message: WorkerMessage, payload: Frame?, from key: [UInt8], routingID: Frame) {
+        switch message {
         case .hello:
+            // Only alone (a BATCH may not carry one), and handled before this.
             break
         case .poll(let poll):
             credit(poll, from: key)
         case .ack(let ack):
-            acknowledge(ack, from: key, routingID: incoming.routingID)
+            acknowledge(ack, from: key, routingID: routingID)
         case .reject(let rejection):
             reject(rejection, from: key)
         case .progress(let progress):
@@ -161,29 +177,29 @@ actor JobBroker {
                                                 externalExecutionId: progress.externalExecutionId)
             }
         case .details(let claim):
-            details(claim, from: key, routingID: incoming.routingID)
+            details(claim, from: key, routingID: routingID)
         case .heartbeat(let heartbeat):
             for claim in heartbeat.running { claimed(claim.jobId, claim.nonce, by: key) }
             changeWorker(key) { worker in
                 worker.polledFreeSlots = heartbeat.freeSlots
                 worker.pollSeq = worker.jobSeq
             }
-            send(.heartbeat(CoordinatorHeartbeat(epoch: epoch)), to: incoming.routingID)
+            send(.heartbeat(CoordinatorHeartbeat(epoch: epoch)), to: routingID, key: key)
             assignQueued()
         case .success(let result):
             claimed(result.jobId, result.nonce, by: key)
             if beginSettling(result.jobId, resultID: result.resultId) {
-                Task { await succeeded(result, routingID: incoming.routingID) }
+                Task { await succeeded(result, routingID: routingID, key: key) }
             }
             if let poll = result.poll { credit(poll, from: key) }
         case .failure(let result):
             claimed(result.jobId, result.nonce, by: key)
             if beginSettling(result.jobId, resultID: result.resultId) {
-                Task { await failed(result, routingID: incoming.routingID) }
+                Task { await failed(result, routingID: routingID, key: key) }
             }
             if let poll = result.poll { credit(poll, from: key) }
         case .log(let chunk):
-            guard isCurrent(chunk.jobId, chunk.nonce, from: key), let payload = incoming.payload,
+            guard isCurrent(chunk.jobId, chunk.nonce, from: key), let payload,
                   let job = dispatched[chunk.jobId]?.entry.job
             else { return }
             logs.write(payload, at: chunk.offset, for: job.data.pipelineContext.action.actionExecutionId)
@@ -208,9 +224,12 @@ actor JobBroker {
         for (otherKey, other) in workers where other.workerID == hello.workerId && (otherKey != key || other.session != hello.session) {
             dropWorker(otherKey, because: "it came back as a new process")
         }
+        // Whatever is still queued for this connection goes out first, in order.
+        if let earlier = outbox.take(key) { loop.post(earlier, on: socket.handle) }
         workers[key] = WorkerSession(
             routingID: routingID, workerID: hello.workerId, session: hello.session,
-            actionTypes: Set(hello.actionTypes), labels: hello.labels, maxSlots: hello.maxSlots, lastSeen: clock.now)
+            actionTypes: Set(hello.actionTypes), labels: hello.labels, maxSlots: hello.maxSlots,
+            maxBatch: min(hello.maxBatch ?? 0, ProtocolVersion.maxBatch), lastSeen: clock.now)
         for query in hello.queries ?? [] { workers[key]?.queries[query.actionTypeId, default: []].append(query.queryParam) }
         // Jobs the worker still runs (we restarted, or it reconnected): re-attach them under the
         // nonce it holds instead of running them a second time elsewhere.
@@ -228,7 +247,8 @@ actor JobBroker {
             heartbeatLiveness: configuration.heartbeatLiveness,
             artifactPort: artifactPort,
             chunkSize: configuration.chunkSize,
-            credit: configuration.credit)), to: routingID)
+            credit: configuration.credit,
+            maxBatch: ProtocolVersion.maxBatch)), to: routingID, key: key)
         logger.info("worker connected", metadata: [
             "worker.id": "\(hello.workerId)", "worker.slots": "\(hello.maxSlots)",
             "worker.types": "\(hello.actionTypes.map(\.description).joined(separator: ","))",
@@ -298,7 +318,28 @@ actor JobBroker {
         send(.details(answer), to: routingID)
     }
 
-    func send(_ message: CoordinatorMessage, to routingID: Frame) {
+    /// Sends `message` to a worker: through the outbox, batched with the others sent to it before
+    /// the broker is idle, if it takes BATCHes; otherwise at once, behind anything still queued
+    /// for it. `key` is the routing id's bytes, when the caller has them.
+    func send(_ message: CoordinatorMessage, to routingID: Frame, key: [UInt8]? = nil) {
+        let key = key ?? routingID.bytes
+        if let index = workers.index(forKey: key), workers.values[index].maxBatch >= 2 {
+            if let full = outbox.add(message, key: key, routingID: routingID, limit: workers.values[index].maxBatch) {
+                loop.post(full, on: socket.handle)
+            } else if !outbox.flushScheduled {
+                outbox.flushScheduled = true
+                // Enqueued on the broker behind what already waits for it (results just made
+                // durable, jobs just made ready), so those add to the batch before it leaves.
+                Task { self.flushOutbox() }
+            }
+            return
+        }
+        if !outbox.isEmpty, let earlier = outbox.take(key) { loop.post(earlier, on: socket.handle) }
         loop.post(WireFrames.encode(message, to: routingID), on: socket.handle)
+    }
+
+    private func flushOutbox() {
+        outbox.flushScheduled = false
+        for message in outbox.drain() { loop.post(message, on: socket.handle) }
     }
 }

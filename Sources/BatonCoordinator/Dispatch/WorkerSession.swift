@@ -10,6 +10,8 @@ struct WorkerSession {
     let actionTypes: Set<ActionTypeID>
     let labels: [String: String]
     let maxSlots: Int
+    /// Most messages to put in one BATCH to this worker; below 2, it takes none.
+    let maxBatch: Int
     /// Per type, the configuration values a job must have (any one map); absent: every job.
     var queries: [ActionTypeID: [[String: String]]] = [:]
     var lastSeen: ContinuousClock.Instant

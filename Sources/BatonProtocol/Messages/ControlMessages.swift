@@ -41,10 +41,13 @@ package struct Hello: Sendable, Hashable, Codable {
     /// PollForJobs' `queryParam`: for a type listed here, only jobs whose configuration has these
     /// values (one of the listed maps) are offered. A type not listed takes all its jobs.
     package var queries: [ActionTypeQuery]?
+    /// The most messages this worker takes in one BATCH; absent (or below 2), it takes none and
+    /// every message comes alone.
+    package var maxBatch: Int?
 
     package init(
         workerId: String, session: String, actionTypes: [ActionTypeID], labels: [String: String], maxSlots: Int,
-        running: [JobClaim] = [], queries: [ActionTypeQuery]? = nil
+        running: [JobClaim] = [], queries: [ActionTypeQuery]? = nil, maxBatch: Int? = nil
     ) {
         self.workerId = workerId
         self.session = session
@@ -53,6 +56,7 @@ package struct Hello: Sendable, Hashable, Codable {
         self.maxSlots = maxSlots
         self.running = running
         self.queries = queries
+        self.maxBatch = maxBatch
     }
 }
 
@@ -76,14 +80,17 @@ package struct Welcome: Sendable, Hashable, Codable {
     package var artifactPort: Int
     package var chunkSize: Int
     package var credit: Int
+    /// The most messages the coordinator takes in one BATCH; absent (or below 2), send each alone.
+    package var maxBatch: Int?
 
-    package init(epoch: String, heartbeatIntervalMs: Int, heartbeatLiveness: Int, artifactPort: Int, chunkSize: Int, credit: Int) {
+    package init(epoch: String, heartbeatIntervalMs: Int, heartbeatLiveness: Int, artifactPort: Int, chunkSize: Int, credit: Int, maxBatch: Int? = nil) {
         self.epoch = epoch
         self.heartbeatIntervalMs = heartbeatIntervalMs
         self.heartbeatLiveness = heartbeatLiveness
         self.artifactPort = artifactPort
         self.chunkSize = chunkSize
         self.credit = credit
+        self.maxBatch = maxBatch
     }
 }
 
