@@ -14,7 +14,7 @@ package struct Frame: Sendable {
     enum Storage: Sendable {
         case buffer(FrameBuffer)
         case small([UInt8])
-        case received(ReceivedFrame)
+        case received(SendableReceivedFrame)
     }
 
     /// Up to this size a frame is copied into libzmq's message instead of lent to it. Lending costs
@@ -31,7 +31,7 @@ package struct Frame: Sendable {
     }
 
     init(received: ReceivedFrame) {
-        storage = .received(received)
+        storage = .received(SendableReceivedFrame(frame: received))
     }
 
     package init(_ bytes: some Collection<UInt8>) {
@@ -54,7 +54,7 @@ package struct Frame: Sendable {
         switch storage {
         case .buffer(let buffer): buffer.count
         case .small(let bytes): bytes.count
-        case .received(let received): received.count
+        case .received(let received): received.frame.count
         }
     }
 
@@ -62,7 +62,7 @@ package struct Frame: Sendable {
         switch storage {
         case .buffer(let buffer): try buffer.withUnsafeBytes(body)
         case .small(let bytes): try bytes.withUnsafeBytes(body)
-        case .received(let received): try body(received.bytes)
+        case .received(let received): try body(received.frame.bytes)
         }
     }
 
@@ -79,7 +79,7 @@ package struct Frame: Sendable {
     /// handler) or `"Peer-Address"`. Nil for frames built locally.
     package func metadata(_ property: String) -> String? {
         guard case .received(let received) = storage else { return nil }
-        return received.metadata(property)
+        return received.frame.metadata(property)
     }
 
     /// Initialises `message` with this frame's bytes without copying them.
@@ -110,7 +110,7 @@ package struct Frame: Sendable {
         case .received(let received):
             guard zmq_msg_init(message) == 0 else { throw .last("zmq_msg_init") }
             // zmq_msg_copy shares large message bodies by reference count.
-            guard zmq_msg_copy(message, received.message) == 0 else { throw .last("zmq_msg_copy") }
+            guard zmq_msg_copy(message, received.frame.message) == 0 else { throw .last("zmq_msg_copy") }
         }
     }
 }
@@ -171,32 +171,39 @@ package final class FrameBuffer: @unchecked Sendable {
 }
 
 /// A `zmq_msg_t` that libzmq filled on receive, owned until the last frame referring to it goes away.
-final class ReceivedFrame: @unchecked Sendable {
-    // Unchecked: the message is never modified after receipt; it is closed exactly once, in deinit.
-    let message: UnsafeMutablePointer<zmq_msg_t>
+final class ReceivedFrame: ManagedBuffer<Void, zmq_msg_t> {
+    // The message is never modified after receipt; it is closed exactly once, in deinit.
 
-    /// A frame whose message is initialised empty, ready for `zmq_msg_recv`. Its memory comes from
-    /// `malloc`: `UnsafeMutablePointer.allocate` takes Swift's aligned-allocation path on Linux
-    /// (`posix_memalign`), several times slower and a cause of heap fragmentation, for every frame
-    /// received.
-    init() throws(ZeroMQError) {
-        guard let memory = malloc(MemoryLayout<zmq_msg_t>.stride) else { throw ZeroMQError(errno: ENOMEM, function: "malloc") }
-        message = memory.bindMemory(to: zmq_msg_t.self, capacity: 1)
-        zmq_msg_init(message)
+    /// A frame whose message is initialised empty, ready for `zmq_msg_recv`. The object holds the
+    /// `zmq_msg_t` itself (tail-allocated, as `ManagedBuffer` lays out its elements): one
+    /// allocation per frame received, where a separate buffer for the message made two.
+    static func make() -> ReceivedFrame {
+        let buffer = unsafeDowncast(ReceivedFrame.create(minimumCapacity: 1) { _ in }, to: ReceivedFrame.self)
+        buffer.withUnsafeMutablePointerToElements { _ = zmq_msg_init($0) }
+        return buffer
     }
 
     deinit {
-        zmq_msg_close(message)
-        free(message)
+        withUnsafeMutablePointerToElements { _ = zmq_msg_close($0) }
     }
 
-    var count: Int { zmq_msg_size(message) }
+    /// The message, for libzmq calls made while this object is alive (the caller holds it).
+    var message: UnsafeMutablePointer<zmq_msg_t> { withUnsafeMutablePointerToElements { $0 } }
+
+    var count: Int { withUnsafeMutablePointerToElements { zmq_msg_size($0) } }
 
     var bytes: UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: zmq_msg_data(message), count: zmq_msg_size(message))
+        withUnsafeMutablePointerToElements { UnsafeRawBufferPointer(start: zmq_msg_data($0), count: zmq_msg_size($0)) }
     }
 
     func metadata(_ property: String) -> String? {
-        zmq_msg_gets(message, property).map { String(cString: $0) }
+        withUnsafeMutablePointerToElements { zmq_msg_gets($0, property).map { String(cString: $0) } }
     }
+}
+
+/// A `ReceivedFrame` that may cross threads. `ManagedBuffer` rules out `Sendable` for its
+/// subclasses, and a received message is never modified after receipt, so this wrapper vouches
+/// for it without a second allocation.
+struct SendableReceivedFrame: @unchecked Sendable {
+    let frame: ReceivedFrame
 }

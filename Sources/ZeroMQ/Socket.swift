@@ -123,7 +123,7 @@ package final class Socket {
         var discarding = false
         while true {
             // Closed by the frame's deinit, on every path.
-            let received = try ReceivedFrame()
+            let received = ReceivedFrame.make()
             let msg = received.message
             // Only the first frame may be absent: the rest of a multipart message is already here.
             let flags: Int32 = (dontWait && frames.isEmpty) ? ZMQ_DONTWAIT : 0
