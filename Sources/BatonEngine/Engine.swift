@@ -318,10 +318,7 @@ package actor Engine {
     }
 
     package func jobSucceeded(_ id: JobID, resultID: String, outputs: ActionOutputs) async throws -> JobResultDisposition {
-        try await record(id, resultID: resultID, status: .succeeded, extra: { time in (outputs.artifacts + [outputs.log].compactMap { $0 }).map { StoreChange.artifact($0, at: time) } }) {
-            machine, job, time in
-            machine.actionSucceeded(job.executionID, stage: job.stageName, action: job.actionName, job: job.id, outputs: outputs, at: time, newID: newID)
-        }
+        try await record([JobResult(jobID: id, resultID: resultID, outcome: .succeeded(outputs))])[0].get()
     }
 
     /// PROGRESS of an open job, shown on its action. Progress of a job no longer open is ignored.
@@ -335,34 +332,91 @@ package actor Engine {
     /// A success with a continuation token: the job is done, the action runs again as a new
     /// job carrying the token.
     package func jobContinued(_ id: JobID, resultID: String, token: String, summary: String?, externalExecutionId: String?) async throws -> JobResultDisposition {
-        try await record(id, resultID: resultID, status: .succeeded, extra: { _ in [] }) { machine, job, time in
-            machine.actionContinued(job, token: token, summary: summary, externalExecutionId: externalExecutionId, at: time, newID: newID)
-        }
+        try await record([JobResult(jobID: id, resultID: resultID, outcome: .continued(token: token, summary: summary, externalExecutionId: externalExecutionId))])[0].get()
     }
 
     package func jobFailed(_ id: JobID, resultID: String, failure: FailureDetails) async throws -> JobResultDisposition {
-        try await record(id, resultID: resultID, status: .failed, extra: { time in [failure.log].compactMap { $0 }.map { StoreChange.artifact($0, at: time) } }) { machine, job, time in
-            machine.actionFailed(job.executionID, stage: job.stageName, action: job.actionName, job: job.id, failure: failure, at: time, newID: newID)
-        }
+        try await record([JobResult(jobID: id, resultID: resultID, outcome: .failed(failure))])[0].get()
     }
 
-    private func record(
-        _ id: JobID, resultID: String, status: JobRecord.Status, extra: (Timestamp) -> [StoreChange],
-        apply: (inout PipelineStateMachine, JobRecord, Timestamp) -> [EngineEffect]
-    ) async throws -> JobResultDisposition {
-        guard var job = openJobs[id] else {
-            // Not open: either finished before (a retransmission) or unknown or withdrawn.
-            if let stored = try await store.job(id), stored.resultID == resultID { return .duplicate }
-            return .stale
+    /// Records results, each as `jobSucceeded`, `jobContinued` or `jobFailed` would, in order:
+    /// the results of one pipeline in one step, and every step in one commit. Results a worker
+    /// sent together (a BATCH) so cost one pass over each pipeline's machine and one wait for
+    /// durability, instead of one of each per result.
+    package func record(_ results: [JobResult]) async -> [Result<JobResultDisposition, any Error>] {
+        // Stale unless found otherwise: not open, or its execution no longer active.
+        var dispositions = [Result<JobResultDisposition, any Error>](repeating: .success(.stale), count: results.count)
+        var notOpen: [Int] = []
+        var groups: [(pipeline: String, members: [(index: Int, job: JobRecord, outcome: JobResult.Outcome)])] = []
+        var groupOfPipeline: [String: Int] = [:]
+        for (index, result) in results.enumerated() {
+            guard var job = openJobs[result.jobID] else {
+                notOpen.append(index)
+                continue
+            }
+            let pipeline = job.data.pipelineContext.pipelineName
+            guard machines[pipeline]?.active[job.executionID] != nil else { continue }
+            job.status = result.outcome.status
+            job.resultID = result.resultID
+            openJobs[result.jobID] = nil
+            if let group = groupOfPipeline[pipeline] {
+                groups[group].members.append((index, job, result.outcome))
+            } else {
+                groupOfPipeline[pipeline] = groups.count
+                groups.append((pipeline, [(index, job, result.outcome)]))
+            }
         }
-        let pipeline = job.data.pipelineContext.pipelineName
-        guard machines[pipeline]?.active[job.executionID] != nil else { return .stale }
-        job.status = status
-        job.resultID = resultID
-        let time = now()
-        openJobs[id] = nil
-        try await step(pipeline, at: time, extra: extra(time) + [.jobStatus(id, status, resultID: resultID)]) { machine, time in apply(&machine, job, time) }
-        return .accepted
+        if !groups.isEmpty {
+            let time = now()
+            var prepared: [(step: PreparedStep, indices: [Int])] = []
+            for group in groups {
+                var extra: [StoreChange] = []
+                for member in group.members {
+                    extra += member.outcome.artifacts.map { StoreChange.artifact($0, at: time) }
+                    extra.append(.jobStatus(member.job.id, member.job.status, resultID: member.job.resultID))
+                }
+                do {
+                    let step = try prepareStep(group.pipeline, at: time, extra: extra) { machine, time in
+                        var effects: [EngineEffect] = []
+                        for member in group.members { effects += apply(member.outcome, of: member.job, to: &machine, at: time) }
+                        return effects
+                    }
+                    prepared.append((step, group.members.map(\.index)))
+                } catch {
+                    for member in group.members { dispositions[member.index] = .failure(error) }
+                }
+            }
+            if !prepared.isEmpty {
+                do {
+                    try await commit(prepared.map(\.step))
+                    for (_, indices) in prepared { for index in indices { dispositions[index] = .success(.accepted) } }
+                    for (step, _) in prepared { await finish(step) }
+                } catch {
+                    for (_, indices) in prepared { for index in indices { dispositions[index] = .failure(error) } }
+                }
+            }
+        }
+        for index in notOpen {
+            // Not open: finished before (a retransmission), or unknown, or withdrawn.
+            do {
+                let stored = try await store.job(results[index].jobID)
+                dispositions[index] = .success(stored?.resultID == results[index].resultID ? .duplicate : .stale)
+            } catch {
+                dispositions[index] = .failure(error)
+            }
+        }
+        return dispositions
+    }
+
+    private func apply(_ outcome: JobResult.Outcome, of job: JobRecord, to machine: inout PipelineStateMachine, at time: Timestamp) -> [EngineEffect] {
+        switch outcome {
+        case .succeeded(let outputs):
+            machine.actionSucceeded(job.executionID, stage: job.stageName, action: job.actionName, job: job.id, outputs: outputs, at: time, newID: newID)
+        case .continued(let token, let summary, let externalExecutionId):
+            machine.actionContinued(job, token: token, summary: summary, externalExecutionId: externalExecutionId, at: time, newID: newID)
+        case .failed(let failure):
+            machine.actionFailed(job.executionID, stage: job.stageName, action: job.actionName, job: job.id, failure: failure, at: time, newID: newID)
+        }
     }
 
     // MARK: - The shell
@@ -377,6 +431,25 @@ package actor Engine {
         _ pipelineName: String, at time: Timestamp? = nil, extra: [StoreChange] = [],
         _ body: (inout PipelineStateMachine, Timestamp) throws -> [EngineEffect]
     ) async throws {
+        let prepared = try prepareStep(pipelineName, at: time, extra: extra, body)
+        try await commit([prepared])
+        await finish(prepared)
+    }
+
+    /// A step whose new state is installed, waiting for its changes to be durable.
+    private struct PreparedStep {
+        let pipelineName: String
+        let ticket: Int
+        let effects: [EngineEffect]
+        let changes: [StoreChange]
+    }
+
+    /// The step's synchronous part: runs `body` on the pipeline's machine, installs the new state
+    /// and says what to commit. A body that throws leaves the machine as it was.
+    private func prepareStep(
+        _ pipelineName: String, at time: Timestamp? = nil, extra: [StoreChange] = [],
+        _ body: (inout PipelineStateMachine, Timestamp) throws -> [EngineEffect]
+    ) throws -> PreparedStep {
         if let halted { throw EngineError.halted("\(halted)") }
         // Out of the dictionary while the (synchronous) body runs, so it changes the only copy:
         // the machine keeps what the step touched as it was, for events and for a failed step.
@@ -408,21 +481,32 @@ package actor Engine {
         if let runtime = changes.runtime { storeChanges.append(.runtime(pipeline: pipelineName, runtime)) }
         machines[pipelineName] = machine
         for case .dispatch(let job) in effects { openJobs[job.id] = job }
+        return PreparedStep(pipelineName: pipelineName, ticket: ticket, effects: effects, changes: storeChanges)
+    }
+
+    /// Makes prepared steps durable in one transaction (joining the group commit), then publishes
+    /// the events of every step committed so far, in the order the steps ran.
+    private func commit(_ steps: [PreparedStep]) async throws {
         do {
-            try await commits.commit(storeChanges)
+            try await commits.commit(steps.count == 1 ? steps[0].changes : steps.flatMap(\.changes))
         } catch {
             halted = error
             logger.critical("could not commit a step; refusing further changes until the coordinator restarts",
-                            metadata: ["pipeline.name": "\(pipelineName)", "error.message": "\(error)"])
+                            metadata: ["pipeline.name": "\(steps.map(\.pipelineName).joined(separator: ","))", "error.message": "\(error)"])
             throw EngineError.halted("\(error)")
         }
-        committedSteps.insert(ticket)
+        for step in steps { committedSteps.insert(step.ticket) }
         while committedSteps.remove(nextStepToPublish) != nil {
             if let (changes, time) = eventOutbox.removeValue(forKey: nextStepToPublish) { events.publish(changes, at: time) }
             nextStepToPublish += 1
         }
+    }
+
+    /// Carries out a committed step's effects.
+    private func finish(_ step: PreparedStep) async {
+        let pipelineName = step.pipelineName
         var rollbacks: [(String, ExecutionID)] = []
-        for effect in effects {
+        for effect in step.effects {
             switch effect {
             case .dispatch(let job):
                 dispatchContinuation.yield(.run(job))

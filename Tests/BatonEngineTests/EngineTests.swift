@@ -214,16 +214,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let engine = Engine(store: try Store(directory: directory), logger: Logger(label: "test"))
         let width = 20
-        let declaration = PipelineDeclaration(name: "wide", stages: [
-            StageDeclaration(name: "Source", actions: [
-                ActionDeclaration(
-                    name: "Fetch", actionTypeId: .init(category: "Source", owner: "AWS", provider: "S3", version: "1"),
-                    configuration: ["S3Bucket": "b", "S3ObjectKey": "k.zip"], outputArtifacts: [OutputArtifact(name: "Src")]),
-            ]),
-            StageDeclaration(name: "Build", actions: (0..<width).map {
-                ActionDeclaration(name: "A\($0)", actionTypeId: .commands, commands: ["true"], inputArtifacts: ["Src"])
-            }),
-        ])
+        let declaration = BatchedResultTests.widePipeline("wide", width: width)
         _ = try await engine.createPipeline(declaration)
         let id = try await engine.startExecution(of: "wide", trigger: .startPipelineExecution)
         var iterator = engine.dispatches.makeAsyncIterator()
@@ -244,6 +235,95 @@ import Testing
         // And the same from the store, as a restarted coordinator would see it.
         let stored = try #require(try await Store(directory: directory).execution(id))
         #expect(stored.status == .succeeded)
+    }
+}
+
+/// `Engine.record`: results that came together are recorded together, each with the disposition
+/// it would have had alone.
+@Suite(.timeLimit(.minutes(1))) struct BatchedResultTests {
+    static func widePipeline(_ name: String, width: Int) -> PipelineDeclaration {
+        PipelineDeclaration(name: name, stages: [
+            StageDeclaration(name: "Source", actions: [
+                ActionDeclaration(
+                    name: "Fetch", actionTypeId: .init(category: "Source", owner: "AWS", provider: "S3", version: "1"),
+                    configuration: ["S3Bucket": "b", "S3ObjectKey": "k.zip"], outputArtifacts: [OutputArtifact(name: "Src")]),
+            ]),
+            StageDeclaration(name: "Build", actions: (0..<width).map {
+                ActionDeclaration(name: "A\($0)", actionTypeId: .commands, commands: ["true"], inputArtifacts: ["Src"])
+            }),
+        ])
+    }
+
+    /// Two pipelines' parallel actions, their results in one call in an interleaved order, with
+    /// a retransmission, a late result under another id and an unknown job among them.
+    @Test func resultsOfSeveralPipelinesInOneCallEachGetTheirOwnDisposition() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-engine-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let engine = Engine(store: try Store(directory: directory), logger: Logger(label: "test"))
+        var iterator = engine.dispatches.makeAsyncIterator()
+        var executions: [String: ExecutionID] = [:]
+        var builds: [String: [JobRecord]] = [:]
+        for name in ["left", "right"] {
+            _ = try await engine.createPipeline(Self.widePipeline(name, width: 3))
+            executions[name] = try await engine.startExecution(of: name, trigger: .startPipelineExecution)
+            guard case .run(let fetch)? = await iterator.next() else { Issue.record("no source job"); return }
+            // The source alone, through the one-result API: the same path.
+            #expect(try await engine.jobSucceeded(fetch.id, resultID: "src-\(name)", outputs: ActionOutputs()) == .accepted)
+            while builds[name, default: []].count < 3, case .run(let job)? = await iterator.next() { builds[name, default: []].append(job) }
+        }
+        let left = try #require(builds["left"]), right = try #require(builds["right"])
+        // One job of each pipeline ends first, alone.
+        #expect(try await engine.jobSucceeded(left[0].id, resultID: "l0", outputs: ActionOutputs()) == .accepted)
+
+        let batch = [
+            JobResult(jobID: right[0].id, resultID: "r0", outcome: .succeeded(ActionOutputs(variables: ["N": "0"]))),
+            JobResult(jobID: left[0].id, resultID: "l0", outcome: .succeeded(ActionOutputs())),       // retransmitted
+            JobResult(jobID: left[1].id, resultID: "l1", outcome: .succeeded(ActionOutputs())),
+            JobResult(jobID: right[1].id, resultID: "r1", outcome: .failed(FailureDetails(type: .jobFailed, message: "exit 1"))),
+            JobResult(jobID: left[0].id, resultID: "l0-other", outcome: .succeeded(ActionOutputs())), // a different late result
+            JobResult(jobID: JobID(rawValue: "no-such-job"), resultID: "x", outcome: .succeeded(ActionOutputs())),
+            JobResult(jobID: left[2].id, resultID: "l2", outcome: .succeeded(ActionOutputs())),
+            JobResult(jobID: right[2].id, resultID: "r2", outcome: .succeeded(ActionOutputs())),
+        ]
+        let dispositions = try await engine.record(batch).map { try $0.get() }
+        #expect(dispositions == [.accepted, .duplicate, .accepted, .accepted, .stale, .stale, .accepted, .accepted])
+
+        let leftExecution = try await engine.execution(try #require(executions["left"]), of: "left")
+        #expect(leftExecution.status == .succeeded)
+        let rightExecution = try await engine.execution(try #require(executions["right"]), of: "right")
+        #expect(rightExecution.status == .failed)
+        #expect(rightExecution.stages[1].actions.map(\.status) == [.succeeded, .failed, .succeeded])
+        // Durable, as a restarted coordinator would read it.
+        let store = try Store(directory: directory)
+        #expect(try await store.execution(try #require(executions["left"]))?.status == .succeeded)
+        #expect(try await store.job(left[1].id)?.resultID == "l1")
+        #expect(try await store.job(right[1].id)?.status == .failed)
+    }
+
+    /// A continuation in a batch ends its job and queues the action again with the token, as
+    /// `jobContinued` does, beside a result of the same pipeline that ends another action.
+    @Test func aContinuationInABatchQueuesTheNextJobWithItsToken() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-engine-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let engine = Engine(store: try Store(directory: directory), logger: Logger(label: "test"))
+        var iterator = engine.dispatches.makeAsyncIterator()
+        _ = try await engine.createPipeline(Self.widePipeline("cont", width: 2))
+        let id = try await engine.startExecution(of: "cont", trigger: .startPipelineExecution)
+        guard case .run(let fetch)? = await iterator.next() else { Issue.record("no source job"); return }
+        #expect(try await engine.jobSucceeded(fetch.id, resultID: "src", outputs: ActionOutputs()) == .accepted)
+        var jobs: [JobRecord] = []
+        while jobs.count < 2, case .run(let job)? = await iterator.next() { jobs.append(job) }
+        let dispositions = try await engine.record([
+            JobResult(jobID: jobs[0].id, resultID: "c", outcome: .continued(token: "page-2", summary: "half", externalExecutionId: nil)),
+            JobResult(jobID: jobs[1].id, resultID: "d", outcome: .succeeded(ActionOutputs())),
+        ]).map { try $0.get() }
+        #expect(dispositions == [.accepted, .accepted])
+        guard case .run(let again)? = await iterator.next() else { Issue.record("no continued job"); return }
+        #expect(again.actionName == jobs[0].actionName)
+        #expect(again.data.continuationToken == "page-2")
+        #expect(try await engine.execution(id, of: "cont").status == .inProgress)
+        #expect(try await engine.jobSucceeded(again.id, resultID: "e", outputs: ActionOutputs()) == .accepted)
+        #expect(try await engine.execution(id, of: "cont").status == .succeeded)
     }
 }
 

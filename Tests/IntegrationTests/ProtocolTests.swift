@@ -236,10 +236,13 @@ import ZeroMQ
             #expect(peer.batchesReceived.withLock { $0 }.contains(3))
             #expect(Set(offers.map(\.data.pipelineContext.pipelineName)) == Set(names))
 
-            // Three results in one BATCH, each acknowledged and applied once.
-            peer.sendBatch(offers.enumerated().map { index, offer in
+            // Three results in one BATCH, each acknowledged and applied once, and among them one
+            // under a nonce the job was never offered with, which changes nothing.
+            let stale = WorkerMessage.success(JobSucceeded(jobId: offers[0].jobId, nonce: "not-the-nonce", resultId: "batched-stale", outputs: ActionOutputs(artifacts: [], variables: [:])))
+            peer.sendBatch([stale] + offers.enumerated().map { index, offer in
                 .success(JobSucceeded(jobId: offer.jobId, nonce: offer.nonce, resultId: "batched-\(index)", outputs: ActionOutputs(artifacts: [], variables: [:])))
             })
+            #expect(try await peer.resultAck("batched-stale").outcome == .stale)
             for index in offers.indices { #expect(try await peer.resultAck("batched-\(index)").outcome == .accepted) }
             for name in names { #expect(try await PipelineRunTests.state(of: name, in: cluster)["Source/Fetch"]?.status == .succeeded) }
         }

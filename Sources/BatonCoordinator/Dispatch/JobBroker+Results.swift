@@ -5,6 +5,31 @@ import BatonStore
 import Logging
 import ZeroMQ
 
+/// A SUCCESS or FAILURE as the broker settles it.
+struct ReportedResult {
+    let jobID: JobID
+    let nonce: String
+    let resultID: String
+    var outcome: JobResult.Outcome
+
+    init?(_ message: WorkerMessage) {
+        switch message {
+        case .success(let result):
+            (jobID, nonce, resultID) = (result.jobId, result.nonce, result.resultId)
+            if let token = result.continuationToken {
+                outcome = .continued(token: token, summary: result.outputs.summary, externalExecutionId: result.outputs.externalExecutionId)
+            } else {
+                outcome = .succeeded(result.outputs)
+            }
+        case .failure(let result):
+            (jobID, nonce, resultID) = (result.jobId, result.nonce, result.resultId)
+            outcome = .failed(result.failure)
+        default:
+            return nil
+        }
+    }
+}
+
 extension JobBroker {
     /// Marks a result as being recorded. False for a retransmission of a result still being
     /// committed: the first one's RESULT_ACK (same `resultId`) answers both.
@@ -14,23 +39,69 @@ extension JobBroker {
         return true
     }
 
-    func succeeded(_ result: JobSucceeded, routingID: Frame, key: [UInt8]) async {
-        var result = result
-        result.outputs.log = storedLog(result.outputs.log)
-        let missing = result.outputs.artifacts.filter { artifacts.size(of: $0.digest) != $0.size }.map(\.name)
-        if !missing.isEmpty {
-            settling[result.jobId] = nil
-            send(.resultAck(ResultAck(jobId: result.jobId, nonce: result.nonce, resultId: result.resultId, outcome: .missingArtifacts, missing: missing)), to: routingID, key: key)
-            return
-        }
-        await settle(result.jobId, nonce: result.nonce, resultID: result.resultId, routingID: routingID, key: key) {
-            if let token = result.continuationToken {
-                return try await self.engine.jobContinued(
-                    result.jobId, resultID: result.resultId, token: token,
-                    summary: result.outputs.summary, externalExecutionId: result.outputs.externalExecutionId)
+    private func endSettling(_ result: ReportedResult) {
+        if settling[result.jobID] == result.resultID { settling[result.jobID] = nil }
+    }
+
+    /// Records results through the engine (durably) and only then acknowledges each. Results
+    /// that came together (one BATCH) are recorded together, in one step per pipeline; results
+    /// that came apart run concurrently and still share a group commit.
+    func settle(_ results: [ReportedResult], routingID: Frame, key: [UInt8]) async {
+        var recording: [(result: ReportedResult, actionExecutionID: ActionExecutionID?)] = []
+        recording.reserveCapacity(results.count)
+        for var result in results {
+            switch result.outcome {
+            case .succeeded(var outputs):
+                outputs.log = storedLog(outputs.log)
+                let missing = outputs.artifacts.filter { artifacts.size(of: $0.digest) != $0.size }.map(\.name)
+                if !missing.isEmpty {
+                    endSettling(result)
+                    acknowledge(result, .missingArtifacts, missing: missing, routingID: routingID, key: key)
+                    continue
+                }
+                result.outcome = .succeeded(outputs)
+            case .failed(var failure):
+                failure.log = storedLog(failure.log)
+                result.outcome = .failed(failure)
+            case .continued:
+                break
             }
-            return try await self.engine.jobSucceeded(result.jobId, resultID: result.resultId, outputs: result.outputs)
+            if let dispatch = dispatched[result.jobID], dispatch.nonce != result.nonce {
+                // The job was dispatched again since (lease lost, worker declared dead): this
+                // result is from an old dispatch and changes nothing.
+                endSettling(result)
+                acknowledge(result, .stale, routingID: routingID, key: key)
+                continue
+            }
+            recording.append((result, dispatched[result.jobID]?.entry.job.data.pipelineContext.action.actionExecutionId))
         }
+        guard !recording.isEmpty else { return }
+        let recorded = await engine.record(recording.map { JobResult(jobID: $0.result.jobID, resultID: $0.result.resultID, outcome: $0.result.outcome) })
+        for ((result, actionExecutionID), disposition) in zip(recording, recorded) {
+            defer { endSettling(result) }
+            let outcome: ResultAck.Outcome
+            switch disposition {
+            case .success(.accepted):
+                outcome = .accepted
+                // A job we did not dispatch in this session (its result comes from before a
+                // restart) may be queued again: it needs no second run.
+                if dispatched.removeValue(forKey: result.jobID) == nil { _ = queue.remove(result.jobID) }
+                if let actionExecutionID { logs.finish(actionExecutionID) }
+            case .success(.duplicate):
+                outcome = .duplicate
+            case .success(.stale):
+                outcome = .stale
+            case .failure(let error):
+                // Not recorded: no RESULT_ACK, so the worker retransmits.
+                logger.error("could not record a job result", metadata: ["job.id": "\(result.jobID)", "error.message": "\(error)"])
+                continue
+            }
+            acknowledge(result, outcome, routingID: routingID, key: key)
+        }
+    }
+
+    private func acknowledge(_ result: ReportedResult, _ outcome: ResultAck.Outcome, missing: [String]? = nil, routingID: Frame, key: [UInt8]) {
+        send(.resultAck(ResultAck(jobId: result.jobID, nonce: result.nonce, resultId: result.resultID, outcome: outcome, missing: missing)), to: routingID, key: key)
     }
 
     /// A log the store does not hold (its upload failed) is dropped rather than refusing the
@@ -38,45 +109,5 @@ extension JobBroker {
     private func storedLog(_ log: ArtifactReference?) -> ArtifactReference? {
         guard let log, artifacts.size(of: log.digest) == log.size else { return nil }
         return log
-    }
-
-    func failed(_ result: JobFailed, routingID: Frame, key: [UInt8]) async {
-        var result = result
-        result.failure.log = storedLog(result.failure.log)
-        await settle(result.jobId, nonce: result.nonce, resultID: result.resultId, routingID: routingID, key: key) {
-            try await self.engine.jobFailed(result.jobId, resultID: result.resultId, failure: result.failure)
-        }
-    }
-
-    /// Records a result through the engine (durably) and only then acknowledges it. Results run
-    /// concurrently, so results arriving together share one group commit.
-    private func settle(_ jobID: JobID, nonce: String, resultID: String, routingID: Frame, key: [UInt8], record: () async throws -> JobResultDisposition) async {
-        defer { if settling[jobID] == resultID { settling[jobID] = nil } }
-        let actionExecutionID = dispatched[jobID]?.entry.job.data.pipelineContext.action.actionExecutionId
-        let outcome: ResultAck.Outcome
-        if let dispatch = dispatched[jobID], dispatch.nonce != nonce {
-            // The job was dispatched again since (lease lost, worker declared dead): this result
-            // is from an old dispatch and changes nothing.
-            outcome = .stale
-        } else {
-            do {
-                switch try await record() {
-                case .accepted: outcome = .accepted
-                case .duplicate: outcome = .duplicate
-                case .stale: outcome = .stale
-                }
-            } catch {
-                // Not recorded: no RESULT_ACK, so the worker retransmits.
-                logger.error("could not record a job result", metadata: ["job.id": "\(jobID)", "error.message": "\(error)"])
-                return
-            }
-            if outcome == .accepted {
-                // A job we did not dispatch in this session (its result comes from before a
-                // restart) may be queued again: it needs no second run.
-                if dispatched.removeValue(forKey: jobID) == nil { _ = queue.remove(jobID) }
-                if let actionExecutionID { logs.finish(actionExecutionID) }
-            }
-        }
-        send(.resultAck(ResultAck(jobId: jobID, nonce: nonce, resultId: resultID, outcome: outcome)), to: routingID, key: key)
     }
 }

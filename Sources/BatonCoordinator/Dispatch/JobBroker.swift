@@ -140,11 +140,22 @@ actor JobBroker {
             welcome(hello, routingID: incoming.routingID, authenticatedAs: incoming.userID)
         case .one(let message, let payload):
             guard known(key, routingID: incoming.routingID) else { return }
-            handle(message, payload: payload, from: key, routingID: incoming.routingID)
+            var results: [ReportedResult] = []
+            handle(message, payload: payload, from: key, routingID: incoming.routingID, results: &results)
+            settle(results, routingID: incoming.routingID, key: key)
         case .batch(let messages):
             guard known(key, routingID: incoming.routingID) else { return }
-            for message in messages { handle(message, payload: nil, from: key, routingID: incoming.routingID) }
+            var results: [ReportedResult] = []
+            for message in messages { handle(message, payload: nil, from: key, routingID: incoming.routingID, results: &results) }
+            settle(results, routingID: incoming.routingID, key: key)
         }
+    }
+
+    /// Records the results a message carried, together, in a task of their own: the broker goes
+    /// on with other messages while they are made durable.
+    private func settle(_ results: [ReportedResult], routingID: Frame, key: [UInt8]) {
+        guard !results.isEmpty else { return }
+        Task { await settle(results, routingID: routingID, key: key) }
     }
 
     /// Whether the worker is known, which renews its liveness. A worker we do not know (we
@@ -159,7 +170,8 @@ actor JobBroker {
         return true
     }
 
-    private func handle(_ message: WorkerMessage, payload: Frame?, from key: [UInt8], routingID: Frame) {
+    /// Handles one message; a result to record is added to `results`.
+    private func handle(_ message: WorkerMessage, payload: Frame?, from key: [UInt8], routingID: Frame, results: inout [ReportedResult]) {
         switch message {
         case .hello:
             // Only alone (a BATCH may not carry one), and handled before this.
@@ -188,15 +200,11 @@ actor JobBroker {
             assignQueued()
         case .success(let result):
             claimed(result.jobId, result.nonce, by: key)
-            if beginSettling(result.jobId, resultID: result.resultId) {
-                Task { await succeeded(result, routingID: routingID, key: key) }
-            }
+            if beginSettling(result.jobId, resultID: result.resultId), let reported = ReportedResult(message) { results.append(reported) }
             if let poll = result.poll { credit(poll, from: key) }
         case .failure(let result):
             claimed(result.jobId, result.nonce, by: key)
-            if beginSettling(result.jobId, resultID: result.resultId) {
-                Task { await failed(result, routingID: routingID, key: key) }
-            }
+            if beginSettling(result.jobId, resultID: result.resultId), let reported = ReportedResult(message) { results.append(reported) }
             if let poll = result.poll { credit(poll, from: key) }
         case .log(let chunk):
             guard isCurrent(chunk.jobId, chunk.nonce, from: key), let payload,
