@@ -331,19 +331,15 @@ actor JobBroker {
     /// for it. `key` is the routing id's bytes, when the caller has them.
     func send(_ message: CoordinatorMessage, to routingID: Frame, key: [UInt8]? = nil) {
         let key = key ?? routingID.bytes
-        if let index = workers.index(forKey: key), workers.values[index].maxBatch >= 2 {
-            if let full = outbox.add(message, key: key, routingID: routingID, limit: workers.values[index].maxBatch) {
-                loop.post(full, on: socket.handle)
-            } else if !outbox.flushScheduled {
-                outbox.flushScheduled = true
-                // Enqueued on the broker behind what already waits for it (results just made
-                // durable, jobs just made ready), so those add to the batch before it leaves.
-                Task { self.flushOutbox() }
-            }
-            return
+        let (command, header) = WireCodec.header(message)
+        let limit = workers.index(forKey: key).map { workers.values[$0].maxBatch } ?? 0
+        for ready in outbox.send(command, header, key: key, routingID: routingID, limit: limit) { loop.post(ready, on: socket.handle) }
+        if !outbox.isEmpty, !outbox.flushScheduled {
+            outbox.flushScheduled = true
+            // Enqueued on the broker behind what already waits for it (results just made
+            // durable, jobs just made ready), so those add to the batch before it leaves.
+            Task { self.flushOutbox() }
         }
-        if !outbox.isEmpty, let earlier = outbox.take(key) { loop.post(earlier, on: socket.handle) }
-        loop.post(WireFrames.encode(message, to: routingID), on: socket.handle)
     }
 
     private func flushOutbox() {

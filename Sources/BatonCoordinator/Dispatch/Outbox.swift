@@ -21,19 +21,27 @@ struct Outbox {
 
     var isEmpty: Bool { queued.isEmpty }
 
-    /// Queues `message` for the worker `key`; returns the worker's whole batch when it is full.
-    mutating func add(_ message: CoordinatorMessage, key: [UInt8], routingID: Frame, limit: Int) -> Message? {
-        let (command, header) = WireCodec.header(message)
+    /// Takes a message (its command and header, `WireCodec.header`) for the worker `key`, which
+    /// takes BATCHes of up to `limit` messages (below 2: none), and returns what must be sent
+    /// now, in order. A batchable message is queued, and sent now only with a batch it fills; any
+    /// other (a WELCOME, which tells the worker BATCHes may come), or any message to a worker that
+    /// takes no BATCH, goes at once, behind whatever was queued for that worker.
+    mutating func send(_ command: Command, _ header: [UInt8], key: [UInt8], routingID: Frame, limit: Int) -> [Message] {
+        guard command.isBatchable, limit >= 2 else {
+            let alone = WireFrames.encode(batched: [Frame([command.rawValue]), Frame(header)], to: routingID)
+            guard !queued.isEmpty, let earlier = take(key) else { return [alone] }
+            return [earlier, alone]
+        }
         if queued.index(forKey: key) == nil {
             var frames: [Frame] = []
             frames.reserveCapacity(2 * min(limit, 16))
             queued[key] = Queued(routingID: routingID, limit: limit, frames: frames)
         }
-        guard let index = queued.index(forKey: key) else { return nil }
+        guard let index = queued.index(forKey: key) else { return [] }
         queued.values[index].frames.append(Frame([command.rawValue]))
         queued.values[index].frames.append(Frame(header))
-        guard queued.values[index].frames.count >= 2 * queued.values[index].limit else { return nil }
-        return take(key)
+        guard queued.values[index].frames.count >= 2 * queued.values[index].limit, let full = take(key) else { return [] }
+        return [full]
     }
 
     /// What is queued for the worker `key`, as one message.
