@@ -22,14 +22,8 @@ enum WireFrames {
         guard message.frames.count >= 2 else { throw .wrongFrameCount(max(message.frames.count - 1, 0), command: nil) }
         let body = message.frames.dropFirst()
         let userID = body.first?.metadata("User-Id").flatMap { $0.isEmpty ? nil : $0 }
-        if body.count >= 4, isBatch(body[body.startIndex + 1]) {
-            guard case .batch(let envelopes) = try WireCodec.contents(body.map(\.bytes)) else {
-                throw .wrongFrameCount(body.count, command: .batch)
-            }
-            var messages: [WorkerMessage] = []
-            messages.reserveCapacity(envelopes.count)
-            for envelope in envelopes { messages.append(try WireCodec.decodeWorkerMessage(envelope)) }
-            return Incoming(routingID: message.frames[0], body: .batch(messages), userID: userID)
+        if body.count >= 2, body[body.startIndex + 1].withUnsafeBytes({ $0.count == 1 && WireCodec.isBatch($0[0]) }) {
+            return Incoming(routingID: message.frames[0], body: .batch(try WireCodec.decodeWorkerBatch(body.map(\.bytes))), userID: userID)
         }
         // Only the small frames are copied: the payload stays in libzmq's buffer.
         let small = body.prefix(3).map(\.bytes) + (body.count > 3 ? Array(repeating: [], count: body.count - 3) : [])
@@ -38,10 +32,6 @@ enum WireFrames {
             routingID: message.frames[0],
             body: .one(try WireCodec.decodeWorkerMessage(envelope), payload: envelope.command.hasPayload ? body.last : nil),
             userID: userID)
-    }
-
-    private static func isBatch(_ frame: Frame) -> Bool {
-        frame.withUnsafeBytes { $0.count == 1 && $0[0] == Command.batch.rawValue }
     }
 
     static func encode(_ message: CoordinatorMessage, to routingID: Frame, payload: Frame? = nil) -> Message {

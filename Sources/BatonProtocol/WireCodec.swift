@@ -92,6 +92,33 @@ package enum WireCodec {
         return Envelope(command: command, header: frames[2])
     }
 
+    /// Whether a command byte (frame 1) opens a BATCH, from either side.
+    package static func isBatch(_ commandByte: UInt8) -> Bool {
+        commandByte == Command.batch.rawValue || commandByte == Command.coordinatorBatch.rawValue
+    }
+
+    /// The messages of a worker's BATCH, in order; one the coordinator sends is refused.
+    package static func decodeWorkerBatch(_ frames: [[UInt8]]) throws(ProtocolError) -> [WorkerMessage] {
+        try decodeBatch(frames, from: .batch, by: "coordinator", decodeWorkerMessage)
+    }
+
+    /// The messages of a coordinator's BATCH, in order; one a worker sends is refused.
+    package static func decodeCoordinatorBatch(_ frames: [[UInt8]]) throws(ProtocolError) -> [CoordinatorMessage] {
+        try decodeBatch(frames, from: .coordinatorBatch, by: "worker", decodeCoordinatorMessage)
+    }
+
+    private static func decodeBatch<M>(
+        _ frames: [[UInt8]], from batch: Command, by receiver: String, _ decode: (Envelope) throws(ProtocolError) -> M
+    ) throws(ProtocolError) -> [M] {
+        guard case .batch(let envelopes) = try contents(frames) else { throw .wrongFrameCount(frames.count, command: batch) }
+        // `contents` read a BATCH, so frame 1 holds one of the two BATCH bytes.
+        guard frames[1] == [batch.rawValue] else { throw .unexpectedCommand(batch == .batch ? .coordinatorBatch : .batch, socket: receiver) }
+        var messages: [M] = []
+        messages.reserveCapacity(envelopes.count)
+        for envelope in envelopes { messages.append(try decode(envelope)) }
+        return messages
+    }
+
     package static func decodeWorkerMessage(_ envelope: Envelope) throws(ProtocolError) -> WorkerMessage {
         let header = envelope.header
         switch envelope.command {

@@ -398,14 +398,8 @@ enum WorkerFrames {
 
     static func decode(_ message: Message) throws(ProtocolError) -> Incoming {
         let frames = message.frames
-        if frames.count >= 4, frames[1].withUnsafeBytes({ $0.count == 1 && $0[0] == Command.coordinatorBatch.rawValue }) {
-            guard case .batch(let envelopes) = try WireCodec.contents(frames.map(\.bytes)) else {
-                throw .wrongFrameCount(frames.count, command: .coordinatorBatch)
-            }
-            var messages: [CoordinatorMessage] = []
-            messages.reserveCapacity(envelopes.count)
-            for envelope in envelopes { messages.append(try WireCodec.decodeCoordinatorMessage(envelope)) }
-            return Incoming(body: .batch(messages))
+        if frames.count >= 2, frames[1].withUnsafeBytes({ $0.count == 1 && WireCodec.isBatch($0[0]) }) {
+            return Incoming(body: .batch(try WireCodec.decodeCoordinatorBatch(frames.map(\.bytes))))
         }
         // Only the small frames are copied: a payload stays in libzmq's buffer.
         let small = frames.prefix(3).map(\.bytes) + Array(repeating: [], count: max(0, frames.count - 3))

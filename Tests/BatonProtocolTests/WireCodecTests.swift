@@ -186,6 +186,17 @@ import Testing
         #expect(!testCase.error.description.isEmpty)
     }
 
+    /// Each side reads only the other's BATCH: the direction is refused by name, not taken for a
+    /// malformed message.
+    @Test func aBatchFromTheWrongSideIsRefused() throws {
+        let fromCoordinator = WireCodec.batchFrames([CoordinatorMessage.heartbeat(CoordinatorHeartbeat(epoch: "e"))])
+        #expect(throws: ProtocolError.unexpectedCommand(.coordinatorBatch, socket: "coordinator")) { try WireCodec.decodeWorkerBatch(fromCoordinator) }
+        let fromWorker = WireCodec.batchFrames([WorkerMessage.poll(Poll(freeSlots: 1, lastJobSeq: 0))])
+        #expect(throws: ProtocolError.unexpectedCommand(.batch, socket: "worker")) { try WireCodec.decodeCoordinatorBatch(fromWorker) }
+        #expect(try WireCodec.decodeWorkerBatch(fromWorker) == [.poll(Poll(freeSlots: 1, lastJobSeq: 0))])
+        #expect(try WireCodec.decodeCoordinatorBatch(fromCoordinator) == [.heartbeat(CoordinatorHeartbeat(epoch: "e"))])
+    }
+
     @Test func theLargestBatchIsAccepted() throws {
         let frames = WireCodec.batchFrames(Array(repeating: WorkerMessage.poll(Poll(freeSlots: 1, lastJobSeq: 0)), count: ProtocolVersion.maxBatch))
         guard case .batch(let envelopes) = try WireCodec.contents(frames) else {

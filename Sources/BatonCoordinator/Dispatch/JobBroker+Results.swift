@@ -5,28 +5,26 @@ import BatonStore
 import Logging
 import ZeroMQ
 
-/// A SUCCESS or FAILURE as the broker settles it.
+/// A SUCCESS or FAILURE as the broker settles it: the result for the engine, and the nonce of
+/// the dispatch it answers.
 struct ReportedResult {
-    let jobID: JobID
     let nonce: String
-    let resultID: String
-    var outcome: JobResult.Outcome
+    var result: JobResult
 
-    init?(_ message: WorkerMessage) {
-        switch message {
-        case .success(let result):
-            (jobID, nonce, resultID) = (result.jobId, result.nonce, result.resultId)
-            if let token = result.continuationToken {
-                outcome = .continued(token: token, summary: result.outputs.summary, externalExecutionId: result.outputs.externalExecutionId)
-            } else {
-                outcome = .succeeded(result.outputs)
-            }
-        case .failure(let result):
-            (jobID, nonce, resultID) = (result.jobId, result.nonce, result.resultId)
-            outcome = .failed(result.failure)
-        default:
-            return nil
-        }
+    var jobID: JobID { result.jobID }
+    var resultID: String { result.resultID }
+
+    init(_ success: JobSucceeded) {
+        nonce = success.nonce
+        let outcome: JobResult.Outcome = success.continuationToken.map {
+            .continued(token: $0, summary: success.outputs.summary, externalExecutionId: success.outputs.externalExecutionId)
+        } ?? .succeeded(success.outputs)
+        result = JobResult(jobID: success.jobId, resultID: success.resultId, outcome: outcome)
+    }
+
+    init(_ failure: JobFailed) {
+        nonce = failure.nonce
+        result = JobResult(jobID: failure.jobId, resultID: failure.resultId, outcome: .failed(failure.failure))
     }
 }
 
@@ -39,53 +37,53 @@ extension JobBroker {
         return true
     }
 
-    private func endSettling(_ result: ReportedResult) {
-        if settling[result.jobID] == result.resultID { settling[result.jobID] = nil }
+    private func endSettling(_ reported: ReportedResult) {
+        if settling[reported.jobID] == reported.resultID { settling[reported.jobID] = nil }
     }
 
     /// Records results through the engine (durably) and only then acknowledges each. Results
     /// that came together (one BATCH) are recorded together, in one step per pipeline; results
     /// that came apart run concurrently and still share a group commit.
     func settle(_ results: [ReportedResult], routingID: Frame, key: [UInt8]) async {
-        var recording: [(result: ReportedResult, actionExecutionID: ActionExecutionID?)] = []
+        var recording: [(reported: ReportedResult, actionExecutionID: ActionExecutionID?)] = []
         recording.reserveCapacity(results.count)
-        for var result in results {
-            switch result.outcome {
+        for var reported in results {
+            switch reported.result.outcome {
             case .succeeded(var outputs):
                 outputs.log = storedLog(outputs.log)
                 let missing = outputs.artifacts.filter { artifacts.size(of: $0.digest) != $0.size }.map(\.name)
                 if !missing.isEmpty {
-                    endSettling(result)
-                    acknowledge(result, .missingArtifacts, missing: missing, routingID: routingID, key: key)
+                    endSettling(reported)
+                    acknowledge(reported, .missingArtifacts, missing: missing, routingID: routingID, key: key)
                     continue
                 }
-                result.outcome = .succeeded(outputs)
+                reported.result.outcome = .succeeded(outputs)
             case .failed(var failure):
                 failure.log = storedLog(failure.log)
-                result.outcome = .failed(failure)
+                reported.result.outcome = .failed(failure)
             case .continued:
                 break
             }
-            if let dispatch = dispatched[result.jobID], dispatch.nonce != result.nonce {
+            if let dispatch = dispatched[reported.jobID], dispatch.nonce != reported.nonce {
                 // The job was dispatched again since (lease lost, worker declared dead): this
                 // result is from an old dispatch and changes nothing.
-                endSettling(result)
-                acknowledge(result, .stale, routingID: routingID, key: key)
+                endSettling(reported)
+                acknowledge(reported, .stale, routingID: routingID, key: key)
                 continue
             }
-            recording.append((result, dispatched[result.jobID]?.entry.job.data.pipelineContext.action.actionExecutionId))
+            recording.append((reported, dispatched[reported.jobID]?.entry.job.data.pipelineContext.action.actionExecutionId))
         }
         guard !recording.isEmpty else { return }
-        let recorded = await engine.record(recording.map { JobResult(jobID: $0.result.jobID, resultID: $0.result.resultID, outcome: $0.result.outcome) })
-        for ((result, actionExecutionID), disposition) in zip(recording, recorded) {
-            defer { endSettling(result) }
+        let recorded = await engine.record(recording.map(\.reported.result))
+        for ((reported, actionExecutionID), disposition) in zip(recording, recorded) {
+            defer { endSettling(reported) }
             let outcome: ResultAck.Outcome
             switch disposition {
             case .success(.accepted):
                 outcome = .accepted
                 // A job we did not dispatch in this session (its result comes from before a
                 // restart) may be queued again: it needs no second run.
-                if dispatched.removeValue(forKey: result.jobID) == nil { _ = queue.remove(result.jobID) }
+                if dispatched.removeValue(forKey: reported.jobID) == nil { _ = queue.remove(reported.jobID) }
                 if let actionExecutionID { logs.finish(actionExecutionID) }
             case .success(.duplicate):
                 outcome = .duplicate
@@ -93,15 +91,15 @@ extension JobBroker {
                 outcome = .stale
             case .failure(let error):
                 // Not recorded: no RESULT_ACK, so the worker retransmits.
-                logger.error("could not record a job result", metadata: ["job.id": "\(result.jobID)", "error.message": "\(error)"])
+                logger.error("could not record a job result", metadata: ["job.id": "\(reported.jobID)", "error.message": "\(error)"])
                 continue
             }
-            acknowledge(result, outcome, routingID: routingID, key: key)
+            acknowledge(reported, outcome, routingID: routingID, key: key)
         }
     }
 
-    private func acknowledge(_ result: ReportedResult, _ outcome: ResultAck.Outcome, missing: [String]? = nil, routingID: Frame, key: [UInt8]) {
-        send(.resultAck(ResultAck(jobId: result.jobID, nonce: result.nonce, resultId: result.resultID, outcome: outcome, missing: missing)), to: routingID, key: key)
+    private func acknowledge(_ reported: ReportedResult, _ outcome: ResultAck.Outcome, missing: [String]? = nil, routingID: Frame, key: [UInt8]) {
+        send(.resultAck(ResultAck(jobId: reported.jobID, nonce: reported.nonce, resultId: reported.resultID, outcome: outcome, missing: missing)), to: routingID, key: key)
     }
 
     /// A log the store does not hold (its upload failed) is dropped rather than refusing the

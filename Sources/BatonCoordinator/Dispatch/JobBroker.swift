@@ -200,11 +200,11 @@ actor JobBroker {
             assignQueued()
         case .success(let result):
             claimed(result.jobId, result.nonce, by: key)
-            if beginSettling(result.jobId, resultID: result.resultId), let reported = ReportedResult(message) { results.append(reported) }
+            if beginSettling(result.jobId, resultID: result.resultId) { results.append(ReportedResult(result)) }
             if let poll = result.poll { credit(poll, from: key) }
         case .failure(let result):
             claimed(result.jobId, result.nonce, by: key)
-            if beginSettling(result.jobId, resultID: result.resultId), let reported = ReportedResult(message) { results.append(reported) }
+            if beginSettling(result.jobId, resultID: result.resultId) { results.append(ReportedResult(result)) }
             if let poll = result.poll { credit(poll, from: key) }
         case .log(let chunk):
             guard isCurrent(chunk.jobId, chunk.nonce, from: key), let payload,
