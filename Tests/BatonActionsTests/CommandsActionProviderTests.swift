@@ -6,10 +6,14 @@ import Testing
 import ZIPFoundation
 @testable import BatonActions
 
-@Suite struct CommandsActionProviderTests {
+@Suite final class CommandsActionProviderTests {
+    /// Each test's own folder, removed when the test ends.
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("baton-actions-\(UUID().uuidString.prefix(8))")
+
+    deinit { try? FileManager.default.removeItem(at: root) }
+
     /// A job directory with `inputs` zipped as input artifacts.
-    static func context(commands: [String], inputs: [String: [String: String]] = [:], outputs: [OutputArtifact] = [], variables: [String]? = nil) throws -> JobContext {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("baton-actions-\(UUID().uuidString.prefix(8))")
+    func context(commands: [String], inputs: [String: [String: String]] = [:], outputs: [OutputArtifact] = [], variables: [String]? = nil) throws -> JobContext {
         let work = root.appendingPathComponent("src")
         let out = root.appendingPathComponent("out")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
@@ -30,7 +34,7 @@ import ZIPFoundation
     }
 
     @Test func commandsRunInOrderInTheUnpackedPrimaryInputAndProduceOutputs() async throws {
-        let job = try Self.context(
+        let job = try context(
             commands: ["cat in.txt > copy.txt", "mkdir -p dist && echo built > dist/app", "export VERSION=1.2.3", "cat \"$CODEBUILD_SRC_DIR_Second/other.txt\" >> copy.txt"],
             inputs: ["First": ["in.txt": "first\n"], "Second": ["other.txt": "second\n"]],
             outputs: [OutputArtifact(name: "Dist", files: ["dist/**"]), OutputArtifact(name: "Copy", files: ["copy.txt"])],
@@ -45,7 +49,7 @@ import ZIPFoundation
     }
 
     @Test func theFirstFailingCommandStopsTheActionAndIsNamed() async throws {
-        let job = try Self.context(commands: ["echo one", "false", "touch never"])
+        let job = try context(commands: ["echo one", "false", "touch never"])
         let result = try await CommandsActionProvider().run(job)
         guard case .failed(let failure) = result else { Issue.record("expected failure"); return }
         #expect(failure.type == .jobFailed)
@@ -55,7 +59,7 @@ import ZIPFoundation
     }
 
     @Test func aJobWithAnUnusableVariableOrArtifactNameFailsClearly() async throws {
-        let base = try Self.context(commands: ["true"])
+        let base = try context(commands: ["true"])
         var data = base.data
         data.environmentVariables = [EnvironmentVariable(name: "A=B", value: "x")]
         let (work, out) = (base.workDirectory, base.outputDirectory)
@@ -66,13 +70,12 @@ import ZIPFoundation
     }
 
     @Test func anOutputWhoseGlobsMatchNothingFailsTheAction() async throws {
-        let job = try Self.context(commands: ["true"], outputs: [OutputArtifact(name: "Out", files: ["dist/**"])])
+        let job = try context(commands: ["true"], outputs: [OutputArtifact(name: "Out", files: ["dist/**"])])
         guard case .failed(let failure) = try await CommandsActionProvider().run(job) else { Issue.record("expected failure"); return }
         #expect(failure.message.contains("No files in the work directory match output artifact Out"))
     }
 
     @Test func anArchiveEntryEscapingTheWorkDirectoryIsRefused() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("baton-zipslip-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let archiveURL = root.appendingPathComponent("evil.zip")
         let archive = try Archive(url: archiveURL, accessMode: .create)
@@ -86,8 +89,8 @@ import ZIPFoundation
     }
 
     @Test func theS3SourceReportsAMissingObjectAsRevisionUnavailable() async throws {
-        let buckets = FileManager.default.temporaryDirectory.appendingPathComponent("baton-buckets-\(UUID().uuidString.prefix(8))")
-        let base = try Self.context(commands: [], outputs: [OutputArtifact(name: "Src")])
+        let buckets = root.appendingPathComponent("buckets")
+        let base = try context(commands: [], outputs: [OutputArtifact(name: "Src")])
         let (work, out) = (base.workDirectory, base.outputDirectory)
         let job = JobContext(
             jobID: base.jobID,

@@ -67,12 +67,16 @@ import Glibc
 
     @Test func upStopsPromptlyAfterAWorkerWasKilled() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("baton-up-\(UUID().uuidString.prefix(8))")
-        defer { try? FileManager.default.removeItem(at: root) }
+        let log = root.deletingLastPathComponent().appendingPathComponent("\(root.lastPathComponent).log")
+        defer {
+            try? FileManager.default.removeItem(at: root)
+            try? FileManager.default.removeItem(at: log)
+        }
         // Wildcard ports: the coordinator picks free ones and `up` hands the real one to its workers.
         let up = try ChildProcess.launch(
             try BatonCluster.executable,
             ["up", "--workers", "2", "--data-dir", root.path, "--listen-workers", "tcp://127.0.0.1:*", "--listen-http", "127.0.0.1:0", "--grace", "5"],
-            log: root.deletingLastPathComponent().appendingPathComponent("\(root.lastPathComponent).log"))
+            log: log)
         _ = try await up.waitForLine(prefix: "baton up: coordinator and 2 workers running", timeout: .seconds(30))
         // Kill one worker process outright.
         let pids = try await runTool("/usr/bin/pgrep", ["-f", "--", "--worker-id worker-1 --buckets \(root.path)"]).output
