@@ -164,7 +164,7 @@ extension ArtifactReference {
 
 extension JSONWriter {
     /// `key: time` for a time that is present, as `Timestamp` encodes itself.
-    fileprivate mutating func member(_ name: StaticString, _ time: Timestamp?) {
+    mutating func member(_ name: StaticString, _ time: Timestamp?) {
         guard let time else { return }
         key(name)
         double(time.encodedSeconds)

@@ -350,7 +350,7 @@ private struct EncodedStatement: Sendable {
         case .runtime(let pipeline, let state):
             statements.append(EncodedStatement(
                 sql: "INSERT INTO pipeline_runtime (name, state) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET state = excluded.state",
-                arguments: [pipeline, try Store.encode(state)]))
+                arguments: [pipeline, String(decoding: try state.recordJSON(), as: UTF8.self)]))
         case .clientToken(let pipeline, let token, let execution):
             statements.append(EncodedStatement(
                 sql: "INSERT OR IGNORE INTO client_token (pipeline, token, execution_id) VALUES (?, ?, ?)",
