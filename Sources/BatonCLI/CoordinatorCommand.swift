@@ -2,6 +2,7 @@ import ArgumentParser
 import BatonAPI
 import BatonCoordinator
 import BatonEngine
+import BatonProtocol
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -103,7 +104,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
         guard (4...8192).contains(chunkKiB) else { throw ValidationError("--artifact-chunk-kib must be between 4 and 8192, not \(chunkKiB)") }
         configuration.dispatch.chunkSize = chunkKiB << 10
         let credit = try setting(artifactCredit, env: "BATON_ARTIFACT_CREDIT", default: 8)
-        guard (1...64).contains(credit) else { throw ValidationError("--artifact-credit must be between 1 and 64, not \(credit)") }
+        guard ProtocolVersion.credits.contains(credit) else {
+            throw ValidationError("--artifact-credit must be between \(ProtocolVersion.credits.lowerBound) and \(ProtocolVersion.credits.upperBound), not \(credit)")
+        }
         configuration.dispatch.credit = credit
         let keepN = try setting(keepExecutions, env: "BATON_KEEP_EXECUTIONS", default: 20)
         let keepD = try setting(keepDays, env: "BATON_KEEP_DAYS", default: 30.0)

@@ -9,4 +9,13 @@ package enum ProtocolVersion {
     package static let maxBatch = 256
     /// Most frames a receiver keeps of one message: a full BATCH behind a routing id.
     package static let maxFrames = 3 + 2 * maxBatch
+    /// Artifact transfers with a full window each that one peer's queue on an artifact socket
+    /// holds: each side queues up to `credit ×` this many messages per peer. A coordinator's
+    /// ROUTER drops what goes beyond, and the transfer then waits out a reply timeout.
+    package static let queuedTransfersPerPeer = 64
+    /// What a WELCOME may set; a worker refuses one outside these as malformed.
+    package static let chunkSizes = 1024...(8 << 20)
+    package static let credits = 1...64
+    package static let heartbeatIntervalsMs = 1...3_600_000
+    package static let heartbeatLivenesses = 1...1_000
 }

@@ -146,7 +146,7 @@ package enum WireCodec {
     package static func decodeCoordinatorMessage(_ envelope: Envelope) throws(ProtocolError) -> CoordinatorMessage {
         let header = envelope.header
         switch envelope.command {
-        case .welcome: return .welcome(try decode(Welcome.self, header, envelope.command))
+        case .welcome: return .welcome(try checked(decode(Welcome.self, header, envelope.command)))
         case .job: return .job(try decode(header, envelope.command, byHand: JobOffer.init(reading:)))
         case .acked: return .acked(try decode(Acked.self, header, envelope.command))
         case .resultAck: return .resultAck(try decode(header, envelope.command, byHand: ResultAck.init(reading:)))
@@ -227,6 +227,21 @@ package enum WireCodec {
     private static func decode<T: Decodable>(_ header: [UInt8], _ command: Command, byHand read: (JSONReader) -> T?) throws(ProtocolError) -> T {
         if let reader = JSONReader(header), let value = read(reader) { return value }
         return try decode(T.self, header, command)
+    }
+
+    /// A WELCOME whose numbers a worker sizes its buffers and timers by, each within its range.
+    private static func checked(_ welcome: Welcome) throws(ProtocolError) -> Welcome {
+        func check(_ name: String, _ value: Int, _ range: ClosedRange<Int>) throws(ProtocolError) {
+            guard range.contains(value) else {
+                throw .malformedHeader(.welcome, reason: "'\(name)' is \(value); expected \(range.lowerBound)...\(range.upperBound)")
+            }
+        }
+        try check("chunkSize", welcome.chunkSize, ProtocolVersion.chunkSizes)
+        try check("credit", welcome.credit, ProtocolVersion.credits)
+        try check("heartbeatIntervalMs", welcome.heartbeatIntervalMs, ProtocolVersion.heartbeatIntervalsMs)
+        try check("heartbeatLiveness", welcome.heartbeatLiveness, ProtocolVersion.heartbeatLivenesses)
+        try check("artifactPort", welcome.artifactPort, 1...65_535)
+        return welcome
     }
 
     private static func describe(_ error: DecodingError, header: [UInt8]) -> String {

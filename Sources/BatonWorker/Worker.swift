@@ -236,7 +236,7 @@ package actor Worker: Service {
         options.immediate = true
         options.maxMessageSize = Int64(welcome.chunkSize + 65_536)
         options.maxFramesPerMessage = 4
-        options.receiveHighWaterMark = Int32(max(welcome.credit * 4, 16))
+        options.receiveHighWaterMark = Int32(welcome.credit * ProtocolVersion.queuedTransfersPerPeer)
         if let curve = configuration.curve { options.curve = .client(keys: curve.keys, serverKey: curve.coordinatorKey) }
         do {
             let socket = try await loop.open(SocketSpec(.dealer, options: options, connect: [configuration.artifactEndpoint(port: welcome.artifactPort)]))

@@ -124,6 +124,29 @@ import Testing
         #expect(deep?.description == "SUCCESS header is not valid: 'outputs.artifacts.0.size' should be a 64-bit whole number, not 2.5e0")
     }
 
+    /// A worker sizes its artifact buffers and queues and its timers by WELCOME's numbers: one
+    /// out of range (zero credit, a credit that would overflow a queue size) is refused by name.
+    @Test func aWelcomeOutOfRangeIsRefusedByName() throws {
+        let good = Welcome(epoch: "e", heartbeatIntervalMs: 2000, heartbeatLiveness: 5, artifactPort: 7601, chunkSize: 1 << 20, credit: 8)
+        func decoded(_ welcome: Welcome) throws -> CoordinatorMessage {
+            try WireCodec.decodeCoordinatorMessage(try WireCodec.envelope(WireCodec.frames(CoordinatorMessage.welcome(welcome))))
+        }
+        #expect(try decoded(good) == .welcome(good))
+        let broken: [(WritableKeyPath<Welcome, Int>, Int, String)] = [
+            (\.credit, 0, "'credit' is 0; expected 1...64"),
+            (\.credit, Int.max, "'credit' is \(Int.max); expected 1...64"),
+            (\.chunkSize, 100, "'chunkSize' is 100; expected 1024...8388608"),
+            (\.heartbeatIntervalMs, -1, "'heartbeatIntervalMs' is -1; expected 1...3600000"),
+            (\.heartbeatLiveness, 0, "'heartbeatLiveness' is 0; expected 1...1000"),
+            (\.artifactPort, 70_000, "'artifactPort' is 70000; expected 1...65535"),
+        ]
+        for (field, value, reason) in broken {
+            var welcome = good
+            welcome[keyPath: field] = value
+            #expect(throws: ProtocolError.malformedHeader(.welcome, reason: reason)) { try decoded(welcome) }
+        }
+    }
+
     @Test func aCoordinatorCommandFromAWorkerIsRefused() throws {
         let envelope = try WireCodec.envelope(WireCodec.frames(CoordinatorMessage.heartbeat(CoordinatorHeartbeat(epoch: "e"))))
         #expect(throws: ProtocolError.unexpectedCommand(.coordinatorHeartbeat, socket: "coordinator")) {

@@ -36,6 +36,42 @@ import Testing
         }
     }
 
+    /// A worker with many transfers at once can have many replies on their way: the coordinator
+    /// queues them behind a worker that reads slowly instead of dropping them. Until session 17 it
+    /// queued 32 (the credit × 4) and dropped the rest; a dropped PUT_DONE or CHUNK then cost its
+    /// transfer a reply timeout.
+    @Test func repliesWaitForAWorkerThatReadsSlowlyInsteadOfBeingDropped() async throws {
+        try await BatonCluster.with { cluster in
+            let bytes = try Self.randomBytes(4 * Self.mebibyte)
+            let digest = ArtifactDigest(SHA256.hash(data: bytes))
+            let uploader = try await ProtocolPeer(endpoint: cluster.artifactsEndpoint)
+            let id = UUID().uuidString.lowercased()
+            uploader.send(.putBegin(PutBegin(uploadId: id, digest: digest, size: Int64(bytes.count))))
+            _ = try await Self.credit(uploader, id)
+            Self.sendChunks(bytes, from: 0, to: bytes.count, id: id, on: uploader)
+            uploader.send(.putEnd(PutEnd(uploadId: id)))
+            #expect(try await Self.done(uploader, id).status == .ok)
+            uploader.close()
+
+            // 64 MiB of replies, far more than TCP holds, at a peer that takes nothing off its
+            // socket until the coordinator has read and sent them all.
+            let reader = try await ProtocolPeer(endpoint: cluster.artifactsEndpoint, receiveHighWaterMark: 1)
+            defer { reader.close() }
+            let fetches = 64
+            for index in 0..<fetches {
+                reader.send(.fetch(Fetch(digest: digest, offset: Int64(index % 4 * Self.mebibyte), length: Self.mebibyte)))
+            }
+            try await Task.sleep(for: .seconds(3))
+            for index in 0..<fetches {
+                let offset = Int64(index % 4 * Self.mebibyte)
+                let chunk = try await reader.receive("CHUNK \(index + 1) of \(fetches)", within: .seconds(30)) {
+                    if case .chunk(let chunk) = $0 { chunk } else { nil }
+                }
+                #expect(chunk.offset == offset)
+            }
+        }
+    }
+
     @Test func anUploadCutByAReconnectGoesOnFromTheStagedBytes() async throws {
         try await BatonCluster.with { cluster in
             let bytes = try Self.randomBytes(12 * Self.mebibyte)

@@ -13,7 +13,9 @@ final class ProtocolPeer: Sendable {
     let socket: OpenedSocket
     private let runner: Task<Void, Never>
 
-    init(endpoint: String, curve: SocketOptions.Curve? = nil) async throws {
+    /// `receiveHighWaterMark` 1 makes a peer that reads slowly: with nothing read, libzmq stops
+    /// taking its messages off TCP, and what the coordinator sends backs up on its side.
+    init(endpoint: String, curve: SocketOptions.Curve? = nil, receiveHighWaterMark: Int32? = nil) async throws {
         var logger = Logger(label: "protocol-peer")
         logger.logLevel = .warning
         let loop = try SocketLoop(context: try ZeroMQContext(), logger: logger, name: "protocol-peer")
@@ -21,6 +23,7 @@ final class ProtocolPeer: Sendable {
         runner = Task { try? await loop.run() }
         var options = SocketOptions()
         options.curve = curve
+        options.receiveHighWaterMark = receiveHighWaterMark
         socket = try await loop.open(SocketSpec(.dealer, options: options, connect: [endpoint]))
     }
 
