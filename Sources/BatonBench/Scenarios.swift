@@ -9,6 +9,9 @@ final class Scenarios {
     let timeline: Timeline
     private(set) var lastThroughputActions = 0
     private(set) var lastThroughputSeconds = 0.0
+    /// When the clients' last start returned, from the first start: about the run's length when
+    /// they, not the coordinator, pace it.
+    private(set) var lastThroughputStartsSeconds = 0.0
     /// What the throughput scenario cost the whole process (coordinator, workers and the bench's
     /// own HTTP client) per action: CPU time in ms and context switches. On a shared VM these
     /// vary far less than actions/s, so they show a change that wall time hides.
@@ -62,9 +65,10 @@ final class Scenarios {
     }
 
     /// Two more workers, 32 slots each; `pipelines` PARALLEL pipelines of a source and `fanOut`
-    /// parallel no-ops, `executionsEach` executions of each started at once, each pipeline's by a
-    /// client of its own (until session 12 one client started them all, one after another).
-    func throughput(pipelines: Int, executionsEach: Int, fanOut: Int) async throws -> Double {
+    /// parallel no-ops, `executionsEach` executions of each started at once by
+    /// `clientsPerPipeline` clients of each pipeline's own (until session 12 one client started
+    /// them all, one after another; until session 17 one client a pipeline).
+    func throughput(pipelines: Int, executionsEach: Int, fanOut: Int, clientsPerPipeline: Int) async throws -> Double {
         for id in ["worker-1", "worker-2"] {
             try cluster.startWorker(id, slots: 32, providers: [
                 FileProvider(type: BenchTypes.tick, file: try tickFile(), timeline: timeline),
@@ -83,15 +87,21 @@ final class Scenarios {
         let start = Date().timeIntervalSince1970
         let before = ProcessUsage.now()
         let endpoint = cluster.client.endpoint
-        // Each pipeline's trigger source is a client of its own: one connection per pipeline,
-        // starting that pipeline's executions one after another.
+        // Each pipeline's trigger sources are clients of their own: a connection each, starting
+        // its share of that pipeline's executions one after another. Each start waits for its
+        // durable commit, so one client a pipeline paces the run by that round trip: its last
+        // start returned as the last execution ended, with the cores idle about 8 % of the time.
+        // Four (the default) keep executions waiting until well before the end, so the run
+        // measures the coordinator and workers, not the clients' turns (performance.md, session 17).
         let started = try await withThrowingTaskGroup(of: [(pipeline: String, id: String)].self) { group in
             for name in names {
-                group.addTask {
-                    try await APIConnection.with(endpoint) { connection in
-                        var ids: [(pipeline: String, id: String)] = []
-                        for _ in 0..<executionsEach { ids.append((name, try await connection.start(name))) }
-                        return ids
+                for client in 0..<clientsPerPipeline {
+                    group.addTask {
+                        try await APIConnection.with(endpoint) { connection in
+                            var ids: [(pipeline: String, id: String)] = []
+                            for _ in stride(from: client, to: executionsEach, by: clientsPerPipeline) { ids.append((name, try await connection.start(name))) }
+                            return ids
+                        }
                     }
                 }
             }
@@ -99,6 +109,7 @@ final class Scenarios {
             for try await ids in group { all += ids }
             return all
         }
+        lastThroughputStartsSeconds = Date().timeIntervalSince1970 - start
         let after = try await APIConnection.with(endpoint) { connection in
             // Newest first, every 250 ms: the newest end last, so by the time the newest has ended
             // the rest answer at once, and the checks do not compete with the run. The end is the

@@ -37,6 +37,8 @@ struct BenchOptions: ParsableArguments {
     var executions = 300
     @Option(help: "No-op actions in the second stage of each throughput execution, after its source action. Runs at two widths separate what an execution costs from what an action costs.")
     var fanOut = 10
+    @Option(help: "Clients starting each throughput pipeline's executions, each on a connection of its own, one start after another.")
+    var clientsPerPipeline = 4
     @Flag(help: "Run only the no-op action cycle.")
     var onlyCycle = false
     @Flag(help: "Run only the throughput scenario.")
@@ -45,7 +47,9 @@ struct BenchOptions: ParsableArguments {
     var onlyArtifacts = false
 
     func validate() throws {
-        guard artifactMib > 0, executions > 0, fanOut > 0 else { throw ValidationError("--artifact-mib, --executions and --fan-out must be positive") }
+        guard artifactMib > 0, executions > 0, fanOut > 0, clientsPerPipeline > 0 else {
+            throw ValidationError("--artifact-mib, --executions, --fan-out and --clients-per-pipeline must be positive")
+        }
     }
 }
 
@@ -56,6 +60,7 @@ let onlyArtifacts = options.onlyArtifacts
 let onlyThroughput = options.onlyThroughput
 let throughputExecutions = options.executions
 let fanOut = options.fanOut
+let clientsPerPipeline = options.clientsPerPipeline
 
 // The coordinator and workers ask for SCHED_BATCH I/O threads; say whether the system allowed it,
 // since the throughput figure depends on it (performance.md, session 13).
@@ -88,9 +93,10 @@ if onlyArtifacts {
     return
 }
 if onlyThroughput {
-    let throughput = try await scenarios.throughput(pipelines: 4, executionsEach: throughputExecutions, fanOut: fanOut)
+    let throughput = try await scenarios.throughput(pipelines: 4, executionsEach: throughputExecutions, fanOut: fanOut, clientsPerPipeline: clientsPerPipeline)
     print("\(f(throughput, 0)) no-op actions/s: \(scenarios.lastThroughputActions) actions in \(f(scenarios.lastThroughputSeconds, 2)) s; "
-          + "per action \(f(scenarios.lastThroughputCost.cpuMilliseconds)) ms CPU, \(f(scenarios.lastThroughputCost.contextSwitches, 1)) context switches")
+          + "per action \(f(scenarios.lastThroughputCost.cpuMilliseconds)) ms CPU, \(f(scenarios.lastThroughputCost.contextSwitches, 1)) context switches; "
+          + "\(clientsPerPipeline) clients a pipeline, the last start returned after \(f(scenarios.lastThroughputStartsSeconds, 2)) s")
     return
 }
 let cycle = try await scenarios.cycle(executions: 80)
@@ -99,7 +105,7 @@ if onlyCycle {
     return
 }
 progress("throughput…")
-let throughput = try await scenarios.throughput(pipelines: 4, executionsEach: throughputExecutions, fanOut: fanOut)
+let throughput = try await scenarios.throughput(pipelines: 4, executionsEach: throughputExecutions, fanOut: fanOut, clientsPerPipeline: clientsPerPipeline)
 progress("artifact transfer…")
 let transfer = try await scenarios.artifactTransfer(megabytes: bigMegabytes)
 
@@ -113,7 +119,8 @@ row("  context switches per action", f(scenarios.lastThroughputCost.contextSwitc
 row("artifact transfer, \(bigMegabytes) MiB (MiB/s)", f(transfer.perTransfer, 0), "SHA-256 \(f(sha, 0)) MiB/s", f(transfer.perTransfer / sha * 100, 0) + "%")
 row("", "", "durable write \(f(diskWrite, 0)) MiB/s", f(transfer.perTransfer / diskWrite * 100, 0) + "%")
 print("")
-print("cycle samples: \(cycle.count); throughput: \(scenarios.lastThroughputActions) actions in \(f(scenarios.lastThroughputSeconds, 2)) s; "
+print("cycle samples: \(cycle.count); throughput: \(scenarios.lastThroughputActions) actions in \(f(scenarios.lastThroughputSeconds, 2)) s "
+      + "(\(clientsPerPipeline) clients a pipeline, the last start returned after \(f(scenarios.lastThroughputStartsSeconds, 2)) s); "
       + "artifact hop (upload, commit, dispatch, download, both ends verified): \(f(transfer.hopSeconds, 2)) s")
 }
 exit(0)
