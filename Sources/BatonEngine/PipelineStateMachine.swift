@@ -12,6 +12,10 @@ package struct PipelineStateMachine: Sendable {
     /// Executions that have not ended.
     package var active: [ExecutionID: ExecutionStateMachine] { activeMachines }
     private var activeMachines: [ExecutionID: ExecutionStateMachine] = [:]
+    /// The active executions waiting at each stage's entrance, by stage index, kept with
+    /// `activeMachines` (`place`): admitting one looks here instead of scanning every active
+    /// execution, which a busy PARALLEL pipeline holds thousands of.
+    private var waiting: [Int: Set<ExecutionID>] = [:]
     /// Executions touched since the last `takeChanges()`, including ones that just ended.
     private var changed: [ExecutionID: PipelineExecution] = [:]
     private var createdJobs: [JobRecord] = []
@@ -35,14 +39,29 @@ package struct PipelineStateMachine: Sendable {
         self.runtime = runtime
         declarationBeforeStep = declaration
         runtimeBeforeStep = runtime
-        for machine in active { activeMachines[machine.execution.id] = machine }
+        for machine in active { place(machine.execution.id, machine) }
+    }
+
+    /// Stores `machine` (nil: removes it) as the active execution `id`, and its place at a
+    /// stage's entrance if it waits at one.
+    private mutating func place(_ id: ExecutionID, _ machine: ExecutionStateMachine?) {
+        let before = activeMachines[id]?.execution.waitingAt
+        let after = machine?.execution.waitingAt
+        if before != after {
+            if let before {
+                waiting[before]?.remove(id)
+                if waiting[before]?.isEmpty == true { waiting[before] = nil }
+            }
+            if let after { waiting[after, default: []].insert(id) }
+        }
+        activeMachines[id] = machine
     }
 
     /// Every change to the active executions goes through here, so the state before the step is
     /// kept for what it touches.
     private mutating func setActive(_ id: ExecutionID, _ machine: ExecutionStateMachine?) {
         if beforeStep.index(forKey: id) == nil { beforeStep[id] = .some(activeMachines[id]) }
-        activeMachines[id] = machine
+        place(id, machine)
     }
 
     private mutating func removeActive(_ id: ExecutionID) -> ExecutionStateMachine? {
@@ -53,7 +72,7 @@ package struct PipelineStateMachine: Sendable {
 
     /// Undoes everything since the last `takeChanges()`: for a step that failed part way.
     package mutating func rollBack() {
-        for (id, machine) in beforeStep { activeMachines[id] = machine }
+        for (id, machine) in beforeStep { place(id, machine) }
         declaration = declarationBeforeStep
         runtime = runtimeBeforeStep
         beforeStep = [:]
@@ -383,9 +402,10 @@ package struct PipelineStateMachine: Sendable {
 
     /// Executions waiting at stage `index`'s entrance, first to enter first.
     package func inbound(at index: Int) -> [ExecutionID] {
-        active.values.filter { $0.execution.waitingAt == index }
-            .sorted { ($0.execution.waitingOrder ?? 0) < ($1.execution.waitingOrder ?? 0) }
-            .map(\.execution.id)
+        guard let ids = waiting[index] else { return [] }
+        return ids.compactMap { activeMachines[$0]?.execution }
+            .sorted { ($0.waitingOrder ?? 0, $0.id.rawValue) < ($1.waitingOrder ?? 0, $1.id.rawValue) }
+            .map(\.id)
     }
 
     private func mayEnter(_ index: Int) -> Bool {
@@ -419,7 +439,7 @@ package struct PipelineStateMachine: Sendable {
     private mutating func admit(_ index: Int, at now: Timestamp, newID: () -> String) -> [EngineEffect] {
         guard index < declaration.stages.count else { return [] }
         var effects: [EngineEffect] = []
-        while mayEnter(index), let next = inbound(at: index).first, var machine = active[next] {
+        while mayEnter(index), let next = inbound(at: index).first, var machine = active[next], machine.execution.waitingAt == index {
             runtime.lastEntered[declaration.stages[index].name] = next
             runtimeChanged = true
             let step = machine.enterStage(index, at: now, newID: newID)

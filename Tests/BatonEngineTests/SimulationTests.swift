@@ -213,6 +213,14 @@ struct Simulation {
         for (id, status) in ended where status == .superseded && machine.active[id] != nil {
             return "superseded execution \(id) resumed"
         }
+        // Who waits at each entrance, as the machine keeps it, is who the executions say waits.
+        for index in machine.declaration.stages.indices {
+            let scanned = machine.active.values.map(\.execution).filter { $0.waitingAt == index }
+                .sorted { ($0.waitingOrder ?? 0, $0.id.rawValue) < ($1.waitingOrder ?? 0, $1.id.rawValue) }.map(\.id)
+            if machine.inbound(at: index) != scanned {
+                return "stage \(index): inbound \(machine.inbound(at: index).map(\.rawValue)), but waiting \(scanned.map(\.rawValue))"
+            }
+        }
         guard machine.mode != .parallel else { return nil }
         // At most one execution inside each locked stage.
         for index in machine.declaration.stages.indices {
