@@ -159,7 +159,13 @@ package actor Worker: Service {
                 throw WorkerError.noReply(what: welcome == nil ? "WELCOME" : "heartbeat", endpoint: configuration.coordinatorEndpoint)
             }
             if welcome != nil {
-                send(.heartbeat(WorkerHeartbeat(running: Array(running.values), freeSlots: freeSlots)))
+                let freeSlots = freeSlots
+                let (heartbeat, leftOut) = ClaimList.fitting(claimsByImportance()) { .heartbeat(WorkerHeartbeat(running: $0, freeSlots: freeSlots)) }
+                if leftOut > 0 {
+                    // Only results waiting for their acknowledgement: each result claims its job.
+                    logger.debug("HEARTBEAT lists only the claims that fit", metadata: ["claims.left_out": "\(leftOut)"])
+                }
+                send(heartbeat)
             } else {
                 // No WELCOME yet: the coordinator may have started after us; say HELLO again.
                 sendHello()
@@ -169,10 +175,25 @@ package actor Worker: Service {
 
     /// HELLO with what this worker runs and the jobs it still holds.
     private func sendHello() {
-        send(.hello(Hello(
-            workerId: configuration.workerID, session: session, actionTypes: Array(providers.keys),
-            labels: configuration.labels, maxSlots: configuration.maxConcurrentJobs, running: Array(running.values),
-            queries: configuration.queries.isEmpty ? nil : configuration.queries, maxBatch: ProtocolVersion.maxBatch)))
+        let (hello, leftOut) = ClaimList.fitting(claimsByImportance()) { claims in
+            .hello(Hello(
+                workerId: configuration.workerID, session: session, actionTypes: Array(providers.keys),
+                labels: configuration.labels, maxSlots: configuration.maxConcurrentJobs, running: claims,
+                queries: configuration.queries.isEmpty ? nil : configuration.queries, maxBatch: ProtocolVersion.maxBatch))
+        }
+        if leftOut > 0 {
+            logger.warning("HELLO cannot name every job this worker holds; the coordinator may run those again", metadata: [
+                "claims.left_out": "\(leftOut)", "claims.total": "\(running.count)",
+            ])
+        }
+        send(hello)
+    }
+
+    /// Claims on the jobs this worker holds: those still running first, then those whose result
+    /// waits for its acknowledgement (a HELLO or HEARTBEAT may not have room for all of them).
+    private func claimsByImportance() -> [JobClaim] {
+        let claims = Array(running.values)
+        return claims.filter { executing.contains($0.nonce) } + claims.filter { !executing.contains($0.nonce) }
     }
 
     private func receiveControl(_ raw: Message, on handle: SocketHandle) async {

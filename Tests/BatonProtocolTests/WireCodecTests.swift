@@ -291,3 +291,34 @@ import Testing
         }
     }
 }
+
+/// A HELLO or HEARTBEAT names as many claims as its header holds, the first ones first.
+@Suite struct ClaimListTests {
+    static func claims(_ count: Int) -> [JobClaim] {
+        (0..<count).map { JobClaim(jobId: JobID(rawValue: "0195f3a2-7c4e-7d10-8000-\(String(format: "%012d", $0))"), nonce: String(repeating: "ab", count: 16)) }
+    }
+
+    static func heartbeat(_ claims: [JobClaim]) -> WorkerMessage { .heartbeat(WorkerHeartbeat(running: claims, freeSlots: 3)) }
+
+    @Test func claimsThatFitAreAllSent() throws {
+        let (message, leftOut) = ClaimList.fitting(Self.claims(32), Self.heartbeat)
+        #expect(leftOut == 0)
+        #expect(message == Self.heartbeat(Self.claims(32)))
+    }
+
+    @Test func tooManyClaimsAreCutToTheLongestPrefixThatFits() throws {
+        // Thousands of results waiting for their acknowledgement: about 96 KiB of claims.
+        let all = Self.claims(1500)
+        #expect(WireCodec.header(Self.heartbeat(all)).1.count > ProtocolVersion.maxHeaderSize)
+        let (message, leftOut) = ClaimList.fitting(all, Self.heartbeat)
+        guard case .heartbeat(let heartbeat) = message else { Issue.record("expected a HEARTBEAT"); return }
+        #expect(heartbeat.running == Array(all.prefix(heartbeat.running.count)))
+        #expect(leftOut == all.count - heartbeat.running.count)
+        let header = WireCodec.header(message).1
+        #expect(header.count <= ProtocolVersion.maxHeaderSize)
+        // The longest: one claim more would not fit.
+        #expect(WireCodec.header(Self.heartbeat(Array(all.prefix(heartbeat.running.count + 1)))).1.count > ProtocolVersion.maxHeaderSize)
+        // And the receiver takes it.
+        #expect(try WireCodec.decodeWorkerMessage(try WireCodec.envelope(WireCodec.frames(message))) == message)
+    }
+}
