@@ -70,7 +70,7 @@ package struct Coordinator: Service {
             artifactOptions.maxFramesPerMessage = 5
             // Replies to a worker that reads slowly wait here rather than being dropped: every
             // one answers a request, and the worker's windows bound how many are on their way.
-            artifactOptions.sendHighWaterMark = Int32(configuration.dispatch.credit * ProtocolVersion.queuedTransfersPerPeer)
+            artifactOptions.sendHighWaterMark = Int32(clamping: configuration.dispatch.credit * ProtocolVersion.queuedTransfersPerPeer)
             let artifactSocket = try await open(loop, bind: configuration.resolvedArtifactEndpoint, what: "artifacts", options: artifactOptions)
             let artifactEndpoint = artifactSocket.boundEndpoints[0]
             let artifactPort = Int(artifactEndpoint.split(separator: ":").last ?? "") ?? 0

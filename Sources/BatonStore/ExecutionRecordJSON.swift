@@ -171,7 +171,7 @@ extension JSONWriter {
     }
 
     /// An object of strings, keys in the dictionary's own order (as the unsorted encoder).
-    fileprivate mutating func strings(_ values: [String: String]) {
+    mutating func strings(_ values: [String: String]) {
         beginObject()
         for (name, value) in values {
             key(name)

@@ -17,9 +17,9 @@ extension PipelineRuntimeState {
         writer.key("outbound")
         writer.transitions(outbound)
         writer.key("lastEntered")
-        writer.executions(lastEntered)
+        writer.strings(lastEntered.mapValues(\.rawValue))
         writer.key("lastSucceeded")
-        writer.executions(lastSucceeded)
+        writer.strings(lastSucceeded.mapValues(\.rawValue))
         writer.key("nextArrival")
         writer.integer(nextArrival)
         writer.endObject()
@@ -41,16 +41,6 @@ extension JSONWriter {
             member("lastChangedAt", transition.lastChangedAt)
             member("lastChangedBy", transition.lastChangedBy)
             endObject()
-        }
-        endObject()
-    }
-
-    /// Executions by stage, in the dictionary's own order.
-    fileprivate mutating func executions(_ values: [String: ExecutionID]) {
-        beginObject()
-        for (stage, id) in values {
-            key(stage)
-            string(id.rawValue)
         }
         endObject()
     }
