@@ -154,6 +154,7 @@ package struct Coordinator: Service {
         options.routerHandover = true
         options.maxMessageSize = 1 << 20
         options.maxFramesPerMessage = ProtocolVersion.maxFrames
+        options.sendHighWaterMark = Int32(ProtocolVersion.slots.upperBound * DispatchConfiguration.queuedMessagesPerSlot)
         options.handshakeInterval = 10_000
         options.heartbeatInterval = 5_000
         options.heartbeatTimeout = 15_000

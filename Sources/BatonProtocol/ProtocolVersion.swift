@@ -18,4 +18,6 @@ package enum ProtocolVersion {
     package static let credits = 1...64
     package static let heartbeatIntervalsMs = 1...3_600_000
     package static let heartbeatLivenesses = 1...1_000
+    /// What a HELLO's `maxSlots` may say; a coordinator answers one outside with DISCONNECT.
+    package static let slots = 1...1_024
 }

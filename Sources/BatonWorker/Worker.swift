@@ -82,6 +82,7 @@ package actor Worker: Service {
     }
 
     package func run() async throws {
+        guard ProtocolVersion.slots.contains(configuration.maxConcurrentJobs) else { throw WorkerError.slotsOutOfRange(configuration.maxConcurrentJobs) }
         try FileManager.default.createDirectory(at: configuration.workDirectory.appendingPathComponent("cache"), withIntermediateDirectories: true)
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in

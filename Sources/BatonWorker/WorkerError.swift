@@ -1,4 +1,5 @@
 import BatonModel
+import BatonProtocol
 
 package enum WorkerError: Error, Sendable, CustomStringConvertible {
     case noReply(what: String, endpoint: String)
@@ -6,6 +7,7 @@ package enum WorkerError: Error, Sendable, CustomStringConvertible {
     case corruptArtifact(name: String, expected: ArtifactDigest, actual: ArtifactDigest)
     case uploadRefused(name: String, reason: String)
     case io(path: String, reason: String)
+    case slotsOutOfRange(Int)
 
     package var description: String {
         switch self {
@@ -15,6 +17,8 @@ package enum WorkerError: Error, Sendable, CustomStringConvertible {
             "input artifact \(name) is corrupt: expected \(expected), downloaded bytes hash to \(actual)"
         case .uploadRefused(let name, let reason): "output artifact \(name) was not accepted: \(reason)"
         case .io(let path, let reason): "\(path): \(reason)"
+        case .slotsOutOfRange(let slots):
+            "a worker runs \(ProtocolVersion.slots.lowerBound)...\(ProtocolVersion.slots.upperBound) jobs at once, not \(slots)"
         }
     }
 }

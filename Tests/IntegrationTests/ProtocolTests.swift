@@ -272,6 +272,25 @@ import ZeroMQ
         }
     }
 
+    /// HELLO's slots must be in range, and a POLL never buys more JOBs than the worker has slots.
+    @Test func slotsOutOfRangeAreRefusedByNameAndCreditIsCappedAtTheSlots() async throws {
+        try await BatonCluster.with { cluster in
+            let peer = try await ProtocolPeer(endpoint: cluster.workersEndpoint)
+            defer { peer.close() }
+            for slots in [0, ProtocolVersion.slots.upperBound + 1] {
+                peer.send(.hello(Hello(workerId: "greedy", session: "s", actionTypes: [Self.sourceType], labels: [:], maxSlots: slots)))
+                let refused = try await peer.receive("DISCONNECT") { if case .disconnect(let reason) = $0 { reason.reason } else { nil } }
+                #expect(refused == "HELLO's maxSlots is \(slots); expected 1...1024")
+            }
+            // One slot, yet it claims three free: three source jobs are ready, one JOB comes.
+            _ = try await peer.register(as: "greedy", types: [Self.sourceType], slots: 1, freeSlots: 3)
+            for name in ["cap-a", "cap-b", "cap-c"] { _ = try await Self.createPipeline(name, in: cluster) }
+            _ = try await peer.nextJob()
+            let second = try? await peer.receive("a second JOB", within: .seconds(2)) { if case .job(let offer) = $0 { offer } else { nil } }
+            #expect(second == nil, "a worker with one slot got a second job")
+        }
+    }
+
     @Test func garbageFramesAreDroppedAndTheCoordinatorCarriesOn() async throws {
         try await BatonCluster.with { cluster in
             let peer = try await ProtocolPeer(endpoint: cluster.workersEndpoint)

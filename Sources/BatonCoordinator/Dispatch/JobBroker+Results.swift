@@ -37,6 +37,14 @@ extension JobBroker {
         return true
     }
 
+    /// As above, for a result from the worker `key`, which it counts against that worker's limit
+    /// of results awaiting recording until `settle` ends.
+    func beginSettling(_ jobID: JobID, resultID: String, from key: [UInt8]) -> Bool {
+        guard beginSettling(jobID, resultID: resultID) else { return false }
+        changeWorker(key) { $0.unrecordedResults += 1 }
+        return true
+    }
+
     private func endSettling(_ reported: ReportedResult) {
         if settling[reported.jobID] == reported.resultID { settling[reported.jobID] = nil }
     }
@@ -45,6 +53,16 @@ extension JobBroker {
     /// that came together (one BATCH) are recorded together, in one step per pipeline; results
     /// that came apart run concurrently and still share a group commit.
     func settle(_ results: [ReportedResult], routingID: Frame, key: [UInt8]) async {
+        defer {
+            // A worker that reconnected meanwhile starts from zero.
+            var freed = false
+            changeWorker(key) { worker in
+                let credit = worker.credit
+                worker.unrecordedResults = max(0, worker.unrecordedResults - results.count)
+                freed = worker.credit > credit
+            }
+            if freed { assignQueued() }
+        }
         var recording: [(reported: ReportedResult, actionExecutionID: ActionExecutionID?)] = []
         recording.reserveCapacity(results.count)
         for var reported in results {

@@ -22,6 +22,12 @@ package struct DispatchConfiguration: Sendable {
     package var maxLostAttempts = 5
     package var chunkSize = 1 << 20
     package var credit = 8
+    /// A worker gets no new job while this many of its results per slot await recording.
+    package var unrecordedResultsPerSlot = 4
+    /// Messages the control socket queues to one worker per slot it may announce: a JOB, an
+    /// ACKED or a CANCEL, and a RESULT_ACK for each result that may await recording, with room
+    /// to spare. Beyond, ZeroMQ would drop them.
+    static let queuedMessagesPerSlot = 8
     /// When set, HELLO must come over a CURVE connection whose ZAP user id is the worker id.
     package var requireAuthenticatedWorkers = false
 
@@ -192,19 +198,16 @@ actor JobBroker {
             details(claim, from: key, routingID: routingID)
         case .heartbeat(let heartbeat):
             for claim in heartbeat.running { claimed(claim.jobId, claim.nonce, by: key) }
-            changeWorker(key) { worker in
-                worker.polledFreeSlots = heartbeat.freeSlots
-                worker.pollSeq = worker.jobSeq
-            }
+            changeWorker(key) { $0.report(freeSlots: heartbeat.freeSlots, since: $0.jobSeq) }
             send(.heartbeat(CoordinatorHeartbeat(epoch: epoch)), to: routingID, key: key)
             assignQueued()
         case .success(let result):
             claimed(result.jobId, result.nonce, by: key)
-            if beginSettling(result.jobId, resultID: result.resultId) { results.append(ReportedResult(result)) }
+            if beginSettling(result.jobId, resultID: result.resultId, from: key) { results.append(ReportedResult(result)) }
             if let poll = result.poll { credit(poll, from: key) }
         case .failure(let result):
             claimed(result.jobId, result.nonce, by: key)
-            if beginSettling(result.jobId, resultID: result.resultId) { results.append(ReportedResult(result)) }
+            if beginSettling(result.jobId, resultID: result.resultId, from: key) { results.append(ReportedResult(result)) }
             if let poll = result.poll { credit(poll, from: key) }
         case .log(let chunk):
             guard isCurrent(chunk.jobId, chunk.nonce, from: key), let payload,
@@ -228,6 +231,12 @@ actor JobBroker {
             send(.disconnect(Disconnect(reason: "worker id \(hello.workerId) does not match the CURVE key this connection authenticated with (\(userID ?? "none"))")), to: routingID)
             return
         }
+        guard ProtocolVersion.slots.contains(hello.maxSlots) else {
+            logger.warning("refused a HELLO with slots out of range", metadata: ["worker.id": "\(hello.workerId)", "worker.slots": "\(hello.maxSlots)"])
+            let range = ProtocolVersion.slots
+            send(.disconnect(Disconnect(reason: "HELLO's maxSlots is \(hello.maxSlots); expected \(range.lowerBound)...\(range.upperBound)")), to: routingID)
+            return
+        }
         // The same worker id under a new session means its old process is gone: release its jobs now.
         for (otherKey, other) in workers where other.workerID == hello.workerId && (otherKey != key || other.session != hello.session) {
             dropWorker(otherKey, because: "it came back as a new process")
@@ -237,6 +246,7 @@ actor JobBroker {
         workers[key] = WorkerSession(
             routingID: routingID, workerID: hello.workerId, session: hello.session,
             actionTypes: Set(hello.actionTypes), labels: hello.labels, maxSlots: hello.maxSlots,
+            unrecordedResultLimit: hello.maxSlots * configuration.unrecordedResultsPerSlot,
             maxBatch: min(hello.maxBatch ?? 0, ProtocolVersion.maxBatch), lastSeen: clock.now)
         for query in hello.queries ?? [] { workers[key]?.queries[query.actionTypeId, default: []].append(query.queryParam) }
         // Jobs the worker still runs (we restarted, or it reconnected): re-attach them under the
@@ -273,10 +283,7 @@ actor JobBroker {
 
     /// POLL, alone or riding on a result.
     private func credit(_ poll: Poll, from key: [UInt8]) {
-        changeWorker(key) { worker in
-            worker.polledFreeSlots = poll.freeSlots
-            worker.pollSeq = poll.lastJobSeq
-        }
+        changeWorker(key) { $0.report(freeSlots: poll.freeSlots, since: poll.lastJobSeq) }
         assignQueued()
     }
 

@@ -10,6 +10,8 @@ struct WorkerSession {
     let actionTypes: Set<ActionTypeID>
     let labels: [String: String]
     let maxSlots: Int
+    /// Most of this worker's results that may await recording before it gets no new job.
+    let unrecordedResultLimit: Int
     /// Most messages to put in one BATCH to this worker; below 2, it takes none.
     let maxBatch: Int
     /// Per type, the configuration values a job must have (any one map); absent: every job.
@@ -20,9 +22,22 @@ struct WorkerSession {
     /// Free slots the worker reported, counted from JOB `pollSeq`.
     var polledFreeSlots = 0
     var pollSeq = 0
+    /// Its results received and not yet recorded (no RESULT_ACK sent yet).
+    var unrecordedResults = 0
 
-    /// Jobs this worker can still take: what it last reported free, minus JOBs sent since.
-    var credit: Int { max(0, polledFreeSlots - (jobSeq - min(pollSeq, jobSeq))) }
+    /// Jobs this worker can still take: what it last reported free, minus JOBs sent since, and
+    /// none while too many of its results await recording: a coordinator that falls behind on
+    /// its commits slows its workers down instead of piling their results up.
+    var credit: Int {
+        max(0, min(polledFreeSlots - (jobSeq - min(pollSeq, jobSeq)), unrecordedResultLimit - unrecordedResults))
+    }
+
+    /// POLL's or HEARTBEAT's free slots, counted from JOB `lastJobSeq`; never more than the
+    /// worker's slots, whatever it says.
+    mutating func report(freeSlots: Int, since lastJobSeq: Int) {
+        polledFreeSlots = min(max(0, freeSlots), maxSlots)
+        pollSeq = lastJobSeq
+    }
 
     func canRun(_ type: ActionTypeID) -> Bool { actionTypes.contains(type) }
 
