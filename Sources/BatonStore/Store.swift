@@ -41,6 +41,14 @@ package final class Store: Sendable {
         }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // A new database gets 8 KiB pages: an execution's record (about 4 KiB with ten
+            // actions) then fits in one page instead of spilling into an overflow chain that
+            // every update rewrites, and a commit writes fewer WAL frames (docs/performance.md,
+            // session 18). An existing database keeps its page size; WAL cannot change it.
+            try db.execute(sql: "PRAGMA page_size = 8192")
+            try db.execute(sql: "PRAGMA cache_size = -16384")
+        }
         database = try DatabasePool(path: directory.appendingPathComponent("baton.sqlite").path, configuration: configuration)
         // WAL with synchronous=NORMAL is durable across process crashes; FULL adds power-loss
         // durability for each commit at the cost of an fsync each, and an accepted result must
