@@ -101,7 +101,7 @@ let package = Package(
         .target(name: "BatonTesting", dependencies: ["BatonAPI", "BatonModel", subprocess, systemPackage, logging]),
 
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "BatonTesting", logging]),
-        .testTarget(name: "BatonModelTests", dependencies: ["BatonModel"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BatonModelTests", dependencies: ["BatonModel", crypto], resources: [.copy("Fixtures")]),
         .testTarget(name: "BatonJSONTests", dependencies: ["BatonJSON", "BatonModel"]),
         .testTarget(name: "BatonProtocolTests", dependencies: ["BatonProtocol", "BatonModel", "BatonTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "BatonFileIOTests", dependencies: ["BatonFileIO", crypto]),

@@ -6,18 +6,30 @@ package struct ArtifactDigest: Sendable, Hashable, Codable, CustomStringConverti
 
     /// Accepts exactly 64 hex digits (any case); anything else is nil.
     package init?(hex: String) {
-        let lower = hex.lowercased()
-        guard lower.utf8.count == 64, lower.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
-            return nil
+        var utf8 = hex.utf8
+        guard utf8.count == 64 else { return nil }
+        var lower = hex
+        // The usual digest is lower-case already, and then kept as it came: no copy.
+        if utf8.contains(where: { (65...70).contains($0) }) {
+            lower = hex.lowercased()
+            utf8 = lower.utf8
         }
+        guard utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
         self.hex = lower
     }
 
     package init(_ digest: SHA256.Digest) {
-        hex = digest.map { byte in
-            let digits = Array("0123456789abcdef".utf8)
-            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]], as: UTF8.self)
-        }.joined()
+        hex = digest.withUnsafeBytes { bytes in
+            String(unsafeUninitializedCapacity: 2 * bytes.count) { text in
+                let digits: StaticString = "0123456789abcdef"
+                let table = digits.utf8Start
+                for (index, byte) in bytes.enumerated() {
+                    text[2 * index] = table[Int(byte >> 4)]
+                    text[2 * index + 1] = table[Int(byte & 0x0f)]
+                }
+                return 2 * bytes.count
+            }
+        }
     }
 
     package init(from decoder: any Decoder) throws {
