@@ -23,11 +23,11 @@ package struct DispatchConfiguration: Sendable {
     package var chunkSize = 1 << 20
     package var credit = 8
     /// A worker gets no new job while this many of its results per slot await recording.
-    package var unrecordedResultsPerSlot = 4
+    package var unrecordedResultsPerSlot = 16
     /// Messages the control socket queues to one worker per slot it may announce: a JOB, an
     /// ACKED or a CANCEL, and a RESULT_ACK for each result that may await recording, with room
     /// to spare. Beyond, ZeroMQ would drop them.
-    static let queuedMessagesPerSlot = 8
+    static let queuedMessagesPerSlot = 24
     /// When set, HELLO must come over a CURVE connection whose ZAP user id is the worker id.
     package var requireAuthenticatedWorkers = false
 
