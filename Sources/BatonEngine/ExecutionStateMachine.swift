@@ -430,9 +430,16 @@ package struct ExecutionStateMachine: Sendable {
             execution.stages[stageIndex].status = .failed
             return Step(stageEnd: .failed(stageIndex))
         }
-        let groups = declaration.stages[stageIndex].runOrderGroups
-        if let next = groups.first(where: { group in group.contains { status(stageIndex, $0.name) == nil } }) {
-            return startGroup(next.filter { status(stageIndex, $0.name) == nil }, inStage: stageIndex, at: now, newID: newID)
+        // The lowest runOrder among the actions not started yet is the next group to start (what
+        // `runOrderGroups` gives, without building the groups on every result).
+        let actions = declaration.stages[stageIndex].actions
+        var nextRunOrder: Int?
+        for action in actions where status(stageIndex, action.name) == nil {
+            nextRunOrder = min(nextRunOrder ?? action.effectiveRunOrder, action.effectiveRunOrder)
+        }
+        if let nextRunOrder {
+            let next = actions.filter { $0.effectiveRunOrder == nextRunOrder && status(stageIndex, $0.name) == nil }
+            return startGroup(next, inStage: stageIndex, at: now, newID: newID)
         }
         // Every action succeeded: the onSuccess condition decides whether the stage did.
         if let condition = declaration.stages[stageIndex].onSuccess?.conditions.first {
@@ -590,7 +597,10 @@ package struct ExecutionStateMachine: Sendable {
     }
 
     private func status(_ stageIndex: Int, _ actionName: String) -> ActionExecutionStatus? {
-        execution.stages[stageIndex].actions.first { $0.name == actionName }?.status
+        // By index: `first(where:)` would copy the whole action record to read one field.
+        let actions = execution.stages[stageIndex].actions
+        guard let index = actions.firstIndex(where: { $0.name == actionName }) else { return nil }
+        return actions[index].status
     }
 
     private mutating func update(_ stageIndex: Int, _ actionIndex: Int, at now: Timestamp, _ change: (inout ActionExecution) -> Void) {

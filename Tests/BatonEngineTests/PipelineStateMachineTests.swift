@@ -26,6 +26,35 @@ import Testing
         #expect(pipeline.finished == ["e1": .succeeded])
     }
 
+    /// A stage's actions start by ascending `runOrder`, whatever the order they are declared in,
+    /// gaps and all: each group once every action of the groups before it has succeeded.
+    @Test func runOrderGroupsStartInAscendingOrderEachAfterTheOneBefore() {
+        let action = { (name: String, runOrder: Int?) in
+            ActionDeclaration(name: name, actionTypeId: .commands, runOrder: runOrder, commands: ["true"], inputArtifacts: ["Src"])
+        }
+        var pipeline = PipelineHarness(declaration: PipelineDeclaration(name: "p", stages: [
+            StageDeclaration(name: "Source", actions: [
+                ActionDeclaration(name: "Source", actionTypeId: PipelineHarness.source, configuration: ["S3Bucket": "b", "S3ObjectKey": "k"],
+                                  outputArtifacts: [OutputArtifact(name: "Src")]),
+            ]),
+            StageDeclaration(name: "Build", actions: [
+                action("Late", 7), action("First", nil), action("Middle", 3), action("AlsoFirst", 1), action("AlsoLate", 7),
+            ]),
+        ]))
+        pipeline.start("e1")
+        pipeline.succeed("e1", "Source")
+        #expect(Set(pipeline.openJobs.values.map(\.actionName)) == ["First", "AlsoFirst"])
+        pipeline.succeed("e1", "AlsoFirst")
+        #expect(Set(pipeline.openJobs.values.map(\.actionName)) == ["First"], "the next group started before its turn")
+        pipeline.succeed("e1", "First")
+        #expect(Set(pipeline.openJobs.values.map(\.actionName)) == ["Middle"])
+        pipeline.succeed("e1", "Middle")
+        #expect(Set(pipeline.openJobs.values.map(\.actionName)) == ["Late", "AlsoLate"])
+        pipeline.succeed("e1", "Late")
+        pipeline.succeed("e1", "AlsoLate")
+        #expect(pipeline.finished == ["e1": .succeeded])
+    }
+
     /// The shell keeps no copy of the machine before a step: the machine names what a step
     /// changed as it was, and puts it all back when the step fails part way.
     @Test func aStepNamesWhatItChangedAsItWasAndAFailedOneIsUndoneWhole() throws {
