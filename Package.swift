@@ -83,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "BatonCLI",
             dependencies: [
-                "BatonCoordinator", "BatonEngine", "BatonWorker", "BatonActions", "BatonAPI", "BatonModel", "BatonProtocol", "ZeroMQ",
+                "BatonCoordinator", "BatonEngine", "BatonWorker", "BatonActions", "BatonAPI", "BatonModel", "BatonProtocol", "BatonThreads", "ZeroMQ",
                 argumentParser, logging, serviceLifecycle, unixSignals, subprocess, systemPackage,
             ]
         ),
@@ -98,7 +98,7 @@ let package = Package(
         ),
 
         // Test support, in no product.
-        .target(name: "BatonTesting", dependencies: ["BatonAPI", "BatonModel", subprocess, systemPackage, logging]),
+        .target(name: "BatonTesting", dependencies: ["BatonAPI", "BatonModel", "BatonThreads", subprocess, systemPackage, logging]),
 
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "BatonTesting", logging]),
         .testTarget(name: "BatonModelTests", dependencies: ["BatonModel", crypto], resources: [.copy("Fixtures")]),

@@ -1,3 +1,4 @@
+import BatonThreads
 import Foundation
 import Synchronization
 
@@ -30,32 +31,8 @@ final class Supervisor: Sendable {
         process.executableURL = executable
         process.arguments = arguments
         let (lines, continuation) = AsyncStream<String>.makeStream()
-        if readyPrefix != nil {
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            let buffer = Mutex(Data())
-            pipe.fileHandleForReading.readabilityHandler = { handle in
-                let data = handle.availableData
-                if data.isEmpty {
-                    handle.readabilityHandler = nil
-                    continuation.finish()
-                    return
-                }
-                FileHandle.standardOutput.write(data)
-                let complete = buffer.withLock { pending -> [String] in
-                    pending.append(data)
-                    var found: [String] = []
-                    while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                        found.append(String(decoding: pending[..<newline], as: UTF8.self))
-                        pending.removeSubrange(...newline)
-                    }
-                    return found
-                }
-                for line in complete { continuation.yield(line) }
-            }
-        } else {
-            continuation.finish()
-        }
+        let pipe = readyPrefix == nil ? nil : Pipe()
+        if let pipe { process.standardOutput = pipe } else { continuation.finish() }
         process.terminationHandler = { [weak self] process in
             guard let self else { return }
             let status = process.terminationStatus
@@ -77,6 +54,10 @@ final class Supervisor: Sendable {
         } catch {
             throw ChildFailure(description: "cannot start \(name) (\(executable.path)): \(error.localizedDescription)")
         }
+        // Read once the child holds the pipe's other end: a pipe whose launch failed is not read.
+        pipe?.readLines(
+            threadName: "\(name.prefix(8))-stdout", chunk: { FileHandle.standardOutput.write($0) },
+            line: { continuation.yield($0) }, end: { continuation.finish() })
         children.withLock { $0[name] = Child(process: process) }
         return Task {
             guard let readyPrefix else { return "" }

@@ -1,3 +1,4 @@
+import BatonThreads
 import Foundation
 import Synchronization
 
@@ -30,27 +31,9 @@ package final class ChildProcess: Sendable {
         process.standardOutput = stdout
         process.standardError = logHandle
         let child = ChildProcess(process: process)
-        let pending = Mutex(Data())
-        stdout.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            guard !data.isEmpty else {
-                handle.readabilityHandler = nil
-                child.closed()
-                return
-            }
-            logHandle.write(data)
-            let complete = pending.withLock { buffer -> [String] in
-                buffer.append(data)
-                var found: [String] = []
-                while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                    found.append(String(decoding: buffer[..<newline], as: UTF8.self))
-                    buffer.removeSubrange(...newline)
-                }
-                return found
-            }
-            for line in complete { child.received(line) }
-        }
         try process.run()
+        // Read once the child holds the pipe's other end: a pipe whose launch failed is not read.
+        stdout.readLines(threadName: "child-stdout", chunk: { logHandle.write($0) }, line: { child.received($0) }, end: { child.closed() })
         return child
     }
 
