@@ -430,15 +430,19 @@ package struct ExecutionStateMachine: Sendable {
             execution.stages[stageIndex].status = .failed
             return Step(stageEnd: .failed(stageIndex))
         }
-        // The lowest runOrder among the actions not started yet is the next group to start (what
-        // `runOrderGroups` gives, without building the groups on every result).
-        let actions = declaration.stages[stageIndex].actions
-        var nextRunOrder: Int?
-        for action in actions where status(stageIndex, action.name) == nil {
-            nextRunOrder = min(nextRunOrder ?? action.effectiveRunOrder, action.effectiveRunOrder)
+        // The actions not started yet with the lowest runOrder are the next group to start (what
+        // `runOrderGroups` gives, without building the groups on every result), in one pass.
+        var next: [ActionDeclaration] = []
+        var nextRunOrder = Int.max
+        for action in declaration.stages[stageIndex].actions where status(stageIndex, action.name) == nil {
+            if action.effectiveRunOrder < nextRunOrder {
+                nextRunOrder = action.effectiveRunOrder
+                next = [action]
+            } else if action.effectiveRunOrder == nextRunOrder {
+                next.append(action)
+            }
         }
-        if let nextRunOrder {
-            let next = actions.filter { $0.effectiveRunOrder == nextRunOrder && status(stageIndex, $0.name) == nil }
+        if !next.isEmpty {
             return startGroup(next, inStage: stageIndex, at: now, newID: newID)
         }
         // Every action succeeded: the onSuccess condition decides whether the stage did.
