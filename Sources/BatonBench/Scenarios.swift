@@ -92,7 +92,7 @@ final class Scenarios {
         // durable commit, so one client a pipeline paces the run by that round trip: its last
         // start returned as the last execution ended, with the cores idle about 8 % of the time.
         // Four (the default) keep executions waiting until well before the end, so the run
-        // measures the coordinator and workers, not the clients' turns (performance.md, session 17).
+        // measures the coordinator and workers, not the clients' turns (performance-history.md, session 17).
         let started = try await withThrowingTaskGroup(of: [(pipeline: String, id: String)].self) { group in
             for name in names {
                 for client in 0..<clientsPerPipeline {

@@ -63,7 +63,7 @@ let fanOut = options.fanOut
 let clientsPerPipeline = options.clientsPerPipeline
 
 // The coordinator and workers ask for SCHED_BATCH I/O threads; say whether the system allowed it,
-// since the throughput figure depends on it (performance.md, session 13).
+// since the throughput figure depends on it (performance-history.md, session 13).
 let ioThreads = ZeroMQContext.mayUseBatchScheduling() ? "SCHED_BATCH" : "the default policy (SCHED_BATCH refused)"
 print("baton-bench on \(ProcessInfo.processInfo.activeProcessorCount) cores; libzmq I/O threads run as \(ioThreads)")
 do {

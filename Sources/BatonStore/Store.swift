@@ -44,7 +44,7 @@ package final class Store: Sendable {
         configuration.prepareDatabase { db in
             // A new database gets 8 KiB pages: an execution's record (about 4 KiB with ten
             // actions) then fits in one page instead of spilling into an overflow chain that
-            // every update rewrites, and a commit writes fewer WAL frames (docs/performance.md,
+            // every update rewrites, and a commit writes fewer WAL frames (docs/performance-history.md,
             // session 18). An existing database keeps its page size; WAL cannot change it.
             try db.execute(sql: "PRAGMA page_size = 8192")
             try db.execute(sql: "PRAGMA cache_size = -16384")

@@ -81,7 +81,7 @@ import Glibc
             let greeting = try await runTool("/usr/bin/unzip", ["-p", object.path, "release/GREETING.txt"])
             #expect(greeting.output == "HELLO FROM BATON\n")
 
-            // Both processes run libzmq's I/O threads as SCHED_BATCH (performance.md).
+            // Both processes run libzmq's I/O threads as SCHED_BATCH (operations.md; performance-history.md, session 13).
             #expect(schedulingPolicies(ofThreadsNamed: "ZMQbg/IO/0", in: "\(cluster.coordinatorProcess.pid)") == [3])
             let worker = try #require(cluster.worker("worker-1"))
             #expect(schedulingPolicies(ofThreadsNamed: "ZMQbg/IO/0", in: "\(worker.pid)") == [3])
