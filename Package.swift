@@ -44,6 +44,8 @@ let package = Package(
     targets: [
         // Layer 0: the C shim and the vocabulary.
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CJemalloc", providers: [.apt(["libjemalloc-dev"])]),
+        .target(name: "BatonAllocator", dependencies: ["CJemalloc"]),
         .target(name: "BatonJSON"),
         .target(name: "BatonModel", dependencies: ["BatonJSON", crypto, yams]),
         .target(name: "BatonIdentifiers"),
@@ -84,7 +86,7 @@ let package = Package(
             name: "BatonCLI",
             dependencies: [
                 "BatonCoordinator", "BatonEngine", "BatonWorker", "BatonActions", "BatonAPI", "BatonModel", "BatonProtocol", "BatonThreads", "ZeroMQ",
-                argumentParser, logging, serviceLifecycle, unixSignals, subprocess, systemPackage,
+                "BatonAllocator", argumentParser, logging, serviceLifecycle, unixSignals, subprocess, systemPackage,
             ]
         ),
 
@@ -92,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "BatonBench",
             dependencies: [
-                "BatonCoordinator", "BatonWorker", "BatonAPI", "BatonModel", "BatonFileIO", "ZeroMQ", argumentParser, crypto, logging, nioCore,
+                "BatonCoordinator", "BatonWorker", "BatonAPI", "BatonModel", "BatonFileIO", "ZeroMQ", "BatonAllocator", argumentParser, crypto, logging, nioCore,
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BatonAllocator
 import BatonModel
 import Foundation
 import Logging
@@ -65,7 +66,7 @@ let clientsPerPipeline = options.clientsPerPipeline
 // The coordinator and workers ask for SCHED_BATCH I/O threads; say whether the system allowed it,
 // since the throughput figure depends on it (performance-history.md, session 13).
 let ioThreads = ZeroMQContext.mayUseBatchScheduling() ? "SCHED_BATCH" : "the default policy (SCHED_BATCH refused)"
-print("baton-bench on \(ProcessInfo.processInfo.activeProcessorCount) cores; libzmq I/O threads run as \(ioThreads)")
+print("baton-bench on \(ProcessInfo.processInfo.activeProcessorCount) cores; libzmq I/O threads run as \(ioThreads); malloc: \(MemoryAllocator.current().tag)")
 do {
     try await measure()
 } catch {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BatonAPI
+import BatonAllocator
 import BatonCoordinator
 import BatonEngine
 import BatonProtocol
@@ -134,10 +135,11 @@ struct CoordinatorCommand: AsyncParsableCommand {
         case (_?, nil):
             throw ValidationError("--curve-secret-key needs --authorized-workers: the list of worker public keys allowed in")
         }
+        let malloc = MemoryAllocator.current().tag
         let coordinator = Coordinator(configuration: configuration, logger: logger) { endpoints in
-            print(endpoints.readyLine)
+            print("\(endpoints.readyLine) malloc=\(malloc)")
             fflush(nil)
-            logger.info("coordinator ready", metadata: ["http": "\(endpoints.http)", "workers": "\(endpoints.workers)"])
+            logger.info("coordinator ready", metadata: ["http": "\(endpoints.http)", "workers": "\(endpoints.workers)", "malloc": "\(malloc)"])
         }
         let group = ServiceGroup(
             configuration: .init(services: [coordinator], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BatonActions
+import BatonAllocator
 import BatonModel
 import BatonProtocol
 import BatonWorker
@@ -97,6 +98,9 @@ struct WorkerCommand: AsyncParsableCommand {
                 bucketRoot: bucketRoot, gitCache: configuration.workDirectory.appendingPathComponent("git"),
                 functions: URL(fileURLWithPath: setting(functions, env: "BATON_FUNCTIONS", default: ".baton/functions")).standardizedFileURL,
                 secretsFile: secretsFile), logger: logger)
+        logger.info("worker starting", metadata: [
+            "worker.id": "\(configuration.workerID)", "slots": "\(configuration.maxConcurrentJobs)", "malloc": "\(MemoryAllocator.current().tag)",
+        ])
         let group = ServiceGroup(
             configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -16,6 +16,8 @@ package final class BatonCluster: Sendable {
     package let artifactsEndpoint: String
     package let eventsEndpoint: String
     package let httpEndpoint: URL
+    /// The line the coordinator printed when it was ready.
+    package let readyLine: String
     package let client: CodePipelineClient
     private let coordinator: Mutex<ChildProcess>
     /// The coordinator's own arguments (beyond data directory and endpoints), kept for a restart.
@@ -46,6 +48,7 @@ package final class BatonCluster: Sendable {
         dataDirectory = root.appendingPathComponent("data")
         bucketRoot = root.appendingPathComponent("buckets")
         self.coordinator = Mutex(coordinator)
+        self.readyLine = readyLine
         func field(_ name: String) throws -> String {
             guard let value = readyLine.split(separator: " ").first(where: { $0.hasPrefix("\(name)=") }) else {
                 throw ClusterError("the ready line has no \(name)=: \(readyLine)")
