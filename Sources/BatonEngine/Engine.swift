@@ -350,15 +350,19 @@ package actor Engine {
         var groups: [(pipeline: String, members: [(index: Int, job: JobRecord, outcome: JobResult.Outcome)])] = []
         var groupOfPipeline: [String: Int] = [:]
         for (index, result) in results.enumerated() {
-            guard var job = openJobs[result.jobID] else {
+            // Moved out rather than copied (a copy retains every string of the job's data), and
+            // put back in the rare case that its execution is no longer active.
+            guard var job = openJobs.removeValue(forKey: result.jobID) else {
                 notOpen.append(index)
                 continue
             }
             let pipeline = job.data.pipelineContext.pipelineName
-            guard machines[pipeline]?.active[job.executionID] != nil else { continue }
+            guard machines[pipeline]?.active[job.executionID] != nil else {
+                openJobs[result.jobID] = job
+                continue
+            }
             job.status = result.outcome.status
             job.resultID = result.resultID
-            openJobs[result.jobID] = nil
             if let group = groupOfPipeline[pipeline] {
                 groups[group].members.append((index, job, result.outcome))
             } else {

@@ -33,7 +33,8 @@ extension PipelineExecution {
         writer.member("lastUpdateTime", lastUpdateTime)
         writer.key("stages")
         writer.beginArray()
-        for stage in stages { stage.write(to: &writer) }
+        // By index: `for … in` hands out a copy of each element, a retain for every string in it.
+        for index in stages.indices { stages[index].write(to: &writer) }
         writer.endArray()
         writer.key("artifacts")
         writer.beginObject()
@@ -69,7 +70,7 @@ extension StageExecution {
         writer.member("status", status?.rawValue)
         writer.key("actions")
         writer.beginArray()
-        for action in actions { action.write(to: &writer) }
+        for index in actions.indices { actions[index].write(to: &writer) }
         writer.endArray()
         writer.member("manualRetryAttempts", manualRetryAttempts)
         writer.member("autoRetryAttempts", autoRetryAttempts)
@@ -103,7 +104,7 @@ extension StageExecution {
         if let earlierRuns {
             writer.key("earlierRuns")
             writer.beginArray()
-            for action in earlierRuns { action.write(to: &writer) }
+            for index in earlierRuns.indices { earlierRuns[index].write(to: &writer) }
             writer.endArray()
         }
         writer.endObject()

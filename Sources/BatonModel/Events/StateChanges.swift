@@ -34,10 +34,20 @@ package enum StateChanges {
                 detail.state = state
                 add(Change(kind: .stage, detail: detail), ends: state != "STARTED" && state != "RESUMED")
             }
-            for action in stage.actions {
-                let previous = before?.actions.first { $0.name == action.name }
-                let sameRun = previous?.actionExecutionId == action.actionExecutionId
-                guard let state = actionState(from: sameRun ? previous?.status : nil, to: action.status) else { continue }
+            // Fields are read in place, by index: a copy of an action execution retains every
+            // string in it, and a step diffs every action of the execution.
+            for actionIndex in stage.actions.indices {
+                let name = stage.actions[actionIndex].name
+                let previousIndex = before.flatMap { before in
+                    before.actions.indices.contains(actionIndex) && before.actions[actionIndex].name == name
+                        ? actionIndex : before.actions.firstIndex { $0.name == name }
+                }
+                let actionExecutionId = stage.actions[actionIndex].actionExecutionId
+                let previousState = previousIndex.flatMap { index in
+                    before?.actions[index].actionExecutionId == actionExecutionId ? before?.actions[index].status : nil
+                }
+                guard let state = actionState(from: previousState, to: stage.actions[actionIndex].status) else { continue }
+                let action = stage.actions[actionIndex]
                 var detail = base
                 detail.stage = stage.name
                 detail.action = action.name
@@ -46,7 +56,6 @@ package enum StateChanges {
                 if let type = declaration?.stages.first(where: { $0.name == stage.name })?.actions.first(where: { $0.name == action.name })?.actionTypeId {
                     detail.type = PipelineEvent.ActionType(owner: type.owner, category: type.category, provider: type.provider, version: type.version)
                 }
-                let previousState = sameRun ? previous?.status : nil
                 if previousState == nil, state != "STARTED" {
                     detail.state = "STARTED"
                     add(Change(kind: .action, detail: detail), ends: false)
