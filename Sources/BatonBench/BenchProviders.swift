@@ -28,11 +28,17 @@ enum BenchTypes {
     static let noOp = ActionTypeID(category: "Test", owner: "Custom", provider: "NoOp", version: "1")
     static let makeBig = ActionTypeID(category: "Build", owner: "Custom", provider: "MakeBig", version: "1")
     static let useBig = ActionTypeID(category: "Test", owner: "Custom", provider: "UseBig", version: "1")
+    /// The cycle's own versions of Tick and NoOp: its one-slot worker stays connected through
+    /// the later scenarios, and must not take the throughput run's jobs as a third worker.
+    static let cycleTick = ActionTypeID(category: "Source", owner: "Custom", provider: "Tick", version: "2")
+    static let cycleNoOp = ActionTypeID(category: "Test", owner: "Custom", provider: "NoOp", version: "2")
 
     static var definitions: [ActionType] {
         [
             ActionType(id: tick, inputs: ArtifactDetails(0, 0), outputs: ArtifactDetails(1, 1)),
             ActionType(id: noOp, inputs: ArtifactDetails(0, 5), outputs: ArtifactDetails(0, 0)),
+            ActionType(id: cycleTick, inputs: ArtifactDetails(0, 0), outputs: ArtifactDetails(1, 1)),
+            ActionType(id: cycleNoOp, inputs: ArtifactDetails(0, 5), outputs: ArtifactDetails(0, 0)),
             ActionType(id: makeBig, inputs: ArtifactDetails(0, 5), outputs: ArtifactDetails(1, 1)),
             ActionType(id: useBig, inputs: ArtifactDetails(1, 1), outputs: ArtifactDetails(0, 0)),
         ]

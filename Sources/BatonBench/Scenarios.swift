@@ -32,9 +32,9 @@ final class Scenarios {
         return file
     }
 
-    private func source() -> StageDeclaration {
+    private func source(_ type: ActionTypeID = BenchTypes.tick) -> StageDeclaration {
         StageDeclaration(name: "Source", actions: [
-            ActionDeclaration(name: "Tick", actionTypeId: BenchTypes.tick, outputArtifacts: [OutputArtifact(name: "Src")]),
+            ActionDeclaration(name: "Tick", actionTypeId: type, outputArtifacts: [OutputArtifact(name: "Src")]),
         ])
     }
 
@@ -43,15 +43,15 @@ final class Scenarios {
     /// the next one reaching it, within an execution.
     func cycle(executions: Int) async throws -> Percentiles {
         try cluster.startWorker("cycler", slots: 1, providers: [
-            FileProvider(type: BenchTypes.tick, file: try tickFile(), timeline: timeline),
-            MarkingProvider(type: BenchTypes.noOp, timeline: timeline),
+            FileProvider(type: BenchTypes.cycleTick, file: try tickFile(), timeline: timeline),
+            MarkingProvider(type: BenchTypes.cycleNoOp, timeline: timeline),
         ])
         let stages = [
             StageDeclaration(name: "Chain", actions: (1...10).map { (index: Int) in
-                ActionDeclaration(name: "NoOp\(index)", actionTypeId: BenchTypes.noOp, runOrder: index)
+                ActionDeclaration(name: "NoOp\(index)", actionTypeId: BenchTypes.cycleNoOp, runOrder: index)
             }),
         ]
-        try await cluster.create(PipelineDeclaration(name: "cycle", stages: [source()] + stages))
+        try await cluster.create(PipelineDeclaration(name: "cycle", stages: [source(BenchTypes.cycleTick)] + stages))
         var samples: [Double] = []
         for _ in 1...executions {
             timeline.reset()

@@ -31,7 +31,10 @@ extension JobBroker {
     /// no worker has credit left, so a long queue costs nothing while every worker is busy.
     func assignQueued() {
         guard !queue.isEmpty else { return }
-        queue.drain(hasCapacity: { workers.values.contains { $0.credit > 0 } }) { entry in
+        queue.drain(
+            hasCapacity: { workers.values.contains { $0.credit > 0 } },
+            mayRun: { type in self.workers.values.contains { $0.credit > 0 && $0.canRun(type) } }
+        ) { entry in
             guard let key = pickWorker(for: entry) else { return false }
             dispatch(entry, to: key)
             return true
