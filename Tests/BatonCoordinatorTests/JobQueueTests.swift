@@ -23,7 +23,7 @@ import Testing
         #expect(queue.count == 5)
 
         var placed: [String] = []
-        queue.drain(hasCapacity: { placed.count < 4 }) { entry in
+        queue.drain(hasCapacity: { placed.count < 4 }, mayRun: { _ in true }) { entry in
             placed.append(entry.job.id.rawValue)
             return true
         }
@@ -33,7 +33,7 @@ import Testing
         // A job no worker can take now stays in place; the next one in its line is offered.
         queue.append(Self.entry("busy", 4))
         var second: [String] = []
-        queue.drain(hasCapacity: { true }) { entry in
+        queue.drain(hasCapacity: { true }, mayRun: { _ in true }) { entry in
             guard entry.job.id.rawValue != "busy-3" else { return false }
             second.append(entry.job.id.rawValue)
             return true

@@ -33,7 +33,7 @@ extension JobBroker {
         guard !queue.isEmpty else { return }
         queue.drain(
             hasCapacity: { workers.values.contains { $0.credit > 0 } },
-            mayRun: { type in self.workers.values.contains { $0.credit > 0 && $0.canRun(type) } }
+            mayRun: { type in workers.values.contains { $0.credit > 0 && $0.canRun(type) } }
         ) { entry in
             guard let key = pickWorker(for: entry) else { return false }
             dispatch(entry, to: key)

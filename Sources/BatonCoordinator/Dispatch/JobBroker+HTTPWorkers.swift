@@ -13,7 +13,7 @@ extension JobBroker: HTTPJobQueue {
     func poll(_ type: ActionTypeID, maxBatchSize: Int, query: [String: String]?) async -> [PolledJob] {
         var taken: [JobQueue.Entry] = []
         let limit = max(1, maxBatchSize)
-        queue.drain(hasCapacity: { taken.count < limit }) { entry in
+        queue.drain(hasCapacity: { taken.count < limit }, mayRun: { $0 == type }) { entry in
             let data = entry.job.data
             guard data.actionTypeId == type, (data.requiredLabels ?? [:]).isEmpty,
                   (query ?? [:]).allSatisfy({ data.actionConfiguration.configuration[$0.key] == $0.value })

@@ -58,14 +58,13 @@ struct JobQueue {
 
     /// Offers jobs round-robin across pipelines, each line in order, to `place`, which returns
     /// whether it placed the job. Stops when `hasCapacity` says no worker has credit left.
-    /// `mayRun`, where given, says whether any worker with credit runs an action type at all: a
-    /// line with no such type is passed over whole, instead of every job in it being offered
-    /// (thousands, on every result, while the only free worker runs other types).
-    mutating func drain(hasCapacity: () -> Bool, mayRun: ((ActionTypeID) -> Bool)? = nil, place: (Entry) -> Bool) {
+    /// `mayRun` says whether anything that has capacity runs an action type at all: a line with
+    /// no such type is passed over whole, instead of every job in it being offered (thousands,
+    /// on every result, while the only free worker runs other types).
+    mutating func drain(hasCapacity: () -> Bool, mayRun: (ActionTypeID) -> Bool, place: (Entry) -> Bool) {
         var runnable: [ActionTypeID: Bool] = [:]
         func lineMayRun(_ pipeline: String) -> Bool {
-            guard let mayRun else { return true }
-            return typeCounts[pipeline]?.keys.contains { type in
+            typeCounts[pipeline]?.keys.contains { type in
                 if let known = runnable[type] { return known }
                 let answer = mayRun(type)
                 runnable[type] = answer
